@@ -1,0 +1,101 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "PacketFlow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "packetflow", targets: ["packetflow"]),
+        .library(name: "PacketFlowCore", targets: ["PacketFlowCore"]),
+        .library(name: "PacketFlowJSON", targets: ["PacketFlowJSON"]),
+        .library(name: "PacketFlowKafka", targets: ["PacketFlowKafka"]),
+        .library(name: "PacketFlowLanguage", targets: ["PacketFlowLanguage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages, found through pkg-config.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+
+        // The model: packets, the six groups, molecules and bonds. Depends on nothing.
+        .target(name: "PacketFlowCore"),
+
+        // JSON over jansson: the data path's parser and serializer.
+        .target(name: "PacketFlowJSON", dependencies: ["CJansson"]),
+
+        // Every librdkafka call lives here; the public API speaks Swift types only.
+        .target(
+            name: "PacketFlowKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The embedded broker: librdkafka's mock cluster behind a stable bootstrap address.
+        .target(
+            name: "PacketFlowBroker",
+            dependencies: [
+                "PacketFlowKafka",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // The molecule language: lexer, parser, checks, formatter and the topology plan. Pure.
+        .target(name: "PacketFlowLanguage", dependencies: ["PacketFlowCore"]),
+
+        // The command-line shell: parses arguments and runs the libraries' services.
+        .executableTarget(
+            name: "packetflow",
+            dependencies: [
+                "PacketFlowCore",
+                "PacketFlowJSON",
+                "PacketFlowKafka",
+                "PacketFlowBroker",
+                "PacketFlowLanguage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .testTarget(name: "PacketFlowCoreTests", dependencies: ["PacketFlowCore"]),
+        .testTarget(name: "PacketFlowJSONTests", dependencies: ["PacketFlowJSON"]),
+        .testTarget(
+            name: "PacketFlowKafkaTests",
+            dependencies: [
+                "PacketFlowKafka",
+                "PacketFlowBroker",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(name: "PacketFlowLanguageTests", dependencies: ["PacketFlowLanguage"]),
+        .testTarget(
+            name: "PacketFlowCLITests",
+            dependencies: [
+                "PacketFlowCore",
+                "PacketFlowKafka",
+                "PacketFlowBroker",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

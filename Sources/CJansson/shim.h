@@ -1,0 +1,4 @@
+#ifndef PACKETFLOW_CJANSSON_SHIM_H
+#define PACKETFLOW_CJANSSON_SHIM_H
+#include <jansson.h>
+#endif
