@@ -82,7 +82,14 @@ let package = Package(
             name: "PacketFlowKafkaTests",
             dependencies: [
                 "PacketFlowKafka",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(
+            name: "PacketFlowBrokerTests",
+            dependencies: [
                 "PacketFlowBroker",
+                "PacketFlowKafka",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
