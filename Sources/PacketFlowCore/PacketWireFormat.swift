@@ -1,0 +1,160 @@
+/// How a ``Packet`` travels as a Kafka message, format version 1.
+///
+/// The payload is the message value, the key is the message key, the creation time is the
+/// message timestamp, and metadata rides in headers named with the `pf-` prefix (plus the
+/// standard `traceparent`). Only headers with a value are written: a minimal packet carries
+/// `pf-version`, `pf-id`, `pf-group` and `pf-kind`. Every header is described in
+/// docs/wire-format.md.
+///
+/// Reading is lenient about absence and strict about values: a message without PacketFlow
+/// headers (a foreign producer's) is still a packet, with its group from the topic's default,
+/// its kind from the topic's name and an id derived from topic, partition and offset; a header
+/// whose value cannot be read is a ``PacketMetadataError``.
+public enum PacketWireFormat {
+    /// The format version this build writes and reads.
+    public static let version = 1
+
+    /// The prefix of every PacketFlow header.
+    public static let prefix = "pf-"
+
+    /// The header names of format version 1.
+    public enum Header {
+        public static let version = "pf-version"
+        public static let id = "pf-id"
+        public static let group = "pf-group"
+        public static let kind = "pf-kind"
+        public static let molecule = "pf-molecule"
+        public static let stage = "pf-stage"
+        public static let cost = "pf-cost"
+        public static let cpu = "pf-cpu"
+        public static let memory = "pf-memory"
+        public static let priority = "pf-priority"
+        public static let deadline = "pf-deadline"
+        public static let attempt = "pf-attempt"
+        public static let traceparent = "traceparent"
+    }
+
+    /// The message that carries `packet` to `topic`.
+    public static func record(for packet: Packet, topic: String) -> PacketRecord {
+        PacketRecord(
+            topic: topic,
+            timestampMilliseconds: packet.createdMilliseconds,
+            key: packet.key,
+            value: packet.payload,
+            headers: headers(for: packet))
+    }
+
+    /// The headers that describe `packet`: PacketFlow's own first, then its other headers.
+    public static func headers(for packet: Packet) -> [PacketHeader] {
+        var headers: [PacketHeader] = [
+            PacketHeader(name: Header.version, text: String(version)),
+            PacketHeader(name: Header.id, text: packet.id.rawValue),
+            PacketHeader(name: Header.group, text: packet.group.symbol),
+            PacketHeader(name: Header.kind, text: packet.kind),
+        ]
+        func add(_ name: String, _ value: String?) {
+            if let value { headers.append(PacketHeader(name: name, text: value)) }
+        }
+        add(Header.molecule, packet.molecule)
+        add(Header.stage, packet.stage)
+        add(Header.cost, packet.cost.map(formatNumber))
+        add(Header.cpu, packet.resources.cpu.map(formatNumber))
+        add(Header.memory, packet.resources.memoryBytes.map(String.init))
+        add(Header.priority, packet.priority.map(String.init))
+        add(Header.deadline, packet.deadlineMilliseconds.map(String.init))
+        add(Header.attempt, packet.attempt == 1 ? nil : String(packet.attempt))
+        add(Header.traceparent, packet.trace?.traceparent)
+        headers.append(contentsOf: packet.otherHeaders)
+        return headers
+    }
+
+    /// Reads the packet a message carries.
+    ///
+    /// - Parameters:
+    ///   - record: the message as read from Kafka (topic, partition and offset set).
+    ///   - defaultGroup: the group of messages without `pf-group`: the topic's declared group
+    ///     (event topics are ``PacketGroup/eventDriven``).
+    /// - Throws: ``PacketMetadataError`` naming the first header whose value cannot be read.
+    public static func packet(
+        from record: PacketRecord, defaultGroup: PacketGroup = .eventDriven
+    ) throws(PacketMetadataError) -> Packet {
+        var packet = Packet(
+            id: .derived(topic: record.topic, partition: record.partition, offset: record.offset),
+            group: defaultGroup,
+            kind: record.topic,
+            key: record.key,
+            payload: record.value ?? [],
+            createdMilliseconds: record.timestampMilliseconds ?? 0)
+        for header in record.headers {
+            guard header.name.hasPrefix(prefix) || header.name == Header.traceparent else {
+                packet.otherHeaders.append(header)
+                continue
+            }
+            try read(header, into: &packet)
+        }
+        return packet
+    }
+
+    private static func read(_ header: PacketHeader, into packet: inout Packet) throws(PacketMetadataError) {
+        let text = header.text ?? ""
+        func number<T: LosslessStringConvertible>(_ type: T.Type) throws(PacketMetadataError) -> T {
+            guard let value = T(text) else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            return value
+        }
+        func nonEmpty() throws(PacketMetadataError) -> String {
+            guard !text.isEmpty else { throw PacketMetadataError(.invalidText, header: header.name, value: text) }
+            return text
+        }
+        switch header.name {
+        case Header.version:
+            guard text == String(version) else {
+                throw PacketMetadataError(.unsupportedVersion, header: header.name, value: text)
+            }
+        case Header.id:
+            packet.id = PacketID(try nonEmpty())!
+        case Header.group:
+            guard let group = PacketGroup(symbol: text) else {
+                throw PacketMetadataError(.unknownGroup, header: header.name, value: text)
+            }
+            packet.group = group
+        case Header.kind:
+            packet.kind = try nonEmpty()
+        case Header.molecule:
+            packet.molecule = try nonEmpty()
+        case Header.stage:
+            packet.stage = try nonEmpty()
+        case Header.cost:
+            let cost = try number(Double.self)
+            guard cost >= 0, cost.isFinite else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            packet.cost = cost
+        case Header.cpu:
+            let cpu = try number(Double.self)
+            guard cpu >= 0, cpu.isFinite else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            packet.resources.cpu = cpu
+        case Header.memory:
+            let memory = try number(Int64.self)
+            guard memory >= 0 else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            packet.resources.memoryBytes = memory
+        case Header.priority:
+            packet.priority = try number(Int.self)
+        case Header.deadline:
+            packet.deadlineMilliseconds = try number(Int64.self)
+        case Header.attempt:
+            let attempt = try number(Int.self)
+            guard attempt >= 1 else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            packet.attempt = attempt
+        case Header.traceparent:
+            guard let trace = TraceContext(traceparent: text) else {
+                throw PacketMetadataError(.invalidTraceparent, header: header.name, value: text)
+            }
+            packet.trace = trace
+        default:
+            // A pf- header this version does not know: kept, so newer producers' metadata survives.
+            packet.otherHeaders.append(header)
+        }
+    }
+
+    private static func formatNumber(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
