@@ -1,0 +1,62 @@
+import CRdKafka
+
+/// Owns one `rd_kafka_t` handle and destroys it on deinit.
+///
+/// Built by `make`, which turns ordered properties into an `rd_kafka_conf_t`, lets the caller
+/// set callbacks or events on it, and frees the configuration if `rd_kafka_new` fails.
+/// `rd_kafka_t` is thread-safe for the calls this module makes, hence `@unchecked Sendable`;
+/// the pointer itself never changes.
+final class RdKafkaClient: @unchecked Sendable {
+    /// The `rd_kafka_t *`; valid until deinit.
+    let pointer: OpaquePointer
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit {
+        rd_kafka_destroy(pointer)
+    }
+
+    /// Creates a client of `type` from `properties`, applied in order (later ones win).
+    ///
+    /// `configure` runs on the configuration after the properties, e.g. to enable events.
+    /// Throws `KafkaError` naming the property librdkafka rejects.
+    static func make(
+        type: rd_kafka_type_t,
+        properties: [(key: String, value: String)],
+        configure: (OpaquePointer) -> Void = { _ in }
+    ) throws(KafkaError) -> RdKafkaClient {
+        let conf = try makeConfiguration(properties)
+        configure(conf)
+        var errorText = [CChar](repeating: 0, count: 512)
+        guard let handle = rd_kafka_new(type, conf, &errorText, errorText.count) else {
+            // rd_kafka_new only takes ownership of the configuration when it succeeds.
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError(
+                code: .invalidConfiguration,
+                message: "cannot create the Kafka client: \(String(errorBuffer: errorText))"
+            )
+        }
+        return RdKafkaClient(pointer: handle)
+    }
+
+    /// Builds an `rd_kafka_conf_t`, freeing it again if a property is rejected.
+    static func makeConfiguration(
+        _ properties: [(key: String, value: String)]
+    ) throws(KafkaError) -> OpaquePointer {
+        let conf = rd_kafka_conf_new()!
+        var errorText = [CChar](repeating: 0, count: 512)
+        for (key, value) in properties {
+            let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
+            if result != RD_KAFKA_CONF_OK {
+                rd_kafka_conf_destroy(conf)
+                throw KafkaError(
+                    code: .invalidConfiguration,
+                    message: "invalid Kafka property \(key)=\"\(value)\": \(String(errorBuffer: errorText))"
+                )
+            }
+        }
+        return conf
+    }
+}
