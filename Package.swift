@@ -61,6 +61,18 @@ let package = Package(
         // The molecule language: lexer, parser, checks, formatter and the topology plan. Pure.
         .target(name: "PacketFlowLanguage", dependencies: ["PacketFlowCore"]),
 
+        // The reactor: deploys molecules, samples lag, autoscales stages and judges their health.
+        .target(
+            name: "PacketFlowReactor",
+            dependencies: ["PacketFlowCore"]
+        ),
+
+        // Client-side work of the CLI and of users' programs: publishing events, reading packets.
+        .target(
+            name: "PacketFlowClient",
+            dependencies: ["PacketFlowCore", "PacketFlowJSON", "PacketFlowKafka", "PacketFlowBroker"]
+        ),
+
         // The command-line shell: parses arguments and runs the libraries' services.
         .executableTarget(
             name: "packetflow",
@@ -70,6 +82,7 @@ let package = Package(
                 "PacketFlowKafka",
                 "PacketFlowBroker",
                 "PacketFlowLanguage",
+                "PacketFlowClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,11 +106,13 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
+        .testTarget(name: "PacketFlowReactorTests", dependencies: ["PacketFlowReactor"]),
         .testTarget(name: "PacketFlowLanguageTests", dependencies: ["PacketFlowLanguage"]),
         .testTarget(
             name: "PacketFlowCLITests",
             dependencies: [
                 "PacketFlowCore",
+                "PacketFlowClient",
                 "PacketFlowKafka",
                 "PacketFlowBroker",
                 .product(name: "Subprocess", package: "swift-subprocess"),
