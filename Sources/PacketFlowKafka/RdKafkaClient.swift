@@ -9,9 +9,13 @@ import CRdKafka
 final class RdKafkaClient: @unchecked Sendable {
     /// The `rd_kafka_t *`; valid until deinit.
     let pointer: OpaquePointer
+    /// The object librdkafka's callbacks receive as their opaque; kept alive until after
+    /// `rd_kafka_destroy`, which may still call them (a consumer's last rebalance).
+    private let callbackTarget: (any Sendable & AnyObject)?
 
-    private init(pointer: OpaquePointer) {
+    private init(pointer: OpaquePointer, callbackTarget: (any Sendable & AnyObject)?) {
         self.pointer = pointer
+        self.callbackTarget = callbackTarget
     }
 
     deinit {
@@ -20,14 +24,19 @@ final class RdKafkaClient: @unchecked Sendable {
 
     /// Creates a client of `type` from `properties`, applied in order (later ones win).
     ///
-    /// `configure` runs on the configuration after the properties, e.g. to enable events.
+    /// `configure` runs on the configuration after the properties, e.g. to enable events or
+    /// set callbacks; the callbacks' opaque is `callbackTarget`, which the client keeps alive.
     /// Throws `KafkaError` naming the property librdkafka rejects.
     static func make(
         type: rd_kafka_type_t,
         properties: [(key: String, value: String)],
+        callbackTarget: (any Sendable & AnyObject)? = nil,
         configure: (OpaquePointer) -> Void = { _ in }
     ) throws(KafkaError) -> RdKafkaClient {
         let conf = try makeConfiguration(properties)
+        if let callbackTarget {
+            rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(callbackTarget).toOpaque())
+        }
         configure(conf)
         var errorText = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(type, conf, &errorText, errorText.count) else {
@@ -38,7 +47,7 @@ final class RdKafkaClient: @unchecked Sendable {
                 message: "cannot create the Kafka client: \(String(errorBuffer: errorText))"
             )
         }
-        return RdKafkaClient(pointer: handle)
+        return RdKafkaClient(pointer: handle, callbackTarget: callbackTarget)
     }
 
     /// Builds an `rd_kafka_conf_t`, freeing it again if a property is rejected.

@@ -1,0 +1,61 @@
+import CRdKafka
+import Foundation
+
+/// Copies librdkafka's consumed messages into `KafkaMessage` values.
+///
+/// Lives on the consumer's poll thread only. Keeps the last topic name it decoded, since a
+/// batch usually comes from few topics and their `String`s can be shared.
+struct ConsumedMessageDecoder {
+    private var lastTopic: (handle: OpaquePointer, name: String)?
+
+    /// The record in `message`, which must have no error.
+    mutating func decode(_ message: UnsafePointer<rd_kafka_message_t>) -> KafkaMessage {
+        let raw = message.pointee
+        return KafkaMessage(
+            topic: topicName(raw.rkt),
+            partition: raw.partition,
+            offset: raw.offset,
+            key: Self.bytes(raw.key, raw.key_len),
+            value: Self.bytes(raw.payload, raw.len),
+            headers: Self.headers(of: message),
+            timestamp: Self.timestamp(of: message)
+        )
+    }
+
+    private mutating func topicName(_ handle: OpaquePointer) -> String {
+        if let lastTopic, lastTopic.handle == handle {
+            return lastTopic.name
+        }
+        let name = String(cString: rd_kafka_topic_name(handle))
+        lastTopic = (handle, name)
+        return name
+    }
+
+    private static func bytes(_ pointer: UnsafeRawPointer?, _ count: Int) -> [UInt8]? {
+        guard let pointer else { return nil }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    private static func headers(of message: UnsafePointer<rd_kafka_message_t>) -> [KafkaHeader] {
+        var list: OpaquePointer?
+        guard rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else {
+            return []
+        }
+        var headers: [KafkaHeader] = []
+        headers.reserveCapacity(rd_kafka_header_cnt(list))
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while rd_kafka_header_get_all(list, headers.count, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            headers.append(KafkaHeader(key: name.map { String(cString: $0) } ?? "", value: bytes(value, size)))
+        }
+        return headers
+    }
+
+    private static func timestamp(of message: UnsafePointer<rd_kafka_message_t>) -> Date? {
+        var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let milliseconds = rd_kafka_message_timestamp(message, &type)
+        guard type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE else { return nil }
+        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}

@@ -1,0 +1,180 @@
+import CRdKafka
+import Logging
+
+/// Reads records as a member of a consumer group.
+///
+/// A dedicated poll thread fetches batches from librdkafka into a bounded buffer
+/// (`bufferedMessageLimit`); `messages` and `batches` read from it, and when nobody reads,
+/// the thread stops fetching. Offsets are stored explicitly (`storeOffset(of:)`) and
+/// committed automatically every `autoCommitInterval` or with `commit()`. All methods are
+/// thread-safe. Call `close()` to leave the group cleanly.
+public final class KafkaConsumer: Sendable {
+    /// Partitions assigned to and revoked from this consumer, in order; ends on `close()`.
+    ///
+    /// Unbounded: rebalances are rare, but read it or ignore it, do not let it pile up for days.
+    public let rebalanceEvents: AsyncStream<KafkaRebalanceEvent>
+
+    private let client: RdKafkaClient
+    let buffer: ConsumerBuffer
+    private let callbacks: ConsumerCallbacks
+    private let pollThread: PollingThread
+    private let groupID: String
+
+    /// Creates the consumer and starts its poll thread; it joins the group on `subscribe`.
+    ///
+    /// Throws `KafkaError` naming a property librdkafka rejects.
+    public init(
+        configuration: KafkaConsumerConfiguration,
+        logger: Logger = Logger(label: "packetflow.kafka.consumer")
+    ) throws {
+        let (rebalanceEvents, continuation) = AsyncStream<KafkaRebalanceEvent>.makeStream()
+        let callbacks = ConsumerCallbacks(rebalanceContinuation: continuation, logger: logger)
+        let client = try RdKafkaClient.make(
+            type: RD_KAFKA_CONSUMER,
+            properties: configuration.librdkafkaProperties,
+            callbackTarget: callbacks,
+            configure: ConsumerCallbacks.install(on:)
+        )
+        // Route errors and rebalances through the consumer queue the poll thread serves.
+        rd_kafka_poll_set_consumer(client.pointer)
+        let queue = RdKafkaQueue.makeConsumer(of: client)
+        let buffer = ConsumerBuffer(limit: configuration.bufferedMessageLimit)
+        let batchSize = max(1, configuration.pollBatchSize)
+        self.rebalanceEvents = rebalanceEvents
+        self.client = client
+        self.buffer = buffer
+        self.callbacks = callbacks
+        self.groupID = configuration.groupID
+        self.pollThread = PollingThread(name: "kafka-consumer-poll") {
+            Self.pollOnce(queue: queue, buffer: buffer, callbacks: callbacks, batchSize: batchSize)
+        }
+    }
+
+    deinit {
+        pollThread.stop()
+        buffer.finish()
+    }
+
+    /// Joins the group for `topics`; partitions arrive through a rebalance a few seconds later.
+    ///
+    /// Replaces any earlier subscription. Throws `KafkaError` if librdkafka refuses it.
+    public func subscribe(topics: [String]) throws {
+        let list = RdKafkaTopicPartitionList.make(topics: topics)
+        try KafkaError.check(
+            rd_kafka_subscribe(client.pointer, list.pointer),
+            "cannot subscribe group \(groupID) to \(topics.joined(separator: ", "))"
+        )
+    }
+
+    /// Marks `message` processed: the next commit covers it (stores its offset + 1).
+    public func storeOffset(of message: KafkaMessage) throws {
+        try storeOffsets(of: [message])
+    }
+
+    /// Marks every record in `messages` processed, storing the highest offset per partition.
+    public func storeOffsets(of messages: some Sequence<KafkaMessage>) throws {
+        var next: [KafkaTopicPartition: Int64] = [:]
+        for message in messages {
+            let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+            next[partition] = max(next[partition] ?? 0, message.offset + 1)
+        }
+        guard !next.isEmpty else { return }
+        let list = RdKafkaTopicPartitionList.make(Array(next.keys), offsets: Array(next.values))
+        try KafkaError.check(rd_kafka_offsets_store(client.pointer, list.pointer), "cannot store offsets for group \(groupID)")
+        for element in RdKafkaTopicPartitionList.elements(of: list.pointer) where element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError(
+                element.err,
+                "cannot store offset \(element.offset) of \(String(cString: element.topic))[\(element.partition)] (is it still assigned?)"
+            )
+        }
+    }
+
+    /// Commits the stored offsets and waits for the coordinator's answer.
+    ///
+    /// Runs on a dispatch thread. Succeeds when nothing new is stored.
+    public func commit() async throws {
+        let (client, groupID) = (client, groupID)
+        try await BlockingCall.run { () throws(KafkaError) in
+            let result = rd_kafka_commit(client.pointer, nil, 0)
+            guard result != RD_KAFKA_RESP_ERR__NO_OFFSET else { return }
+            try KafkaError.check(result, "cannot commit offsets for group \(groupID)")
+        }
+    }
+
+    /// Starts a commit of the stored offsets and returns at once; failures are only logged.
+    public func commitAsync() throws {
+        let result = rd_kafka_commit(client.pointer, nil, 1)
+        guard result != RD_KAFKA_RESP_ERR__NO_OFFSET else { return }
+        try KafkaError.check(result, "cannot commit offsets for group \(groupID)")
+    }
+
+    /// Stops fetching from `partitions` (they stay assigned) until `resume(_:)`.
+    public func pause(_ partitions: [KafkaTopicPartition]) throws {
+        let list = RdKafkaTopicPartitionList.make(partitions)
+        try KafkaError.check(rd_kafka_pause_partitions(client.pointer, list.pointer), "cannot pause \(partitions)")
+    }
+
+    /// Fetches from `partitions` again after `pause(_:)`.
+    public func resume(_ partitions: [KafkaTopicPartition]) throws {
+        let list = RdKafkaTopicPartitionList.make(partitions)
+        try KafkaError.check(rd_kafka_resume_partitions(client.pointer, list.pointer), "cannot resume \(partitions)")
+    }
+
+    /// The partitions currently assigned to this consumer, sorted.
+    public func assignment() async throws -> [KafkaTopicPartition] {
+        let (client, groupID) = (client, groupID)
+        return try await BlockingCall.run { () throws(KafkaError) in
+            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+            try KafkaError.check(rd_kafka_assignment(client.pointer, &list), "cannot read the assignment of group \(groupID)")
+            defer { list.map(rd_kafka_topic_partition_list_destroy) }
+            return RdKafkaTopicPartitionList.partitions(of: list).sorted {
+                ($0.topic, $0.partition) < ($1.topic, $1.partition)
+            }
+        }
+    }
+
+    /// The latest error librdkafka reported for this consumer, e.g. an unreachable broker.
+    public var lastError: String? { callbacks.lastError }
+
+    /// Leaves the group (committing stored offsets when `autoCommit` is on) and stops fetching.
+    ///
+    /// Records already buffered are still handed to readers, then `messages`, `batches` and
+    /// `rebalanceEvents` end. Runs the blocking close on a dispatch thread.
+    public func close() async throws {
+        pollThread.stop()
+        await pollThread.waitUntilExited()
+        let (client, groupID) = (client, groupID)
+        defer {
+            buffer.finish()
+            callbacks.finish()
+        }
+        try await BlockingCall.run { () throws(KafkaError) in
+            try KafkaError.check(rd_kafka_consumer_close(client.pointer), "cannot leave group \(groupID) cleanly")
+        }
+    }
+
+    /// One turn of the poll thread: fetch up to `batchSize` records unless the buffer is full.
+    private static func pollOnce(queue: RdKafkaQueue, buffer: ConsumerBuffer, callbacks: ConsumerCallbacks, batchSize: Int) {
+        if buffer.isFull {
+            buffer.waitForRoom(timeout: .milliseconds(100))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<rd_kafka_message_t>?.self, capacity: batchSize) { slots in
+            let count = rd_kafka_consume_batch_queue(queue.pointer, 100, slots.baseAddress, batchSize)
+            guard count > 0 else { return }
+            var decoder = ConsumedMessageDecoder()
+            var batch: [KafkaMessage] = []
+            batch.reserveCapacity(count)
+            for slot in slots[..<count] {
+                guard let message = slot else { continue }
+                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    batch.append(decoder.decode(message))
+                } else {
+                    callbacks.record(error: message.pointee.err, text: String(cString: rd_kafka_message_errstr(message)))
+                }
+                rd_kafka_message_destroy(message)
+            }
+            buffer.push(batch)
+        }
+    }
+}

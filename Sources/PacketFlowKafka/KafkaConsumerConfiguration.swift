@@ -1,0 +1,80 @@
+/// How a `KafkaConsumer` joins its group, fetches and commits.
+///
+/// Typed fields cover what PacketFlow tunes; `properties` passes any other librdkafka
+/// property through unchanged and is applied last, so it overrides the typed fields.
+public struct KafkaConsumerConfiguration: Sendable {
+    /// The `partition.assignment.strategy` every PacketFlow client uses: `range,roundrobin`.
+    ///
+    /// All members of a group must send the same list (on the embedded cluster a mismatch
+    /// aborts the process). This value is librdkafka's default, which kcat and other
+    /// librdkafka tools send unless told otherwise, so `kcat -G` can join a PacketFlow group
+    /// as it is. The group elects `range`, an eager strategy: a rebalance revokes every
+    /// partition, then assigns anew.
+    public static let partitionAssignmentStrategy = "range,roundrobin"
+
+    /// Where a partition without a committed offset starts.
+    public enum OffsetReset: String, Sendable {
+        /// From the oldest record still kept.
+        case earliest
+        /// From the next record produced.
+        case latest
+    }
+
+    /// Comma-separated `host:port` list of brokers to bootstrap from.
+    public var bootstrapServers: String
+    /// The consumer group to join (`group.id`).
+    public var groupID: String
+    /// The client id brokers log and quota on. Default: `packetflow`.
+    public var clientID: String = "packetflow"
+    /// Where to start without a committed offset (`auto.offset.reset`). Default: `.earliest`.
+    public var offsetReset: OffsetReset = .earliest
+    /// How long the group waits for a silent member before reassigning its partitions
+    /// (`session.timeout.ms`). A member joining a running group on the embedded cluster waits
+    /// about this long minus 1 s. Default: 45 s.
+    public var sessionTimeout: Duration = .seconds(45)
+    /// Longest time the broker holds a Fetch waiting for data (`fetch.wait.max.ms`): the
+    /// latency floor on a quiet topic. Default: 100 ms (librdkafka's is 500 ms).
+    public var fetchWaitMax: Duration = .milliseconds(100)
+    /// Commit stored offsets periodically (`enable.auto.commit`). Default: `true`.
+    public var autoCommit: Bool = true
+    /// Period of automatic commits (`auto.commit.interval.ms`). Default: 5 s.
+    public var autoCommitInterval: Duration = .seconds(5)
+    /// Store each record's offset when it is handed out (`enable.auto.offset.store`).
+    /// Default: `false`: call `KafkaConsumer.storeOffset(of:)` once a record is processed, so a
+    /// commit never covers records that were not.
+    public var autoOffsetStore: Bool = false
+    /// Longest pause between polls before the member is considered stuck and leaves the
+    /// group (`max.poll.interval.ms`). Default: 300 s.
+    public var maxPollInterval: Duration = .seconds(300)
+    /// Most records the poll thread takes from librdkafka at once; also the largest batch
+    /// `KafkaConsumer.batches` yields. Default: 1,000.
+    public var pollBatchSize: Int = 1_000
+    /// Most records buffered between the poll thread and the reader; when full, the poll
+    /// thread stops fetching until the reader catches up. Default: 10,000.
+    public var bufferedMessageLimit: Int = 10_000
+    /// Raw librdkafka properties, applied after the typed fields. Default: empty.
+    public var properties: [String: String] = [:]
+
+    /// Creates a configuration for `groupID` on the cluster at `bootstrapServers`.
+    public init(bootstrapServers: String, groupID: String) {
+        self.bootstrapServers = bootstrapServers
+        self.groupID = groupID
+    }
+
+    /// Every property in the order librdkafka receives it.
+    var librdkafkaProperties: [(key: String, value: String)] {
+        [
+            ("bootstrap.servers", bootstrapServers),
+            ("group.id", groupID),
+            ("client.id", clientID),
+            ("partition.assignment.strategy", Self.partitionAssignmentStrategy),
+            ("auto.offset.reset", offsetReset.rawValue),
+            ("session.timeout.ms", String(sessionTimeout.milliseconds)),
+            ("fetch.wait.max.ms", String(fetchWaitMax.milliseconds)),
+            ("enable.auto.commit", String(autoCommit)),
+            ("auto.commit.interval.ms", String(autoCommitInterval.milliseconds)),
+            ("enable.auto.offset.store", String(autoOffsetStore)),
+            ("max.poll.interval.ms", String(maxPollInterval.milliseconds)),
+        ] + properties.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

@@ -1,0 +1,132 @@
+import CRdKafka
+import Foundation
+import Logging
+
+/// Produces records to Kafka, one awaited at a time (`send`) or fire-and-forget (`enqueue`).
+///
+/// A dedicated poll thread serves librdkafka's delivery reports in batches, so neither path
+/// blocks a Swift task on I/O. Idempotence is on by default: records reach each partition once
+/// and in order. All methods are thread-safe. Call `close()` when done; dropping the producer
+/// without it stops the poll thread but abandons unsent records.
+public final class KafkaProducer: Sendable {
+    private let client: RdKafkaClient
+    private let events: ProducerEventHandler
+    private let pollThread: PollingThread
+    private let bootstrapServers: String
+    private let logger: Logger
+
+    /// Creates the producer and starts its poll thread.
+    ///
+    /// Connects lazily: an unreachable cluster shows only when records fail or through
+    /// `waitUntilConnected(timeout:)`. Throws `KafkaError` naming a property librdkafka rejects.
+    public init(
+        configuration: KafkaProducerConfiguration,
+        logger: Logger = Logger(label: "packetflow.kafka.producer")
+    ) throws {
+        let client = try RdKafkaClient.make(type: RD_KAFKA_PRODUCER, properties: configuration.librdkafkaProperties) { conf in
+            rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR)
+        }
+        let events = ProducerEventHandler(queue: RdKafkaQueue.makeMain(of: client))
+        self.client = client
+        self.events = events
+        self.bootstrapServers = configuration.bootstrapServers
+        self.logger = logger
+        self.pollThread = PollingThread(name: "kafka-producer-poll") { events.pollOnce() }
+    }
+
+    deinit {
+        pollThread.stop()
+    }
+
+    /// Produces `message` and returns where it was stored once the cluster acknowledged it.
+    ///
+    /// Throws `KafkaError` if librdkafka refuses the record (e.g. queue full: use `enqueue` for
+    /// bulk loads) or if delivery fails after librdkafka's retries.
+    public func send(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
+        try await withCheckedThrowingContinuation { continuation in
+            let promise = DeliveryPromise(continuation)
+            let opaque = Unmanaged.passRetained(promise).toOpaque()
+            if let error = produce(message, opaque: opaque) {
+                Unmanaged<DeliveryPromise>.fromOpaque(opaque).release()
+                promise.fail(error)
+            }
+        }
+    }
+
+    /// Hands `message` to librdkafka (which copies it) and returns without waiting for delivery.
+    ///
+    /// When the local queue is full (`queueMessageLimit`) this suspends until delivery reports
+    /// free room, so a fast loop slows to the cluster's pace instead of failing. Outcomes are
+    /// counted in `deliveryCounts`; call `flush(timeout:)` to wait for all of them. Throws
+    /// `KafkaError` if librdkafka refuses the record for another reason, or after a fatal error.
+    public func enqueue(_ message: KafkaProducerMessage) async throws {
+        while true {
+            let generation = events.currentRoomGeneration
+            guard let error = produce(message, opaque: nil) else { return }
+            guard error.code == .queueFull else { throw error }
+            if let fatal = events.fatalError { throw fatal }
+            await events.waitForRoom(since: generation)
+        }
+    }
+
+    /// Outcomes of records sent with `enqueue` so far: delivered, failed, first failures.
+    public var deliveryCounts: KafkaDeliveryCounts { events.counts }
+
+    /// Waits until every record handed to the producer has a delivery outcome.
+    ///
+    /// Blocks a dispatch thread, never the cooperative pool. Throws `KafkaError` with code
+    /// `timedOut` naming how many records are still outstanding.
+    public func flush(timeout: Duration) async throws {
+        let client = client
+        try await BlockingCall.run { () throws(KafkaError) in
+            // With delivery-report events, rd_kafka_flush only waits for the poll thread to
+            // drain the reports; it polls nothing itself.
+            let result = rd_kafka_flush(client.pointer, timeout.timeoutMilliseconds)
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw KafkaError(
+                    code: KafkaError.Code(result),
+                    message: "\(rd_kafka_outq_len(client.pointer)) records still undelivered after \(timeout)"
+                )
+            }
+        }
+    }
+
+    /// Checks that a broker answers, failing within `timeout` with the connection error.
+    ///
+    /// Use at start-up so a wrong address shows at once, e.g.
+    /// `broker 127.0.0.1:9 unreachable: connection refused`. Default timeout: 10 s.
+    public func waitUntilConnected(timeout: Duration = .seconds(10)) async throws {
+        let (client, events, bootstrapServers) = (client, events, bootstrapServers)
+        try await BlockingCall.run { () throws(KafkaError) in
+            try client.probeBrokers(timeout: timeout, bootstrapServers: bootstrapServers) { events.lastError }
+        }
+    }
+
+    /// Flushes for up to `timeout`, then stops the poll thread.
+    ///
+    /// Records still undelivered after `timeout` are counted as failed by librdkafka when the
+    /// handle goes away. Default timeout: 30 s. Further sends fail.
+    public func close(timeout: Duration = .seconds(30)) async {
+        do {
+            try await flush(timeout: timeout)
+        } catch {
+            logger.warning("closing the producer with records undelivered", metadata: ["error": "\(error)"])
+        }
+        pollThread.stop()
+        await pollThread.waitUntilExited()
+        events.wakeAllWaiters()
+    }
+
+    /// Calls `rd_kafka_produceva`; returns the error instead of throwing, for the hot path.
+    private func produce(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) -> KafkaError? {
+        if pollThread.isStopping {
+            return KafkaError(code: .destroyed, message: "the producer is closed")
+        }
+        return message.withProduceArguments(opaque: opaque) { arguments in
+            guard let error = rd_kafka_produceva(client.pointer, arguments.baseAddress, arguments.count) else {
+                return nil
+            }
+            return KafkaError(consuming: error, "cannot produce to \(message.topic)")
+        }
+    }
+}

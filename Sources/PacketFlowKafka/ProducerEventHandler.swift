@@ -1,0 +1,162 @@
+import CRdKafka
+import Synchronization
+
+/// The producer's side of its poll thread: delivery reports in batches, errors, queue room.
+///
+/// Runs on the `PollingThread`; the producer reads its state from any thread, hence the
+/// `Mutex`. Records sent with `KafkaProducer.send` carry a retained `DeliveryPromise` as
+/// their opaque, records from `enqueue` carry none and are only counted.
+final class ProducerEventHandler: Sendable {
+    private let queue: RdKafkaQueue
+    private let state = Mutex(State())
+    /// Bumped after every delivery-report batch, i.e. whenever queue room may have appeared.
+    private let roomGeneration = Atomic<UInt64>(0)
+
+    private struct State {
+        var counts = KafkaDeliveryCounts()
+        var lastError: String?
+        var fatalError: KafkaError?
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// The most messages taken out of one delivery-report event per call.
+    private static let reportBatchSize = 1024
+
+    init(queue: RdKafkaQueue) {
+        self.queue = queue
+    }
+
+    /// What `enqueue` reported so far.
+    var counts: KafkaDeliveryCounts { state.withLock { $0.counts } }
+
+    /// The latest error text librdkafka raised, preferring connection failures.
+    var lastError: String? { state.withLock { $0.lastError } }
+
+    /// The fatal error that made the producer unusable, if any.
+    var fatalError: KafkaError? { state.withLock { $0.fatalError } }
+
+    /// A value that changes whenever queue room may have appeared; read before producing.
+    var currentRoomGeneration: UInt64 { roomGeneration.load(ordering: .acquiring) }
+
+    /// Waits until room may have appeared since `generation` was read.
+    func waitForRoom(since generation: UInt64) async {
+        await withCheckedContinuation { continuation in
+            let changed = state.withLock { state in
+                let changed = roomGeneration.load(ordering: .acquiring) != generation
+                if !changed { state.roomWaiters.append(continuation) }
+                return changed
+            }
+            if changed { continuation.resume() }
+        }
+    }
+
+    /// Serves the main queue once, for at most 100 ms. Runs on the poll thread.
+    func pollOnce() {
+        guard let event = rd_kafka_queue_poll(queue.pointer, 100) else { return }
+        switch rd_kafka_event_type(event) {
+        case RD_KAFKA_EVENT_DR:
+            withUnsafeTemporaryAllocation(of: UnsafePointer<rd_kafka_message_t>?.self, capacity: Self.reportBatchSize) {
+                handleDeliveryReports(event, buffer: $0)
+            }
+        case RD_KAFKA_EVENT_ERROR:
+            handleError(event)
+        default:
+            break
+        }
+        rd_kafka_event_destroy(event)
+        // Destroying the event released its messages' queue slots.
+        wakeAllWaiters()
+    }
+
+    /// Wakes every task waiting for room: after a batch of reports, or when the producer closes.
+    func wakeAllWaiters() {
+        roomGeneration.add(1, ordering: .releasing)
+        let waiters = state.withLock { state in
+            defer { state.roomWaiters.removeAll() }
+            return state.roomWaiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    private func handleDeliveryReports(
+        _ event: OpaquePointer,
+        buffer: UnsafeMutableBufferPointer<UnsafePointer<rd_kafka_message_t>?>
+    ) {
+        var delivered = 0
+        var failures: [KafkaError] = []
+        while true {
+            let count = rd_kafka_event_message_array(event, buffer.baseAddress, buffer.count)
+            if count == 0 { break }
+            for message in buffer[..<count] {
+                guard let message else { continue }
+                if let opaque = message.pointee._private {
+                    Unmanaged<DeliveryPromise>.fromOpaque(opaque).takeRetainedValue().complete(with: message)
+                } else if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    delivered += 1
+                } else {
+                    failures.append(DeliveryPromise.failure(of: message))
+                }
+            }
+        }
+        guard delivered > 0 || !failures.isEmpty else { return }
+        state.withLock { state in
+            state.counts.delivered += delivered
+            failures.forEach { state.counts.recordFailure($0) }
+        }
+    }
+
+    private func handleError(_ event: OpaquePointer) {
+        let code = rd_kafka_event_error(event)
+        let text = String(cString: rd_kafka_event_error_string(event))
+        let isFatal = rd_kafka_event_error_is_fatal(event) != 0
+        state.withLock { state in
+            // "1/1 brokers are down" says less than the connection failure before it.
+            if code != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || state.lastError == nil {
+                state.lastError = text
+            }
+            if isFatal && state.fatalError == nil {
+                state.fatalError = KafkaError(
+                    code: KafkaError.Code(code),
+                    message: "the producer hit a fatal error and must be recreated: \(text)",
+                    isFatal: true
+                )
+            }
+        }
+    }
+}
+
+/// Carries one `send` call's continuation through librdkafka as the record's opaque.
+final class DeliveryPromise: Sendable {
+    private let continuation: CheckedContinuation<KafkaDeliveryReport, any Error>
+
+    init(_ continuation: CheckedContinuation<KafkaDeliveryReport, any Error>) {
+        self.continuation = continuation
+    }
+
+    /// Resumes the caller with the record's delivery report.
+    func complete(with message: UnsafePointer<rd_kafka_message_t>) {
+        guard message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            continuation.resume(throwing: Self.failure(of: message))
+            return
+        }
+        continuation.resume(returning: KafkaDeliveryReport(
+            topic: String(cString: rd_kafka_topic_name(message.pointee.rkt)),
+            partition: message.pointee.partition,
+            offset: message.pointee.offset
+        ))
+    }
+
+    /// Resumes the caller with a failure that happened before librdkafka took the record.
+    func fail(_ error: KafkaError) {
+        continuation.resume(throwing: error)
+    }
+
+    /// The error of a failed delivery report, naming topic and partition.
+    static func failure(of message: UnsafePointer<rd_kafka_message_t>) -> KafkaError {
+        let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
+        return KafkaError(
+            message.pointee.err,
+            "delivery to \(topic) partition \(message.pointee.partition) failed"
+        )
+    }
+}

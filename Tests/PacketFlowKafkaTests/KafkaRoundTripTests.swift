@@ -1,0 +1,78 @@
+import Foundation
+import PacketFlowKafka
+import Testing
+
+@Suite("Records round-trip through the embedded cluster")
+struct KafkaRoundTripTests {
+    @Test("key, value, headers (binary, empty, null) and timestamps survive produce and consume")
+    func roundTrip() async throws {
+        try await withEmbeddedCluster { cluster in try await roundTrip(on: cluster) }
+    }
+
+    private func roundTrip(on cluster: EmbeddedKafkaCluster) async throws {
+        let topic = uniqueName("round-trip")
+        try cluster.createTopic(topic, partitions: 1)
+        let stamp = Date(timeIntervalSince1970: 1_700_000_000.123)
+        let sent = [
+            KafkaProducerMessage(
+                topic: topic,
+                key: Array("key-1".utf8),
+                value: [0, 1, 2, 0xFF, 0x80],
+                headers: [
+                    KafkaHeader(key: "binary", value: [0, 0xFF, 0x10]),
+                    KafkaHeader(key: "empty", value: []),
+                    KafkaHeader(key: "null", value: nil),
+                    KafkaHeader(key: "text", value: "héllo"),
+                ],
+                timestamp: stamp
+            ),
+            KafkaProducerMessage(topic: topic, key: nil, value: nil),
+            KafkaProducerMessage(topic: topic, key: [], value: []),
+        ]
+
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+        var reports: [KafkaDeliveryReport] = []
+        for message in sent {
+            reports.append(try await producer.send(message))
+        }
+        await producer.close()
+        #expect(reports.map(\.offset) == [0, 1, 2])
+        #expect(reports.allSatisfy { $0.topic == topic && $0.partition == 0 })
+
+        let consumer = try KafkaConsumer(configuration: .forTest(cluster, group: uniqueName("group")))
+        try consumer.subscribe(topics: [topic])
+        let received = try await collect(3, from: consumer)
+        try await consumer.close()
+
+        #expect(received.map(\.offset) == [0, 1, 2])
+        for (got, expected) in zip(received, sent) {
+            #expect(got.key == expected.key)
+            #expect(got.value == expected.value)
+            #expect(got.headers == expected.headers)
+        }
+        let millis = received[0].timestamp.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+        #expect(millis == 1_700_000_000_123)
+        #expect(received[1].timestamp != nil)
+    }
+
+    @Test("enqueue delivers a burst larger than the local queue and counts it")
+    func enqueueBurst() async throws {
+        try await withEmbeddedCluster { cluster in try await enqueueBurst(on: cluster) }
+    }
+
+    private func enqueueBurst(on cluster: EmbeddedKafkaCluster) async throws {
+        let topic = uniqueName("burst")
+        try cluster.createTopic(topic, partitions: 3)
+        var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
+        configuration.queueMessageLimit = 1_000
+        let producer = try KafkaProducer(configuration: configuration)
+        for index in 0..<20_000 {
+            try await producer.enqueue(KafkaProducerMessage(topic: topic, value: Array("record \(index)".utf8)))
+        }
+        try await producer.flush(timeout: .seconds(30))
+        let counts = producer.deliveryCounts
+        await producer.close()
+        #expect(counts.delivered == 20_000)
+        #expect(counts.failed == 0)
+    }
+}
