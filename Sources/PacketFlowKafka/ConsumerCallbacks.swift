@@ -8,7 +8,7 @@ import Synchronization
 /// one running `rd_kafka_consumer_close`), with this object as the opaque.
 final class ConsumerCallbacks: Sendable {
     private let rebalanceContinuation: AsyncStream<KafkaRebalanceEvent>.Continuation
-    private let lastErrorText = Mutex<String?>(nil)
+    private let lastErrorText = Mutex(LastClientError())
     private let logger: Logger
 
     init(rebalanceContinuation: AsyncStream<KafkaRebalanceEvent>.Continuation, logger: Logger) {
@@ -17,7 +17,7 @@ final class ConsumerCallbacks: Sendable {
     }
 
     /// The latest error librdkafka reported for the consumer.
-    var lastError: String? { lastErrorText.withLock { $0 } }
+    var lastError: String? { lastErrorText.withLock { $0.text } }
 
     /// Installs the callbacks on a configuration whose opaque is this object.
     static func install(on conf: OpaquePointer) {
@@ -35,10 +35,7 @@ final class ConsumerCallbacks: Sendable {
 
     /// Records an error librdkafka reported, by callback or as an error message.
     func record(error: rd_kafka_resp_err_t, text: String) {
-        lastErrorText.withLock { last in
-            // "1/1 brokers are down" says less than the connection failure before it.
-            if error != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || last == nil { last = text }
-        }
+        lastErrorText.withLock { $0.record(error, text) }
         logger.warning("Kafka consumer error", metadata: ["code": "\(KafkaError.Code(error))", "error": "\(text)"])
     }
 

@@ -14,7 +14,7 @@ final class ProducerEventHandler: Sendable {
 
     private struct State {
         var counts = KafkaDeliveryCounts()
-        var lastError: String?
+        var lastError = LastClientError()
         var fatalError: KafkaError?
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
     }
@@ -30,7 +30,7 @@ final class ProducerEventHandler: Sendable {
     var counts: KafkaDeliveryCounts { state.withLock { $0.counts } }
 
     /// The latest error text librdkafka raised, preferring connection failures.
-    var lastError: String? { state.withLock { $0.lastError } }
+    var lastError: String? { state.withLock { $0.lastError.text } }
 
     /// The fatal error that made the producer unusable, if any.
     var fatalError: KafkaError? { state.withLock { $0.fatalError } }
@@ -110,10 +110,7 @@ final class ProducerEventHandler: Sendable {
         let text = String(cString: rd_kafka_event_error_string(event))
         let isFatal = rd_kafka_event_error_is_fatal(event) != 0
         state.withLock { state in
-            // "1/1 brokers are down" says less than the connection failure before it.
-            if code != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || state.lastError == nil {
-                state.lastError = text
-            }
+            state.lastError.record(code, text)
             if isFatal && state.fatalError == nil {
                 state.fatalError = KafkaError(
                     code: KafkaError.Code(code),
