@@ -1,0 +1,83 @@
+import PacketFlowKafka
+import Testing
+
+@Suite("Consumer groups share partitions")
+struct ConsumerGroupTests {
+    /// The consumers' assignments, if every partition of `topic` has exactly one owner and
+    /// every consumer owns at least one.
+    static func exclusiveOwners(of partitionCount: Int, among consumers: [KafkaConsumer]) async throws -> [[KafkaTopicPartition]]? {
+        var assignments: [[KafkaTopicPartition]] = []
+        for consumer in consumers {
+            assignments.append(try await consumer.assignment())
+        }
+        let owned = assignments.flatMap { $0 }
+        guard assignments.allSatisfy({ !$0.isEmpty }),
+              owned.count == partitionCount,
+              Set(owned.map(\.partition)) == Set(0..<Int32(partitionCount))
+        else { return nil }
+        return assignments
+    }
+
+    @Test("two members split six partitions; a third joining rebalances to one owner per partition")
+    func rebalance() async throws {
+        try await withEmbeddedCluster(brokers: 3) { cluster in
+            let topic = uniqueName("split")
+            let group = uniqueName("group")
+            try cluster.createTopic(topic, partitions: 6)
+            let configuration = KafkaConsumerConfiguration.forTest(cluster, group: group)
+            let first = try KafkaConsumer(configuration: configuration)
+            let second = try KafkaConsumer(configuration: configuration)
+            try first.subscribe(topics: [topic])
+            try second.subscribe(topics: [topic])
+
+            try await waitUntil("two members to share six partitions") {
+                try await Self.exclusiveOwners(of: 6, among: [first, second]) != nil
+            }
+            let split = try await Self.exclusiveOwners(of: 6, among: [first, second])
+            #expect(split?.map(\.count) == [3, 3])
+
+            let third = try KafkaConsumer(configuration: configuration)
+            try third.subscribe(topics: [topic])
+            try await waitUntil("three members to share six partitions") {
+                try await Self.exclusiveOwners(of: 6, among: [first, second, third]) != nil
+            }
+            let thirdEvents = try await within(.seconds(5), "the third member's assignment event") {
+                var iterator = third.rebalanceEvents.makeAsyncIterator()
+                return await iterator.next()
+            }
+            guard case .assigned(let partitions)? = thirdEvents else {
+                Issue.record("expected an assignment, got \(String(describing: thirdEvents))")
+                return
+            }
+            #expect(partitions.count == 2)
+            for consumer in [first, second, third] {
+                try await consumer.close()
+            }
+        }
+    }
+
+    @Test("paused partitions stop delivering until resumed")
+    func pauseResume() async throws {
+        try await withEmbeddedCluster { cluster in
+            let topic = uniqueName("pause")
+            try cluster.createTopic(topic, partitions: 1)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+            _ = try await producer.send(KafkaProducerMessage(topic: topic, value: [1]))
+
+            let consumer = try KafkaConsumer(configuration: .forTest(cluster, group: uniqueName("group")))
+            try consumer.subscribe(topics: [topic])
+            #expect(try await collect(1, from: consumer).first?.value == [1])
+
+            let partition = KafkaTopicPartition(topic: topic, partition: 0)
+            try consumer.pause([partition])
+            _ = try await producer.send(KafkaProducerMessage(topic: topic, value: [2]))
+            let whilePaused = try? await collect(1, from: consumer, within: .seconds(1))
+            #expect(whilePaused == nil)
+
+            try consumer.resume([partition])
+            #expect(try await collect(1, from: consumer).first?.value == [2])
+            try await consumer.close()
+            await producer.close()
+        }
+    }
+}
