@@ -52,9 +52,21 @@ public enum JSON {
     /// The value at `path` in a document, converting only that value, or `nil` when the path leads
     /// nowhere; throws when the document itself is invalid.
     ///
-    /// Cheaper than `parse(input).value(at: path)` for pulling a key field out of each message.
+    /// Cheaper than `parse(input).value(at: path)` for pulling a key field out of each message: the
+    /// document is checked like ``validate(_:)-(UnsafeRawBufferPointer)`` and only the value found is
+    /// converted.
     public static func value(at path: JSONPath, in input: UnsafeRawBufferPointer) throws(JSONError) -> JSONValue? {
-        try JanssonDocument(parsing: input).value(at: path)
+        guard JSONSyntaxScanner.accepts(input) else {
+            return try JanssonDocument(parsing: input).value(at: path)
+        }
+        // The document is valid: jansson only needs to read the value's own bytes.
+        guard let range = JSONSyntaxScanner.rangeOfValue(at: path, inAccepted: input) else { return nil }
+        let found = UnsafeRawBufferPointer(rebasing: input[range])
+        if found.first == UInt8(ascii: "\""), !found.contains(UInt8(ascii: "\\")) {
+            // The usual key field, a string without escapes: its bytes are the (checked) UTF-8.
+            return .string(String(decoding: found.dropFirst().dropLast(), as: UTF8.self))
+        }
+        return try JanssonDocument(parsing: found).value()
     }
 
     /// The value at `path` in a document given as bytes; see ``value(at:in:)-(_,UnsafeRawBufferPointer)``.

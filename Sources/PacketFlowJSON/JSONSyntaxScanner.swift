@@ -13,11 +13,11 @@ struct JSONSyntaxScanner {
     static let maximumDepth = 64
     static let maximumOpenKeys = 128
 
-    private let bytes: UnsafePointer<UInt8>
-    private let end: Int
-    private var position = 0
+    let bytes: UnsafePointer<UInt8>
+    let end: Int
+    var position = 0
 
-    private init(bytes: UnsafePointer<UInt8>, count: Int) {
+    init(bytes: UnsafePointer<UInt8>, count: Int) {
         self.bytes = bytes
         self.end = count
     }
@@ -151,7 +151,7 @@ struct JSONSyntaxScanner {
         return true
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while !atEnd {
             switch current {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):

@@ -67,3 +67,67 @@ struct JSONPathTests {
         }
     }
 }
+
+@Suite("Path lookup in text agrees with lookup in parsed values")
+struct JSONPathLookupAgreementTests {
+    @Test("on random documents, every path and some missing ones find the same value both ways")
+    func randomDocuments() throws {
+        var random = SplitMix64(seed: 0xF00D)
+        for _ in 0..<300 {
+            let document = RandomJSON.value(depth: 0, using: &random)
+            var paths: [String] = []
+            RandomJSON.collectPaths(of: document, prefix: nil, into: &paths)
+            paths += ["zz", "0.zz", "a.b.c", "7"]
+            for style in [JSONOutputStyle.compact, .pretty] {
+                let text = try document.serialized(style)
+                for path in paths {
+                    let parsedPath = try JSONPath(path)
+                    #expect(try JSON.value(at: parsedPath, in: text) == document.value(at: parsedPath), "\(path) in \(document)")
+                }
+            }
+        }
+    }
+}
+
+/// Random JSON documents for agreement tests: keys from a small set (some needing escapes), all kinds of values.
+enum RandomJSON {
+    static let keys = ["a", "b", "id", "0", "1", "é", "q\"k", "sp ace", "k.x", ""]
+
+    static func value(depth: Int, using random: inout SplitMix64) -> JSONValue {
+        switch random.next() % (depth > 3 ? 6 : 8) {
+        case 0: return nil
+        case 1: return .bool(random.next() % 2 == 0)
+        case 2: return .integer(Int64(bitPattern: random.next()) >> (random.next() % 64))
+        case 3: return .number(Double(Int64(bitPattern: random.next()) >> 20) / 1024)
+        case 4: return .string(["", "x", "c-42", "tab\there", "quote\"", "😀 é", "back\\slash", "}],{["][Int(random.next() % 8)])
+        case 5: return .string("s\(random.next() % 100)")
+        case 6:
+            return .array((0..<random.next() % 4).map { _ in value(depth: depth + 1, using: &random) })
+        default:
+            var object = JSONObject()
+            for _ in 0..<random.next() % 5 {
+                object[keys[Int(random.next() % UInt64(keys.count))]] = value(depth: depth + 1, using: &random)
+            }
+            return .object(object)
+        }
+    }
+
+    /// Every path a ``JSONPath`` can express in `value` (keys with dots or empty keys cannot be addressed).
+    static func collectPaths(of value: JSONValue, prefix: String?, into paths: inout [String]) {
+        let join = { (segment: String) in prefix.map { "\($0).\(segment)" } ?? segment }
+        switch value {
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                paths.append(join(String(index)))
+                collectPaths(of: element, prefix: join(String(index)), into: &paths)
+            }
+        case .object(let object):
+            for (key, member) in object where !key.isEmpty && !key.contains(".") {
+                paths.append(join(key))
+                collectPaths(of: member, prefix: join(key), into: &paths)
+            }
+        default:
+            break
+        }
+    }
+}
