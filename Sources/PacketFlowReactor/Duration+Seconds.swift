@@ -4,9 +4,4 @@ extension Duration {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
-
-    /// A duration from seconds given as a `Double` (rounded to the nanosecond).
-    static func seconds(fromDouble seconds: Double) -> Duration {
-        .nanoseconds(Int64((seconds * 1e9).rounded()))
-    }
 }
