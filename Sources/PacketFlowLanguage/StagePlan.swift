@@ -1,0 +1,99 @@
+import PacketFlowCore
+
+/// One stage of a plan: a consumer group running one packet, or a covalent chain of packets
+/// in one process.
+///
+/// A worker of the stage consumes ``inputTopics`` with ``consumerGroup``, runs each message
+/// through ``packets`` in order (one packet's result is the next one's input), and produces
+/// the last packet's result to every topic of ``outputTopics``. After ``retries`` failed
+/// retries a message goes to ``deadLetterTopic``.
+public struct StagePlan: Sendable, Hashable, Codable {
+    /// The stage's name: the name of its first packet.
+    public var name: String
+    /// The packets, in the order a message passes through them.
+    public var packets: [StagePacket]
+    /// The group of the first packet, which the whole stage runs as.
+    public var group: PacketGroup
+    /// Consumer group id: `pf.<molecule>.<stage>`.
+    public var consumerGroup: String
+    /// Topics the stage consumes, sorted.
+    public var inputTopics: [String]
+    /// Topics the stage's results go to, sorted; each gets every result.
+    public var outputTopics: [String]
+    /// Partitions of the stage's bond topics: declared, or the larger of the group's default and
+    /// the scaling maximum, so every replica the reactor may start has a partition.
+    public var partitions: Int
+    /// Handler calls one replica runs at once.
+    public var concurrency: Int
+    /// Whether messages with one key are handled one at a time, in order.
+    public var ordering: GroupProperties.Ordering
+    /// The replica range the reactor keeps the stage in.
+    public var scaling: ScalingBounds
+    /// The kind of node the stage runs on.
+    public var placement: GroupProperties.PlacementClass
+    /// Retries after the first attempt.
+    public var retries: Int
+    /// Wait before the first retry, doubling up to ``maxBackoffMilliseconds``.
+    public var initialBackoffMilliseconds: Int64
+    /// Longest wait between retries.
+    public var maxBackoffMilliseconds: Int64
+    /// Longest one handler call may take before it counts as failed.
+    public var timeoutMilliseconds: Int64
+    /// The payload field that keys (partitions and orders) the stage's input, if declared.
+    public var key: String?
+    /// State stores the stage's packets share through metallic bonds, sorted.
+    public var stateStores: [String]
+    /// The molecule's dead-letter topic.
+    public var deadLetterTopic: String
+
+    /// Creates a stage plan.
+    public init(
+        name: String, packets: [StagePacket], group: PacketGroup, consumerGroup: String,
+        inputTopics: [String], outputTopics: [String], partitions: Int, concurrency: Int,
+        ordering: GroupProperties.Ordering, scaling: ScalingBounds, placement: GroupProperties.PlacementClass,
+        retries: Int, initialBackoffMilliseconds: Int64, maxBackoffMilliseconds: Int64,
+        timeoutMilliseconds: Int64, key: String?, stateStores: [String], deadLetterTopic: String
+    ) {
+        self.name = name
+        self.packets = packets
+        self.group = group
+        self.consumerGroup = consumerGroup
+        self.inputTopics = inputTopics
+        self.outputTopics = outputTopics
+        self.partitions = partitions
+        self.concurrency = concurrency
+        self.ordering = ordering
+        self.scaling = scaling
+        self.placement = placement
+        self.retries = retries
+        self.initialBackoffMilliseconds = initialBackoffMilliseconds
+        self.maxBackoffMilliseconds = maxBackoffMilliseconds
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.key = key
+        self.stateStores = stateStores
+        self.deadLetterTopic = deadLetterTopic
+    }
+}
+
+/// One packet inside a stage: what to run and what it costs.
+public struct StagePacket: Sendable, Hashable, Codable {
+    /// The packet's name.
+    public var name: String
+    /// The packet's own group (the stage runs as its first packet's group).
+    public var group: PacketGroup
+    /// What runs it.
+    public var handler: HandlerReference
+    /// Relative cost of one call; 1 when not declared.
+    public var cost: Double
+    /// CPU and memory it needs.
+    public var resources: ResourceRequirements
+
+    /// Creates a stage packet.
+    public init(name: String, group: PacketGroup, handler: HandlerReference, cost: Double, resources: ResourceRequirements) {
+        self.name = name
+        self.group = group
+        self.handler = handler
+        self.cost = cost
+        self.resources = resources
+    }
+}

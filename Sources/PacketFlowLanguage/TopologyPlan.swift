@@ -1,0 +1,52 @@
+/// What a molecule compiles to: the stages, topics, groups and stores the worker and the
+/// reactor create and run.
+///
+/// Deterministic: the same molecule always gives an equal plan, whatever the order of its
+/// bonds. Stages are in composition order; topics, state stores and hints are sorted by name.
+/// Names follow ``TopologyNames``.
+public struct TopologyPlan: Sendable, Hashable, Codable {
+    /// The plan format's version; bumped when a field changes meaning.
+    public static let formatVersion = 1
+
+    /// ``formatVersion`` at the time the plan was made.
+    public var version: Int
+    /// The molecule's name.
+    public var molecule: String
+    /// The stages, in the composition order of their first packets.
+    public var stages: [StagePlan]
+    /// Every topic the molecule reads or writes, sorted by name.
+    public var topics: [TopicPlan]
+    /// Where packets go after their last failed attempt.
+    public var deadLetterTopic: String
+    /// One state store per metallic bond, sorted by name.
+    public var stateStores: [StateStorePlan]
+    /// One hint per weak bond between two different stages, sorted.
+    public var placementHints: [PlacementHint]
+    /// Connectors that receive the molecule's results, sorted by name.
+    public var connectors: [ConnectorPlan]
+
+    /// Creates a plan.
+    public init(
+        molecule: String, stages: [StagePlan], topics: [TopicPlan], deadLetterTopic: String,
+        stateStores: [StateStorePlan], placementHints: [PlacementHint], connectors: [ConnectorPlan]
+    ) {
+        self.version = TopologyPlan.formatVersion
+        self.molecule = molecule
+        self.stages = stages
+        self.topics = topics
+        self.deadLetterTopic = deadLetterTopic
+        self.stateStores = stateStores
+        self.placementHints = placementHints
+        self.connectors = connectors
+    }
+
+    /// The stage named `name`.
+    public func stage(named name: String) -> StagePlan? {
+        stages.first { $0.name == name }
+    }
+
+    /// The topic named `name`.
+    public func topic(named name: String) -> TopicPlan? {
+        topics.first { $0.name == name }
+    }
+}
