@@ -4,7 +4,9 @@
 /// Equality and hashing ignore order, as JSON does: `{"a":1,"b":2} == {"b":2,"a":1}`.
 /// Lookup by key scans small objects and uses a hash index once an object has more than
 /// ``indexThreshold`` members. Setting an existing key replaces its value in place.
-public struct JSONObject: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
+public struct JSONObject: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral,
+    CustomStringConvertible
+{
     /// One member.
     public typealias Element = (key: String, value: JSONValue)
 
@@ -129,6 +131,11 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
             index[key] = position
         }
         positions = index
+    }
+
+    /// The object as compact JSON text, for logs and test failures.
+    public var description: String {
+        JSONValue.object(self).description
     }
 
     /// Equal when both have the same keys with equal values, in any order.

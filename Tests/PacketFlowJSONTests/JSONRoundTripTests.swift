@@ -97,6 +97,29 @@ struct JSONRoundTripTests {
         #expect(try JSON.parse(line[...].utf8) == expected)
     }
 
+    @Test("many tasks can parse, validate and write at once")
+    func concurrentUse() async throws {
+        let customer: JSONValue = ["id": "c-42"]
+        let agreeing = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var agreeing = 0
+                    for index in 0..<500 {
+                        let text = #"{"id":\#(task * 1000 + index),"customer":{"id":"c-42"},"items":[{"sku":"AB-12"}]}"#
+                        if let value = try? JSON.parse(text), (try? JSON.validate(value.serialized())) != nil,
+                            value["customer"] == customer
+                        {
+                            agreeing += 1
+                        }
+                    }
+                    return agreeing
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(agreeing == 8 * 500)
+    }
+
     @Test("deep nesting up to jansson's limit converts without exhausting the stack")
     func deepNesting() throws {
         let depth = 2048
