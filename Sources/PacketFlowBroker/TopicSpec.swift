@@ -1,0 +1,74 @@
+/// A topic name with the number of partitions it must have.
+///
+/// The value behind `packetflow broker --topic NAME:PARTITIONS` and behind each message on
+/// the topic-request channel (see `TopicRequestChannel`).
+public struct TopicSpec: Hashable, Sendable, CustomStringConvertible {
+    /// The topic's name.
+    public var name: String
+    /// How many partitions the topic must have; at least 1.
+    public var partitions: Int
+
+    /// Creates a specification, checking what Kafka would reject.
+    ///
+    /// Throws `BrokerError` with code `invalidTopicSpec` when the name is not a legal Kafka
+    /// topic name (1 to 249 characters from `a-z A-Z 0-9 . _ -`, not `.` or `..`) or
+    /// `partitions` is below 1.
+    public init(name: String, partitions: Int) throws(BrokerError) {
+        guard Self.isLegalTopicName(name) else {
+            throw BrokerError(
+                code: .invalidTopicSpec,
+                message: "invalid topic name '\(name)': use 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-'"
+            )
+        }
+        guard partitions >= 1 else {
+            throw BrokerError(
+                code: .invalidTopicSpec,
+                message: "topic \(name) needs at least 1 partition, not \(partitions)"
+            )
+        }
+        self.name = name
+        self.partitions = partitions
+    }
+
+    /// Parses `NAME:PARTITIONS`, e.g. `orders:12`.
+    ///
+    /// Throws `BrokerError` with code `invalidTopicSpec` naming the expected form.
+    public init(parsing text: String) throws(BrokerError) {
+        guard let colon = text.lastIndex(of: ":"),
+              let partitions = Int(text[text.index(after: colon)...].trimmingSpaces)
+        else {
+            throw BrokerError(
+                code: .invalidTopicSpec,
+                message: "invalid topic '\(text)': expected NAME:PARTITIONS, e.g. orders:12"
+            )
+        }
+        try self.init(name: String(text[..<colon]), partitions: partitions)
+    }
+
+    /// `NAME:PARTITIONS`.
+    public var description: String { "\(name):\(partitions)" }
+
+    private static func isLegalTopicName(_ name: String) -> Bool {
+        guard (1...249).contains(name.utf8.count), name != ".", name != ".." else { return false }
+        return name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                true
+            default:
+                false
+            }
+        }
+    }
+}
+
+extension Substring {
+    /// The text without leading and trailing spaces, tabs and line breaks (a typed `echo` adds one).
+    var trimmingSpaces: Substring {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
+    }
+}
