@@ -89,6 +89,14 @@ let package = Package(
             ]
         ),
 
+        // What the integration tests share: the embedded cluster, kcat, the CLI as a child process.
+        .target(
+            name: "PacketFlowTestSupport",
+            dependencies: [
+                "PacketFlowKafka",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         .testTarget(name: "PacketFlowCoreTests", dependencies: ["PacketFlowCore"]),
         .testTarget(name: "PacketFlowJSONTests", dependencies: ["PacketFlowJSON"]),
         .testTarget(
@@ -114,8 +122,7 @@ let package = Package(
                 "PacketFlowCore",
                 "PacketFlowClient",
                 "PacketFlowKafka",
-                "PacketFlowBroker",
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                "PacketFlowTestSupport",
             ]
         ),
     ],

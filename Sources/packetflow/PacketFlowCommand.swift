@@ -6,6 +6,9 @@ struct PacketFlowCommand: AsyncParsableCommand {
         commandName: "packetflow",
         abstract: "Stream processing over Kafka, organised like chemistry.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [
+            BrokerCommand.self, PublishCommand.self, ConsumeCommand.self,
+            CheckCommand.self, PlanCommand.self, GraphCommand.self, FmtCommand.self,
+        ]
     )
 }

@@ -1,0 +1,131 @@
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a file or standard input line by line in constant memory.
+///
+/// Lines are handed out as views into one reusable buffer, valid only during the call, so a
+/// file of any size is read with the memory of its longest line. A final line without a
+/// newline is still a line; a trailing `\r` is removed. The blocking `read(2)` calls run on a
+/// dispatch queue of their own, one 1 MiB chunk at a time, never on the Swift concurrency pool.
+///
+/// `@unchecked Sendable`: the buffer is touched by one read at a time, and the reading task
+/// awaits each read before it looks at the buffer again.
+public final class LineReader: @unchecked Sendable {
+    /// The longest line accepted. Default: 16 MiB.
+    public static let maximumLineLength = 16 << 20
+
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private let name: String
+    private var buffer: UnsafeMutableRawBufferPointer
+    private static let ioQueue = DispatchQueue(label: "packetflow.line-reader")
+
+    /// Opens `path` for reading.
+    ///
+    /// - Throws: ``ClientError`` naming the path and the system's reason.
+    public convenience init(path: String) throws(ClientError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ClientError(.input, "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        self.init(descriptor: descriptor, owned: true, name: path)
+    }
+
+    /// Reads standard input.
+    public static func standardInput() -> LineReader { LineReader(descriptor: 0, owned: false, name: "<stdin>") }
+
+    private init(descriptor: Int32, owned: Bool, name: String) {
+        self.descriptor = descriptor
+        self.ownsDescriptor = owned
+        self.name = name
+        self.buffer = .allocate(byteCount: 1 << 20, alignment: 16)
+    }
+
+    deinit {
+        buffer.deallocate()
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    /// The name used in messages: the path, or `<stdin>`.
+    public var displayName: String { name }
+
+    /// Calls `body` with each line and its 1-based number until the input ends or `body`
+    /// returns `false`.
+    ///
+    /// - Throws: ``ClientError`` for read errors and over-long lines, or what `body` throws.
+    public func forEachLine(
+        _ body: (_ line: UnsafeRawBufferPointer, _ number: Int) async throws -> Bool
+    ) async throws {
+        var filled = 0
+        var lineNumber = 0
+        var reachedEnd = false
+        while !reachedEnd {
+            if filled == buffer.count {
+                try grow(lineNumber: lineNumber + 1)
+            }
+            let count = try await readChunk(into: filled)
+            reachedEnd = count == 0
+            filled += count
+            let base = UnsafeRawPointer(buffer.baseAddress!)
+            let end = reachedEnd ? filled : Self.endOfLastLine(in: UnsafeRawBufferPointer(start: base, count: filled))
+            var start = 0
+            while start < end {
+                let stop = memchr(base + start, 0x0A, end - start).map { UnsafeRawPointer($0) - base } ?? end
+                var lineEnd = stop
+                if lineEnd > start && base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
+                lineNumber += 1
+                guard try await body(UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), lineNumber) else {
+                    return
+                }
+                start = stop + 1
+            }
+            if end > 0 {
+                let rest = filled - end
+                if rest > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + end, rest) }
+                filled = rest
+            }
+        }
+    }
+
+    /// The offset just past the last newline, 0 when there is none.
+    private static func endOfLastLine(in bytes: UnsafeRawBufferPointer) -> Int {
+        var index = bytes.count
+        while index > 0 {
+            if bytes[index - 1] == 0x0A { return index }
+            index -= 1
+        }
+        return 0
+    }
+
+    private func grow(lineNumber: Int) throws(ClientError) {
+        guard buffer.count < Self.maximumLineLength else {
+            throw ClientError(.input, "\(name):\(lineNumber): line longer than \(Self.maximumLineLength) bytes")
+        }
+        let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
+        larger.copyMemory(from: UnsafeRawBufferPointer(buffer))
+        buffer.deallocate()
+        buffer = larger
+    }
+
+    /// Reads once into the buffer after `offset`; returns the byte count, 0 at the end.
+    private func readChunk(into offset: Int) async throws(ClientError) -> Int {
+        let outcome: Result<Int, ClientError> = await withCheckedContinuation { continuation in
+            Self.ioQueue.async { [self] in
+                while true {
+                    let count = read(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if count >= 0 { return continuation.resume(returning: .success(count)) }
+                    if errno != EINTR {
+                        let reason = String(cString: strerror(errno))
+                        return continuation.resume(returning: .failure(ClientError(.input, "cannot read \(name): \(reason)")))
+                    }
+                }
+            }
+        }
+        return try outcome.get()
+    }
+}
