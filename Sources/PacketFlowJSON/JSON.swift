@@ -84,6 +84,7 @@ public enum JSON {
         of input: Bytes,
         _ body: (UnsafeRawBufferPointer) throws(JSONError) -> Result
     ) throws(JSONError) -> Result {
+        // The standard library's closures rethrow untyped errors; Result carries the typed one through.
         let direct = input.withContiguousStorageIfAvailable { buffer in
             Swift.Result { () throws(JSONError) in try body(UnsafeRawBufferPointer(buffer)) }
         }
