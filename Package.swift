@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PacketFlowJSON", targets: ["PacketFlowJSON"]),
         .library(name: "PacketFlowKafka", targets: ["PacketFlowKafka"]),
         .library(name: "PacketFlowLanguage", targets: ["PacketFlowLanguage"]),
+        .library(name: "PacketFlow", targets: ["PacketFlow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,6 +62,26 @@ let package = Package(
         // The molecule language: lexer, parser, checks, formatter and the topology plan. Pure.
         .target(name: "PacketFlowLanguage", dependencies: ["PacketFlowCore"]),
 
+        // The worker runtime: runs a molecule stage over Kafka with its group's semantics.
+        .target(
+            name: "PacketFlowRuntime",
+            dependencies: [
+                "PacketFlowCore",
+                "PacketFlowJSON",
+                "PacketFlowKafka",
+                "PacketFlowLanguage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+
+        // What users import to write handlers and run workers from their own executables.
+        .target(
+            name: "PacketFlow",
+            dependencies: ["PacketFlowCore", "PacketFlowJSON", "PacketFlowRuntime"]
+        ),
+
         // The reactor: deploys molecules, samples lag, autoscales stages and judges their health.
         .target(
             name: "PacketFlowReactor",
@@ -83,6 +104,7 @@ let package = Package(
                 "PacketFlowBroker",
                 "PacketFlowLanguage",
                 "PacketFlowClient",
+                "PacketFlowRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,6 +135,10 @@ let package = Package(
                 "PacketFlowKafka",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
+        ),
+        .testTarget(
+            name: "PacketFlowRuntimeTests",
+            dependencies: ["PacketFlow", "PacketFlowRuntime", "PacketFlowBroker", "PacketFlowTestSupport"]
         ),
         .testTarget(name: "PacketFlowReactorTests", dependencies: ["PacketFlowReactor"]),
         .testTarget(name: "PacketFlowLanguageTests", dependencies: ["PacketFlowLanguage"]),
