@@ -57,26 +57,33 @@ struct JSONWriter {
 
     private mutating func writeObject(_ object: JSONObject, depth: Int) {
         output.append(UInt8(ascii: "{"))
-        var order = Array(object.indices)
         if style == .pretty {
-            order.sort { object.keys[$0].utf8.lexicographicallyPrecedes(object.keys[$1].utf8) }
-        }
-        for (count, position) in order.enumerated() {
-            if count > 0 {
-                output.append(UInt8(ascii: ","))
+            let sorted = object.indices.sorted { object.keys[$0].utf8.lexicographicallyPrecedes(object.keys[$1].utf8) }
+            for (count, position) in sorted.enumerated() {
+                writeMember(of: object, at: position, isFirst: count == 0, depth: depth)
             }
-            writeNewline(depth: depth + 1)
-            writeString(object.keys[position])
-            output.append(UInt8(ascii: ":"))
-            if style == .pretty {
-                output.append(UInt8(ascii: " "))
+        } else {
+            for position in object.indices {
+                writeMember(of: object, at: position, isFirst: position == 0, depth: depth)
             }
-            write(object.values[position], depth: depth + 1)
         }
         if !object.isEmpty {
             writeNewline(depth: depth)
         }
         output.append(UInt8(ascii: "}"))
+    }
+
+    private mutating func writeMember(of object: JSONObject, at position: Int, isFirst: Bool, depth: Int) {
+        if !isFirst {
+            output.append(UInt8(ascii: ","))
+        }
+        writeNewline(depth: depth + 1)
+        writeString(object.keys[position])
+        output.append(UInt8(ascii: ":"))
+        if style == .pretty {
+            output.append(UInt8(ascii: " "))
+        }
+        write(object.values[position], depth: depth + 1)
     }
 
     private mutating func writeNewline(depth: Int) {
