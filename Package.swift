@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -88,6 +89,16 @@ let package = Package(
             dependencies: ["PacketFlowCore"]
         ),
 
+        // Beyond one machine: Kubernetes manifests and KEDA scalers generated from a plan.
+        .target(
+            name: "PacketFlowDeploy",
+            dependencies: [
+                "PacketFlowCore",
+                "PacketFlowLanguage",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
         // Client-side work of the CLI and of users' programs: publishing events, reading packets.
         .target(
             name: "PacketFlowClient",
@@ -105,6 +116,7 @@ let package = Package(
                 "PacketFlowLanguage",
                 "PacketFlowClient",
                 "PacketFlowRuntime",
+                "PacketFlowDeploy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -140,6 +152,7 @@ let package = Package(
             name: "PacketFlowRuntimeTests",
             dependencies: ["PacketFlow", "PacketFlowRuntime", "PacketFlowBroker", "PacketFlowTestSupport"]
         ),
+        .testTarget(name: "PacketFlowDeployTests", dependencies: ["PacketFlowDeploy", "PacketFlowLanguage"]),
         .testTarget(name: "PacketFlowReactorTests", dependencies: ["PacketFlowReactor"]),
         .testTarget(name: "PacketFlowLanguageTests", dependencies: ["PacketFlowLanguage"]),
         .testTarget(
