@@ -4,6 +4,9 @@
 /// Equality and hashing ignore order, as JSON does: `{"a":1,"b":2} == {"b":2,"a":1}`.
 /// Lookup by key scans small objects and uses a hash index once an object has more than
 /// ``indexThreshold`` members. Setting an existing key replaces its value in place.
+///
+/// Keys compare as Swift strings, so `"é"` precomposed and decomposed are one key here while jansson
+/// sees two: such a document still parses and writes back unchanged, but a lookup finds the first.
 public struct JSONObject: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral,
     CustomStringConvertible
 {
