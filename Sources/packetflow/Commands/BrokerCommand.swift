@@ -70,21 +70,20 @@ struct BrokerCommand: AsyncParsableCommand {
         var logger = Logger(label: "packetflow.broker") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = level
 
-        let cluster = try EmbeddedClusterService.start(brokers: brokers, topics: topicSpecs, logger: logger)
-        let forwarder = try await BootstrapForwarder.bind(
-            to: listenAddress,
-            upstreams: cluster.brokerAddresses,
+        let broker = try await EmbeddedBroker.start(
+            brokers: brokers,
+            listen: listenAddress,
+            topics: topicSpecs,
             logger: logger
         )
         logger.warning("\(MockClusterLimits.warning)")
-        FileHandle.standardOutput.write(Data("Kafka bootstrap address: \(forwarder.localAddress)\n".utf8))
+        FileHandle.standardOutput.write(Data("Kafka bootstrap address: \(broker.bootstrapAddress)\n".utf8))
         if let addressFile {
-            try BootstrapAddressFile(path: addressFile).write(forwarder.localAddress)
+            try BootstrapAddressFile(path: addressFile).write(broker.bootstrapAddress)
         }
 
-        // Shutdown runs in reverse order: the forwarder stops before the cluster goes.
         let group = ServiceGroup(
-            services: [cluster, forwarder],
+            services: broker.services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
