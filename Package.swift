@@ -123,6 +123,9 @@ let package = Package(
             ]
         ),
 
+        // Benchmark of the molecule language: check + plan of a generated 1,000-packet molecule.
+        .executableTarget(name: "LanguageBenchmark", dependencies: ["PacketFlowLanguage"], path: "Benchmarks/language"),
+
         // What the integration tests share: the embedded cluster, kcat, the CLI as a child process.
         .target(
             name: "PacketFlowTestSupport",
