@@ -1,0 +1,161 @@
+import PacketFlowLanguage
+import Testing
+
+@Suite("Plans: valid molecules and the topology they compile to")
+struct TopologyPlanTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var source: String
+        var outline: [String]
+        var testDescription: String { name }
+    }
+
+    /// One line per stage, topic, store, hint and connector: the parts of a plan a deployer acts on.
+    static func outline(_ plan: TopologyPlan) -> [String] {
+        plan.stages.map { stage in
+            "stage \(stage.name) \(stage.group) [\(stage.packets.map(\.name).joined(separator: ","))]"
+                + " in=\(stage.inputTopics.joined(separator: ",")) out=\(stage.outputTopics.joined(separator: ","))"
+                + " partitions=\(stage.partitions) replicas=\(stage.scaling.min)-\(stage.scaling.max)"
+                + " retries=\(stage.retries) timeout=\(stage.timeoutMilliseconds)"
+                + (stage.stateStores.isEmpty ? "" : " state=\(stage.stateStores.joined(separator: ","))")
+        }
+        + plan.topics.map { "topic \($0.name) \($0.role.rawValue) \($0.partitions)\($0.managed ? "" : " external")" }
+        + plan.stateStores.map { "store \($0.name) \($0.stages.joined(separator: ","))" }
+        + plan.placementHints.map { "hint \($0.stages.joined(separator: ","))" }
+        + plan.connectors.map { "connector \($0.name) \($0.topic) \($0.options.sorted { $0.key < $1.key })" }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "one packet: implicit input and output",
+            source: "molecule Solo { composition: [AlertPacket] }",
+            outline: [
+                "stage AlertPacket ED [AlertPacket] in=pf.Solo.input out=pf.Solo.output partitions=6 replicas=2-6 retries=2 timeout=30000",
+                "topic pf.Solo.dead-letter dead-letter 1",
+                "topic pf.Solo.input source 6",
+                "topic pf.Solo.output sink 6",
+            ]),
+        Case(
+            name: "covalent chain fused into one stage",
+            source: """
+                molecule Fused {
+                  composition: [ValidatePacket, ComputePacket, TransformPacket],
+                  bonds: [{ComputePacket, TransformPacket, :covalent}, {ValidatePacket, ComputePacket, :ionic}],
+                }
+                """,
+            outline: [
+                "stage ValidatePacket CF [ValidatePacket] in=pf.Fused.input out=pf.Fused.ValidatePacket-ComputePacket partitions=6 replicas=1-6 retries=4 timeout=30000",
+                "stage ComputePacket DF [ComputePacket,TransformPacket] in=pf.Fused.ValidatePacket-ComputePacket out=pf.Fused.output partitions=12 replicas=1-12 retries=2 timeout=30000",
+                "topic pf.Fused.ValidatePacket-ComputePacket bond 12",
+                "topic pf.Fused.dead-letter dead-letter 1",
+                "topic pf.Fused.input source 6",
+                "topic pf.Fused.output sink 12",
+            ]),
+        Case(
+            name: "metallic bond: a state store; weak bond: a placement hint",
+            source: """
+                molecule Shared {
+                  composition: [ValidatePacket, CachePacket, AlertPacket],
+                  bonds: [{CachePacket, ValidatePacket, :metallic}, {AlertPacket, ValidatePacket, :weak}],
+                }
+                """,
+            outline: [
+                "stage ValidatePacket CF [ValidatePacket] in=pf.Shared.input out=pf.Shared.output partitions=6 replicas=1-6 retries=4 timeout=30000 state=pf.Shared.state.CachePacket-ValidatePacket",
+                "stage CachePacket RM [CachePacket] in=pf.Shared.input out=pf.Shared.output partitions=3 replicas=1-1 retries=2 timeout=30000 state=pf.Shared.state.CachePacket-ValidatePacket",
+                "stage AlertPacket ED [AlertPacket] in=pf.Shared.input out=pf.Shared.output partitions=6 replicas=2-6 retries=2 timeout=30000",
+                "topic pf.Shared.dead-letter dead-letter 1",
+                "topic pf.Shared.input source 6",
+                "topic pf.Shared.output sink 6",
+                "topic pf.Shared.state.CachePacket-ValidatePacket state 6",
+                "store pf.Shared.state.CachePacket-ValidatePacket CachePacket,ValidatePacket",
+                "hint AlertPacket,ValidatePacket",
+            ]),
+        Case(
+            name: "fan-out and fan-in with declared sources, sinks and overrides",
+            source: """
+                molecule Fan {
+                  composition: [ValidatePacket, ComputePacket, AlertPacket, SavePacket],
+                  sources: [topic("orders")],
+                  sinks: [topic("saved", from: SavePacket), connector("s3", bucket: "archive")],
+                  bonds: [
+                    {ValidatePacket, ComputePacket, :ionic},
+                    {ValidatePacket, AlertPacket, :ionic},
+                    {ComputePacket, SavePacket, :ionic},
+                    {AlertPacket, SavePacket, :ionic},
+                  ],
+                  overrides: { SavePacket: { partitions: 2, retries: 0, timeout: 1500ms, scale: { max: 2 } } },
+                }
+                """,
+            outline: [
+                "stage ValidatePacket CF [ValidatePacket] in=orders out=pf.Fan.ValidatePacket-AlertPacket,pf.Fan.ValidatePacket-ComputePacket partitions=6 replicas=1-6 retries=4 timeout=30000",
+                "stage ComputePacket DF [ComputePacket] in=pf.Fan.ValidatePacket-ComputePacket out=pf.Fan.ComputePacket-SavePacket partitions=12 replicas=1-12 retries=2 timeout=30000",
+                "stage AlertPacket ED [AlertPacket] in=pf.Fan.ValidatePacket-AlertPacket out=pf.Fan.AlertPacket-SavePacket partitions=6 replicas=2-6 retries=2 timeout=30000",
+                "stage SavePacket CF [SavePacket] in=pf.Fan.AlertPacket-SavePacket,pf.Fan.ComputePacket-SavePacket out=pf.Fan.connector.s3,saved partitions=2 replicas=1-2 retries=0 timeout=1500",
+                "topic orders source 6 external",
+                "topic pf.Fan.AlertPacket-SavePacket bond 2",
+                "topic pf.Fan.ComputePacket-SavePacket bond 2",
+                "topic pf.Fan.ValidatePacket-AlertPacket bond 6",
+                "topic pf.Fan.ValidatePacket-ComputePacket bond 12",
+                "topic pf.Fan.connector.s3 connector 2",
+                "topic pf.Fan.dead-letter dead-letter 1",
+                "topic saved sink 2 external",
+                #"connector s3 pf.Fan.connector.s3 [(key: "bucket", value: "archive")]"#,
+            ]),
+    ]
+
+    @Test("a valid molecule compiles to its plan", arguments: cases)
+    func plans(_ testCase: Case) throws {
+        let program = try LanguageFixtures.program("import \"packets.pf\"\n" + testCase.source)
+        #expect(program.diagnostics.isEmpty)
+        #expect(Self.outline(try program.plan()) == testCase.outline)
+    }
+
+    @Test("the larger example plans: fused stage, sources, connector, store and hint")
+    func largerExample() throws {
+        let program = try LanguageFixtures.program(LanguageFixtures.orderFulfilment)
+        #expect(program.diagnostics.isEmpty)
+        let plan = try program.plan()
+        #expect(plan.stages.map(\.name) == ["ValidatePacket", "ComputePacket", "SavePacket", "AlertPacket", "CachePacket"])
+        let compute = try #require(plan.stage(named: "ComputePacket"))
+        #expect(compute.packets.map(\.name) == ["ComputePacket", "EnrichPacket", "FormatPacket"])
+        #expect(compute.packets[1].handler == .exec("python3 enrich.py"))
+        #expect(compute.packets[1].resources.memoryBytes == 536_870_912)
+        #expect(compute.packets[1].cost == 2.5)
+        #expect(compute.partitions == 24)
+        #expect(compute.scaling == ScalingBounds(min: 1, max: 16))
+        #expect(plan.stage(named: "SavePacket")?.retries == 1)
+        #expect(plan.stage(named: "SavePacket")?.outputTopics == ["fulfilled", "pf.OrderFulfilment.connector.postgres"])
+        #expect(plan.stage(named: "AlertPacket")?.inputTopics == ["alerts"])
+        #expect(plan.stateStores.map(\.name) == ["pf.OrderFulfilment.state.CachePacket-SavePacket"])
+        #expect(plan.placementHints == [PlacementHint(packets: ["SavePacket", "ValidatePacket"], stages: ["SavePacket", "ValidatePacket"])])
+        #expect(plan.connectors.first?.options == ["table": "orders", "batch": "100"])
+    }
+
+    @Test("the order of bonds does not change the plan")
+    func bondOrderDoesNotMatter() throws {
+        let forward = """
+            import "packets.pf"
+            molecule M { composition: [ValidatePacket, ComputePacket, SavePacket], bonds: [{ValidatePacket, ComputePacket, :ionic}, {ValidatePacket, SavePacket, :ionic}, {ComputePacket, SavePacket, :metallic}] }
+            """
+        let backward = """
+            import "packets.pf"
+            molecule M { composition: [ValidatePacket, ComputePacket, SavePacket], bonds: [{SavePacket, ComputePacket, :metallic}, {ValidatePacket, SavePacket, :ionic}, {ValidatePacket, ComputePacket, :ionic}] }
+            """
+        #expect(try LanguageFixtures.program(forward).plan() == LanguageFixtures.program(backward).plan())
+    }
+
+    @Test("a file with several molecules plans the one asked for")
+    func selectsMolecule() throws {
+        let program = try LanguageFixtures.program("""
+            import "packets.pf"
+            molecule A { composition: [AlertPacket] }
+            molecule B { composition: [SavePacket] }
+            """)
+        #expect(try program.plan(molecule: "B").molecule == "B")
+        #expect(try program.plans().map(\.molecule) == ["A", "B"])
+        let error = #expect(throws: LanguageError.self) { try program.plan() }
+        #expect(error?.message == "main.pf declares 2 molecules (A, B); choose one with --molecule")
+        let unknown = #expect(throws: LanguageError.self) { try program.plan(molecule: "C") }
+        #expect(unknown?.code == .unknownMolecule)
+    }
+}
