@@ -54,6 +54,18 @@ struct ConceptExampleTests {
         #expect(Array(lines[start..<(start + molecule.count)]) == molecule)
         #expect(MoleculeProgram.parse(example).diagnostics.isEmpty)
     }
+
+    @Test("the larger example imports the first from disk, checks, plans and is formatted")
+    func largerExampleFile() throws {
+        let examples = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/") + "/examples"
+        let program = try MoleculeProgram.load(path: examples + "/order-fulfilment.pf", loader: FileSystemSourceLoader())
+        #expect(program.diagnostics.isEmpty)
+        #expect(program.sources.map { $0.name.split(separator: "/").last! } == ["order-fulfilment.pf", "processing-pipeline.pf"])
+        let plan = try program.plan()
+        #expect(plan.stages.map(\.name) == ["ValidatePacket", "ComputePacket", "SavePacket", "AlertPacket", "CachePacket"])
+        let text = program.sources[0].text
+        #expect(try MoleculeFormatter.format(text) == text)
+    }
 }
 
 extension Substring {
