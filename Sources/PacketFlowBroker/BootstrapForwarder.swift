@@ -37,10 +37,10 @@ public final class BootstrapForwarder: Service {
 
     /// Listens on `address` and prepares to relay connections to `upstreams`, taken in turn.
     ///
-    /// Connections are accepted as soon as this returns, but relayed only by `run()`'s
-    /// lifetime: they are closed when it ends. Throws `BrokerError` with code `listenFailed`
-    /// (port in use, unknown host, no permission) or `invalidListenAddress` (no upstreams).
-    /// Default event loop group: NIO's shared singleton.
+    /// Connections are accepted and relayed as soon as this returns; `run()` closes the
+    /// listener and every relay when it ends, so run every forwarder you bind. Throws
+    /// `BrokerError` with code `listenFailed` (port in use, unknown host, no permission) or
+    /// `invalidListenAddress` (no upstreams). Default event loop group: NIO's shared singleton.
     public static func bind(
         to address: ListenAddress,
         upstreams: [ListenAddress],

@@ -44,6 +44,11 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
         self.init(host: String(host), port: port)
     }
 
+    /// Whether only this host can reach the address (127.0.0.0/8, `::1` or `localhost`).
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     /// `HOST:PORT`, with IPv6 hosts in brackets: the form Kafka clients take in `bootstrap.servers`.
     public var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"

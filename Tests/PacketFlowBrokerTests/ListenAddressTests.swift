@@ -24,4 +24,12 @@ struct ListenAddressTests {
         #expect(error?.code == .invalidListenAddress)
         #expect(error?.description.contains("'\(text)'") == true)
     }
+
+    @Test("tells loopback addresses, which only this host reaches, from the others", arguments: [
+        ("127.0.0.1:9092", true), ("localhost:9092", true), ("[::1]:9092", true),
+        ("0.0.0.0:9092", false), ("192.168.1.4:9092", false),
+    ])
+    func loopback(text: String, isLoopback: Bool) throws {
+        #expect(try ListenAddress(parsing: text).isLoopback == isLoopback)
+    }
 }

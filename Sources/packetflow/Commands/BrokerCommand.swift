@@ -77,6 +77,11 @@ struct BrokerCommand: AsyncParsableCommand {
             logger: logger
         )
         logger.warning("\(MockClusterLimits.warning)")
+        if !listenAddress.isLoopback {
+            logger.warning(
+                "listening on \(broker.bootstrapAddress): clients on other hosts can bootstrap here, but Metadata then sends them to the brokers at 127.0.0.1, which they cannot reach (see docs/embedded-broker.md)"
+            )
+        }
         FileHandle.standardOutput.write(Data("Kafka bootstrap address: \(broker.bootstrapAddress)\n".utf8))
         if let addressFile {
             try BootstrapAddressFile(path: addressFile).write(broker.bootstrapAddress)
