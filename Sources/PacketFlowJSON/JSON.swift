@@ -8,8 +8,14 @@
 /// to 2048 levels. All functions are thread-safe and synchronous; they do not block on I/O.
 public enum JSON {
     /// Parses one JSON document.
+    ///
+    /// A document the allocation-free scanner accepts is built directly from its bytes; anything else
+    /// is parsed by jansson, which also reports every error.
     public static func parse(_ input: UnsafeRawBufferPointer) throws(JSONError) -> JSONValue {
-        try JanssonDocument(parsing: input).value()
+        if JSONSyntaxScanner.accepts(input) {
+            return JSONSyntaxScanner.value(ofAccepted: input)
+        }
+        return try JanssonDocument(parsing: input).value()
     }
 
     /// Parses one JSON document from bytes (an array, a slice, a string's UTF-8 view, ...).

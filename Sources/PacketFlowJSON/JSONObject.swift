@@ -50,6 +50,13 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         self.init(literalMembers: elements)
     }
 
+    /// An object from keys the caller knows are unique (a parser that rejected duplicates) and their values.
+    init(uniqueKeys keys: [String], values: [JSONValue]) {
+        self.keys = keys
+        self.values = values
+        rebuildIndex()
+    }
+
     /// An object from a literal's members, trapping on a repeated key as `Dictionary` literals do.
     init(literalMembers members: [(String, JSONValue)]) {
         self.init(minimumCapacity: members.count)

@@ -21,19 +21,22 @@ struct DeclarationReader {
     static let moleculeFields = ["composition", "bonds", "sources", "sinks", "overrides"]
 
     private let source: SourceFile
+    /// Offsets of the file's syntax errors: a declaration with one is not told what it lacks.
+    private let syntaxErrorOffsets: [Int]
     private var result = Result()
 
     /// Reads every declaration of a parsed file.
     static func read(_ file: SyntaxFile) -> Result {
-        var reader = DeclarationReader(source: file.source)
+        var reader = DeclarationReader(source: file.source, syntaxErrorOffsets: file.diagnostics.map(\.location.offset))
         for declaration in file.declarations {
             reader.read(declaration)
         }
         return reader.result
     }
 
-    private init(source: SourceFile) {
+    private init(source: SourceFile, syntaxErrorOffsets: [Int]) {
         self.source = source
+        self.syntaxErrorOffsets = syntaxErrorOffsets
     }
 
     private mutating func read(_ declaration: SyntaxDeclaration) {
@@ -83,11 +86,12 @@ struct DeclarationReader {
             }
         }
         guard let group, let handler else {
-            if group == nil, !fields.contains(where: { $0.key == "group" }) {
+            let broken = syntaxErrorOffsets.contains { $0 >= declaration.start && $0 <= declaration.end }
+            if group == nil, !broken, !fields.contains(where: { $0.key == "group" }) {
                 error("packet \(declaration.name) has no group", at: declaration.nameStart,
                       hint: "add group: CF, DF, ED, CO, MC or RM")
             }
-            if handler == nil, !fields.contains(where: { $0.key == "handler" }) {
+            if handler == nil, !broken, !fields.contains(where: { $0.key == "handler" }) {
                 error("packet \(declaration.name) has no handler", at: declaration.nameStart,
                       hint: "add handler: swift(\"name\"), exec(\"command\") or builtin(\"log\")")
             }
@@ -291,6 +295,10 @@ struct DeclarationReader {
             switch field.key {
             case "composition":
                 hasComposition = true
+                if case .list(let elements) = field.value.kind, elements.isEmpty {
+                    error("the composition of \(declaration.name) is empty", at: field.value.start,
+                          hint: "list the molecule's packets: composition: [FirstPacket, SecondPacket]")
+                }
                 for element in listElements(field.value, named: "composition", example: "[ValidatePacket, ComputePacket]") {
                     guard case .identifier(let name) = element.kind else {
                         error("composition lists packet names, found \(describe(element))", at: element.start)
@@ -314,7 +322,8 @@ struct DeclarationReader {
                 molecule.overrides = readOverrides(field.value)
             }
         }
-        if !hasComposition {
+        let broken = syntaxErrorOffsets.contains { $0 >= declaration.start && $0 <= declaration.end }
+        if !hasComposition, !broken {
             error("molecule \(declaration.name) has no composition", at: declaration.nameStart,
                   hint: "add composition: [FirstPacket, SecondPacket]")
         }

@@ -39,6 +39,7 @@ struct MoleculeChecker {
         checkIonicCycles()
         checkEndpoints()
         checkReachability()
+        checkNameLengths()
         checkOverrides()
         checkScaling()
     }
@@ -60,10 +61,6 @@ struct MoleculeChecker {
                 error("unknown packet \(member.name) in composition", at: member.location,
                       hint: suggestion(for: member.name, among: packets.keys))
             }
-        }
-        if molecule.composition.isEmpty {
-            error("the composition of \(molecule.name) is empty", at: molecule.location,
-                  hint: "list the molecule's packets: composition: [FirstPacket, SecondPacket]")
         }
     }
 
@@ -268,6 +265,16 @@ struct MoleculeChecker {
     // MARK: Sources, sinks, reachability
 
     private mutating func checkEndpoints() {
+        let ownPrefix = "\(TopologyNames.prefix).\(molecule.name)."
+        let sourceTopics = Set(molecule.sources.filter { $0.kind == .topic }.map(\.name))
+        for sink in molecule.sinks where sink.kind == .topic && sourceTopics.contains(sink.name) {
+            error("topic \"\(sink.name)\" is both a source and a sink of \(molecule.name)", at: sink.location,
+                  hint: "results written to a source would be read again forever; use another topic")
+        }
+        for endpoint in molecule.sources + molecule.sinks where endpoint.kind == .topic && endpoint.name.hasPrefix(ownPrefix) {
+            error("topic \"\(endpoint.name)\" is in the molecule's own namespace \(ownPrefix)*", at: endpoint.location,
+                  hint: "the plan names those topics itself; choose a name outside \(ownPrefix)")
+        }
         for (role, endpoints) in [("source", molecule.sources), ("sink", molecule.sinks)] {
             var names: [String: SourceLocation] = [:]
             for endpoint in endpoints {
@@ -333,6 +340,19 @@ struct MoleculeChecker {
             let location = molecule.composition.first { $0.name == name }!.location
             error("\(name) is not reached by any source", at: location,
                   hint: "add an ionic bond into \(name) or a source topic(\"...\", to: \(name))")
+        }
+    }
+
+    /// Kafka refuses topic names longer than 249 characters; long packet names can get there.
+    private mutating func checkNameLengths() {
+        let limit = 249
+        for edge in graph.ionic + graph.metallic {
+            let name = edge.bond.kind == .ionic
+                ? TopologyNames.bondTopic(molecule: molecule.name, from: edge.bond.from, to: edge.bond.to)
+                : TopologyNames.stateStore(molecule: molecule.name, between: edge.bond.from, and: edge.bond.to)
+            guard name.utf8.count > limit else { continue }
+            error("the topic of this bond, \(name.prefix(40))..., is \(name.utf8.count) characters; Kafka allows \(limit)",
+                  at: edge.bond.location, hint: "shorten the packet or molecule names")
         }
     }
 

@@ -15,7 +15,9 @@ struct MoleculeParser {
         let lexer = Lexer.lex(source)
         var parser = MoleculeParser(source: source, tokens: lexer.tokens, diagnostics: lexer.diagnostics)
         let declarations = parser.parseDeclarations()
-        let diagnostics = parser.diagnostics.sorted { $0.location.offset < $1.location.offset }
+        let diagnostics = parser.diagnostics.enumerated()
+            .sorted { ($0.element.location.offset, $0.offset) < ($1.element.location.offset, $1.offset) }
+            .map(\.element)
         return SyntaxFile(
             source: source, declarations: declarations, comments: lexer.comments, diagnostics: diagnostics)
     }
@@ -220,10 +222,7 @@ struct MoleculeParser {
                 advance()
                 return end
             }
-            if current.kind == .endOfFile || isCloser(current.kind) || startsDeclaration
-                || (closer == .rightBracket && current.kind == .identifier && peek(1).kind == .colon) {
-                // A closer of another kind, a new declaration or the next field of the enclosing
-                // object: this bracket was never closed.
+            if isUnclosed(closer) {
                 reportUnclosed(open: open, closer: closerText)
                 return current.start
             }
@@ -238,13 +237,21 @@ struct MoleculeParser {
             case .endOfFile:
                 continue
             default:
-                if isCloser(current.kind) { continue }
+                if isUnclosed(closer) { continue }
                 report("expected ',' or '\(closerText)' after \(what), found \(describe(current))", at: current)
                 // A missing comma between two items is the common case: carry on with the next item.
                 if !startsValue(current.kind) { skipToSeparator() }
                 if current.kind == .comma { advance() }
             }
         }
+    }
+
+    /// True where a bracket that ends with `closer` must have been left open: at the end of
+    /// the file, at a closer of another kind, at a new declaration, or (in a list) at the next
+    /// field of the enclosing object.
+    private func isUnclosed(_ closer: Token.Kind) -> Bool {
+        current.kind == .endOfFile || (isCloser(current.kind) && current.kind != closer) || startsDeclaration
+            || (closer == .rightBracket && current.kind == .identifier && peek(1).kind == .colon)
     }
 
     private mutating func reportUnclosed(open: Token, closer: String) {

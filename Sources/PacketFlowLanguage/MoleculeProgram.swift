@@ -52,9 +52,11 @@ public struct MoleculeProgram: Sendable {
         program.collect(readings)
         program.checkMolecules(incomplete: Set(readings.flatMap { $0.incompletePackets.map(\.name) }))
         let order = Dictionary(uniqueKeysWithValues: program.sources.enumerated().map { ($1.name, $0) })
-        program.diagnostics.sort {
-            (order[$0.location.file] ?? 0, $0.location.offset) < (order[$1.location.file] ?? 0, $1.location.offset)
-        }
+        // Sorted by file and position; diagnostics at one position keep the order they were found in.
+        program.diagnostics = program.diagnostics.enumerated().sorted {
+            (order[$0.element.location.file] ?? 0, $0.element.location.offset, $0.offset)
+                < (order[$1.element.location.file] ?? 0, $1.element.location.offset, $1.offset)
+        }.map(\.element)
         return program
     }
 
@@ -69,7 +71,8 @@ public struct MoleculeProgram: Sendable {
         diagnostics += syntax.diagnostics
         let reading = DeclarationReader.read(syntax)
         diagnostics += reading.diagnostics
-        readings.append(reading)
+        // Imports come first, so a name declared again is reported in the importing file.
+        defer { readings.append(reading) }
         for (imported, location) in reading.imports {
             let path = SourcePath.resolve(imported, relativeTo: source.name)
             if let start = inProgress.firstIndex(of: path) {
@@ -142,18 +145,24 @@ public struct MoleculeProgram: Sendable {
     /// ``LanguageError/Code/invalidProgram`` when the program has errors (warnings do not
     /// stop planning) and ``LanguageError/Code/unknownMolecule`` when the molecule is not found.
     public func plan(molecule name: String? = nil) throws(LanguageError) -> TopologyPlan {
-        guard !diagnostics.containsErrors else {
-            let count = diagnostics.filter { $0.severity == .error }.count
-            throw LanguageError(.invalidProgram, "\(sources.first?.name ?? "input") has \(count) error\(count == 1 ? "" : "s")",
-                                diagnostics: diagnostics)
-        }
+        try requireNoErrors()
         let molecule = try select(name)
         return TopologyPlanner.plan(graphs[molecule.name]!)
     }
 
-    /// The plans of every molecule declared in the root file, in order.
+    /// The plans of every molecule declared in the root file, in order (none for a file of packets).
+    ///
+    /// Throws ``LanguageError/Code/invalidProgram`` when the program has errors.
     public func plans() throws(LanguageError) -> [TopologyPlan] {
-        try rootMolecules.map { molecule throws(LanguageError) in try plan(molecule: molecule.name) }
+        try requireNoErrors()
+        return rootMolecules.map { TopologyPlanner.plan(graphs[$0.name]!) }
+    }
+
+    private func requireNoErrors() throws(LanguageError) {
+        guard diagnostics.containsErrors else { return }
+        let count = diagnostics.filter { $0.severity == .error }.count
+        throw LanguageError(.invalidProgram, "\(sources.first?.name ?? "input") has \(count) error\(count == 1 ? "" : "s")",
+                            diagnostics: diagnostics)
     }
 
     /// The molecule named `name`, or the root file's only molecule when `name` is nil.

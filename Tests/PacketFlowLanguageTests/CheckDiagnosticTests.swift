@@ -176,6 +176,25 @@ struct CheckDiagnosticTests {
              source: #"molecule M { composition: [ValidatePacket], sources: [topic("orders", too: ValidatePacket)] }"#,
              expected: ["2:71: error: unknown argument too of topic(...)"],
              hint: "did you mean to:?"),
+        Case(name: "a topic both source and sink",
+             source: #"molecule M { composition: [ValidatePacket], sources: [topic("x")], sinks: [topic("x")] }"#,
+             expected: [#"2:76: error: topic "x" is both a source and a sink of M"#],
+             hint: "results written to a source would be read again forever; use another topic"),
+        Case(name: "a declared topic in the molecule's own namespace",
+             source: #"molecule M { composition: [ValidatePacket], sinks: [topic("pf.M.out")] }"#,
+             expected: [#"2:53: error: topic "pf.M.out" is in the molecule's own namespace pf.M.*"#],
+             hint: "the plan names those topics itself; choose a name outside pf.M."),
+        Case(name: "a bond topic longer than Kafka allows",
+             source: """
+                packet \(String(repeating: "A", count: 130)) { group: CF, handler: swift("a") }
+                packet \(String(repeating: "B", count: 130)) { group: CF, handler: swift("b") }
+                molecule M {
+                  composition: [\(String(repeating: "A", count: 130)), \(String(repeating: "B", count: 130))],
+                  bonds: [{\(String(repeating: "A", count: 130)), \(String(repeating: "B", count: 130)), :ionic}],
+                }
+                """,
+             expected: ["6:11: error: the topic of this bond, pf.M.\(String(repeating: "A", count: 35))..., is 266 characters; Kafka allows 249"],
+             hint: "shorten the packet or molecule names"),
     ]
 
     @Test("a check reports its exact diagnostic", arguments: cases)

@@ -96,6 +96,7 @@ struct MutationFuzzTests {
                 // A mutant that checks also formats, idempotently, to the same plans.
                 let formatted = try MoleculeFormatter.format(mutant)
                 #expect(try MoleculeFormatter.format(formatted) == formatted, "round \(round):\n\(mutant)")
+                #expect(FormatterTests.comments(formatted) == FormatterTests.comments(mutant), "round \(round):\n\(mutant)")
                 let reparsed = MoleculeProgram.parse(formatted, name: "main.pf", loader: LanguageFixtures.loader())
                 #expect(try reparsed.plans() == program.plans(), "round \(round):\n\(mutant)")
             }
