@@ -59,21 +59,14 @@ extension JSONSyntaxScanner {
         }
         let keyBase = pending.keys.count
         let valueBase = pending.values.count
-        while true {
+        repeat {
             pending.keys.append(buildString())
             skipWhitespace()
             position += 1  // the colon
             skipWhitespace()
             let value = buildValue(&pending)
             pending.values.append(value)
-            skipWhitespace()
-            let separator = bytes[position]
-            position += 1
-            if separator != UInt8(ascii: ",") {
-                break
-            }
-            skipWhitespace()
-        }
+        } while skipSeparator()
         let object = JSONObject(uniqueKeys: Array(pending.keys[keyBase...]), values: Array(pending.values[valueBase...]))
         pending.keys.removeSubrange(keyBase...)
         pending.values.removeSubrange(valueBase...)
@@ -88,20 +81,22 @@ extension JSONSyntaxScanner {
             return []
         }
         let base = pending.values.count
-        while true {
+        repeat {
             let element = buildValue(&pending)
             pending.values.append(element)
-            skipWhitespace()
-            let separator = bytes[position]
-            position += 1
-            if separator != UInt8(ascii: ",") {
-                break
-            }
-            skipWhitespace()
-        }
+        } while skipSeparator()
         let elements = Array(pending.values[base...])
         pending.values.removeSubrange(base...)
         return elements
+    }
+
+    /// Skips the `,` or closing bracket after a member and the whitespace around it; `true` for a comma.
+    private mutating func skipSeparator() -> Bool {
+        skipWhitespace()
+        let separator = bytes[position]
+        position += 1
+        skipWhitespace()
+        return separator == UInt8(ascii: ",")
     }
 
     /// Reads a string from its opening quote; decoded text is never longer than its source bytes.
