@@ -1,6 +1,8 @@
+import Foundation
 import Logging
 import PacketFlowBroker
 import PacketFlowKafka
+import Subprocess
 import Testing
 
 @Suite("Kafka clients through the bootstrap forwarder", .timeLimit(.minutes(2)))
@@ -53,6 +55,35 @@ struct KafkaClientsThroughForwarderTests {
             #expect(message.key == Array("order-2".utf8))
             #expect(message.value == Array("hello".utf8))
             #expect(message.headers == [KafkaHeader(key: "k", value: "v")])
+        }
+    }
+
+    @Test("kafka-python, a client independent of librdkafka, produces and reads back through the forwarder")
+    func kafkaPython() async throws {
+        let topic = "python-\(UInt32.random(in: 0...UInt32.max))"
+        try await withRunningBroker(brokers: 3, topics: [TopicSpec(name: topic, partitions: 3)]) { _, forwarder in
+            // No consumer group: kafka-python names its assignors differently from librdkafka.
+            let script = """
+                import sys
+                from kafka import KafkaProducer, KafkaConsumer, TopicPartition
+                address, topic = sys.argv[1], sys.argv[2]
+                producer = KafkaProducer(bootstrap_servers=address)
+                producer.send(topic, key=b'k', value=b'from-python', headers=[('h', b'v')]).get(timeout=10)
+                producer.close()
+                consumer = KafkaConsumer(bootstrap_servers=address, auto_offset_reset='earliest', consumer_timeout_ms=10000)
+                consumer.assign([TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))])
+                for message in consumer:
+                    print(len(consumer.partitions_for_topic(topic)), message.key.decode(), message.value.decode(), message.headers[0][0])
+                    break
+                """
+            let result = try await Subprocess.run(
+                .path("/usr/bin/python3"),
+                arguments: ["-c", script, "\(forwarder.localAddress)", topic],
+                output: .string(limit: 1 << 16),
+                error: .string(limit: 1 << 20)
+            )
+            #expect(result.terminationStatus == .exited(0), "stderr: \(result.standardError)")
+            #expect(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "3 k from-python h")
         }
     }
 
