@@ -5,7 +5,8 @@
 /// (`42`, `"x"` and `null` are documents); nothing but whitespace after the value; duplicate object
 /// keys rejected; `\u0000` allowed in strings but not in keys; integers must fit in `Int64` (larger
 /// ones fail with ``JSONError/Code/numberOutOfRange`` rather than silently losing digits); nesting up
-/// to 2048 levels. All functions are thread-safe and synchronous; they do not block on I/O.
+/// to 2048 levels; no byte-order mark. All functions are thread-safe and synchronous; they do not block
+/// on I/O.
 public enum JSON {
     /// Parses one JSON document.
     ///
