@@ -9,6 +9,9 @@ struct MoleculeParser {
     private var index = 0
     private var diagnostics: [Diagnostic]
     private var reportedEndOfFile = false
+    /// Brackets open around the current token; bounded so a hostile file cannot exhaust the stack.
+    private var nesting = 0
+    static let maximumNesting = 64
 
     /// Parses one file. Never fails: problems are in the result's `diagnostics`.
     static func parse(_ source: SourceFile) -> SyntaxFile {
@@ -101,6 +104,15 @@ struct MoleculeParser {
 
     private mutating func parseValue() -> SyntaxValue {
         let token = current
+        let opens = token.kind == .leftBrace || token.kind == .leftBracket
+            || (token.kind == .identifier && peek(1).kind == .leftParen)
+        if opens, nesting >= MoleculeParser.maximumNesting {
+            report("brackets nested deeper than \(MoleculeParser.maximumNesting) levels", at: token)
+            skipNestedValue()
+            return SyntaxValue(kind: .missing, start: token.start, end: token.start)
+        }
+        nesting += 1
+        defer { nesting -= 1 }
         switch token.kind {
         case .identifier:
             advance()
@@ -262,6 +274,20 @@ struct MoleculeParser {
         let opened = source.location(ofOffset: open.start)
         report("expected '\(closer)' to close '\(MoleculeParser.spelling(open.kind))' opened at \(opened.line):\(opened.column), found \(describe(current))",
                at: current)
+    }
+
+    /// Skips a value that opens brackets (and its name, for a call), up to its matching closer.
+    private mutating func skipNestedValue() {
+        if current.kind == .identifier { advance() }
+        var depth = 0
+        repeat {
+            switch current.kind {
+            case .leftBrace, .leftBracket, .leftParen: depth += 1
+            case .rightBrace, .rightBracket, .rightParen: depth -= 1
+            default: break
+            }
+            advance()
+        } while depth > 0 && current.kind != .endOfFile
     }
 
     /// Skips to the next comma or closer at this bracket depth, stepping over nested brackets.

@@ -68,6 +68,19 @@ struct SyntaxDiagnosticTests {
         #expect(found == testCase.expected)
     }
 
+    @Test("deep nesting is an error, not a stack overflow")
+    func deepNesting() throws {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let found = try LanguageFixtures.diagnostics("molecule M { composition: \(deep), bonds: [{A, B, :ionc}] }")
+        // The parser reports the 65th bracket, skips the rest, and carries on to the bond after it.
+        #expect(found == [
+            "1:28: error: composition lists packet names, found a list",
+            "1:91: error: brackets nested deeper than 64 levels",
+            "1:200044: error: unknown bond kind :ionc",
+        ])
+        #expect(throws: LanguageError.self) { try MoleculeFormatter.format("packet P { key: \(deep) }") }
+    }
+
     @Test("a misspelt keyword gets a hint")
     func keywordHint() throws {
         let program = try LanguageFixtures.program("molecul M { composition: [] }")
