@@ -68,6 +68,33 @@ struct MutationFuzzTests {
         return pieces.joined()
     }
 
+    @Test("2,000 character-level mutants: diagnostics always point into the file", arguments: Array(0..<2))
+    func characterMutants(seedIndex: Int) throws {
+        let characters = Array(Self.seeds[seedIndex].unicodeScalars)
+        var generator = SplitMix64(state: UInt64(seedIndex + 11) * 104_729)
+        let alphabet = Array("{}[]():,\"/*\\-.09aZ_ \n\té€".unicodeScalars)
+        for round in 0..<1_000 {
+            var mutant = characters
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                let at = Int.random(in: 0...mutant.count, using: &generator)
+                if Bool.random(using: &generator), at < mutant.count {
+                    mutant.remove(at: at)
+                } else {
+                    mutant.insert(alphabet.randomElement(using: &generator)!, at: at)
+                }
+            }
+            let text = String(String.UnicodeScalarView(mutant))
+            let program = MoleculeProgram.parse(text, name: "main.pf", loader: LanguageFixtures.loader())
+            for diagnostic in program.diagnostics where diagnostic.location.file == "main.pf" {
+                let source = program.sources[0]
+                #expect((1...source.lineCount).contains(diagnostic.location.line), "round \(round): \(diagnostic)")
+                let width = source.line(diagnostic.location.line).unicodeScalars.count
+                #expect((1...(width + 1)).contains(diagnostic.location.column), "round \(round): \(diagnostic)")
+            }
+            if !program.diagnostics.containsErrors { _ = try program.plans() }
+        }
+    }
+
     @Test("3,000 mutants: a plan, or diagnostics at valid positions", arguments: Array(0..<3))
     func mutants(seedIndex: Int) throws {
         let pieces = Self.pieces(Self.seeds[seedIndex])
