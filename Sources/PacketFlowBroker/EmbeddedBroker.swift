@@ -33,7 +33,7 @@ public struct EmbeddedBroker: Sendable {
         topics: [TopicSpec] = [],
         logger: Logger
     ) async throws(BrokerError) -> EmbeddedBroker {
-        let cluster = try EmbeddedClusterService.start(brokers: brokers, topics: topics, logger: logger)
+        let cluster = try await EmbeddedClusterService.start(brokers: brokers, topics: topics, logger: logger)
         let forwarder = try await BootstrapForwarder.bind(to: listen, upstreams: cluster.brokerAddresses, logger: logger)
         return EmbeddedBroker(cluster: cluster, forwarder: forwarder)
     }

@@ -29,31 +29,35 @@ public final class EmbeddedClusterService: Service {
 
     /// Starts a cluster of `brokers` brokers and creates `topics` and the request topic.
     ///
-    /// Returns once the brokers listen. Logs nothing: a caller that fails later (say, its
-    /// forwarder's port is in use) reports one error alone. Throws `BrokerError` with code
-    /// `invalidBrokerCount` when `brokers` is below 1, or `clusterFailed` when librdkafka
-    /// cannot start the cluster or create a topic.
-    public static func start(brokers: Int, topics: [TopicSpec] = [], logger: Logger) throws(BrokerError) -> EmbeddedClusterService {
+    /// Returns once the brokers listen; the blocking librdkafka calls run on a dispatch
+    /// thread. Logs nothing: a caller that fails later (say, its forwarder's port is in use)
+    /// reports one error alone. Throws `BrokerError` with code `invalidBrokerCount` when
+    /// `brokers` is below 1, or `clusterFailed` when librdkafka cannot start the cluster or
+    /// create a topic.
+    public static func start(brokers: Int, topics: [TopicSpec] = [], logger: Logger) async throws(BrokerError) -> EmbeddedClusterService {
         guard brokers >= 1 else {
             throw BrokerError(code: .invalidBrokerCount, message: "the embedded broker needs at least 1 broker, not \(brokers)")
         }
-        let cluster: EmbeddedKafkaCluster
-        do {
-            cluster = try EmbeddedKafkaCluster.start(brokers: brokers)
-        } catch {
-            throw BrokerError(code: .clusterFailed, message: "cannot start the embedded Kafka cluster: \(error)")
+        let initialTopics = [try TopicSpec(name: TopicRequestChannel.topic, partitions: 1)] + topics
+        let cluster = try await BlockingWork.run { () throws(BrokerError) in
+            let cluster: EmbeddedKafkaCluster
+            do {
+                cluster = try EmbeddedKafkaCluster.start(brokers: brokers)
+            } catch {
+                throw BrokerError(code: .clusterFailed, message: "cannot start the embedded Kafka cluster: \(error)")
+            }
+            for topic in initialTopics {
+                do {
+                    try cluster.createTopic(topic.name, partitions: topic.partitions)
+                } catch {
+                    throw BrokerError(code: .clusterFailed, message: "cannot create topic \(topic): \(error)")
+                }
+            }
+            return cluster
         }
         var addresses: [ListenAddress] = []
         for server in cluster.bootstrapServers.split(separator: ",") {
             addresses.append(try ListenAddress(parsing: String(server)))
-        }
-        let initialTopics = [try TopicSpec(name: TopicRequestChannel.topic, partitions: 1)] + topics
-        for topic in initialTopics {
-            do {
-                try cluster.createTopic(topic.name, partitions: topic.partitions)
-            } catch {
-                throw BrokerError(code: .clusterFailed, message: "cannot create topic \(topic): \(error)")
-            }
         }
         return EmbeddedClusterService(cluster: cluster, brokerAddresses: addresses, initialTopics: initialTopics, logger: logger)
     }
@@ -111,13 +115,25 @@ public final class EmbeddedClusterService: Service {
             logger.warning("\(error)")
             return
         }
+        let cluster = self.cluster
         do {
-            try cluster.createTopic(spec.name, partitions: spec.partitions)
-            logger.info("created topic on request", metadata: ["topic": "\(spec.name)", "partitions": "\(spec.partitions)"])
-        } catch let error as KafkaError where error.code == .topicAlreadyExists {
-            await reportExisting(spec, admin: admin)
+            let created = try await BlockingWork.run { () throws(BrokerError) in
+                do {
+                    try cluster.createTopic(spec.name, partitions: spec.partitions)
+                    return true
+                } catch let error as KafkaError where error.code == .topicAlreadyExists {
+                    return false
+                } catch {
+                    throw BrokerError(code: .clusterFailed, message: "cannot create topic \(spec) on request: \(error)")
+                }
+            }
+            if created {
+                logger.info("created topic on request", metadata: ["topic": "\(spec.name)", "partitions": "\(spec.partitions)"])
+            } else {
+                await reportExisting(spec, admin: admin)
+            }
         } catch {
-            logger.error("cannot create topic \(spec) on request: \(error)")
+            logger.error("\(error)")
         }
     }
 

@@ -62,13 +62,13 @@ final class UpstreamConnector: Sendable {
                 }
             }
             .connect(host: upstream.host, port: upstream.port)
-        return connected.map { [logger] channel in
+        return connected.map { [logger] _ in
             logger.debug(
                 "client connected",
                 metadata: ["client": "\(client.remoteAddress.map { "\($0)" } ?? "?")", "broker": "\(upstream)"]
             )
         }.flatMapError { [self] error in
-            logger.warning("broker \(upstream) refused a forwarded connection: \(error)")
+            logger.warning("cannot reach broker \(upstream) for a forwarded connection: \(error)")
             guard attempt + 1 < upstreams.count else {
                 return client.eventLoop.makeFailedFuture(error)
             }
