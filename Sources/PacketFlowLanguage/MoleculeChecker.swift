@@ -372,6 +372,8 @@ struct MoleculeChecker {
     }
 
     private mutating func checkScaling() {
+        var overrideLocations: [String: SourceLocation] = [:]
+        for override in molecule.overrides { overrideLocations[override.packet] = override.location }
         for stage in graph.stages {
             let head = stage[0]
             let packet = graph.members[head]
@@ -379,8 +381,7 @@ struct MoleculeChecker {
             let defaults = packet.group.properties.scaling
             let low = settings.scaleMin ?? defaults.minReplicas
             let high = settings.scaleMax ?? defaults.maxReplicas
-            let override = molecule.overrides.last { $0.packet == packet.name }
-            let location = override?.location ?? packet.location
+            let location = overrideLocations[packet.name] ?? packet.location
             if low > high {
                 let origin = { (declared: Int?) in declared == nil ? " (the \(packet.group) default)" : "" }
                 error("scale min \(low)\(origin(settings.scaleMin)) of \(packet.name) is greater than max \(high)\(origin(settings.scaleMax))",
