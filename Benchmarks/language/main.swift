@@ -52,10 +52,13 @@ func milliseconds(_ duration: Duration) -> String {
 let runs = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 15 : 15
 let source = generatedMolecule()
 let clock = ContinuousClock()
-var timings: [Duration] = []
+var checks: [Duration] = []
+var plans: [Duration] = []
+var totals: [Duration] = []
 for run in 0...runs {
     let start = clock.now
     let program = MoleculeProgram.parse(source, name: "generated.pf")
+    let checked = clock.now
     let plan: TopologyPlan
     do {
         plan = try program.plan()
@@ -64,15 +67,19 @@ for run in 0...runs {
         print("error: \(error.message)")
         exit(1)
     }
-    let elapsed = clock.now - start
+    let planned = clock.now
     if run == 0 {
         print("molecule: \(source.utf8.count) bytes, \(plan.stages.count) stages, \(plan.topics.count) topics, "
             + "\(plan.stateStores.count) state stores, \(plan.placementHints.count) placement hints")
         continue  // the first run warms caches and is not counted
     }
-    timings.append(elapsed)
-    print("run \(run): \(milliseconds(elapsed))")
+    checks.append(checked - start)
+    plans.append(planned - checked)
+    totals.append(planned - start)
+    print("run \(run): check \(milliseconds(checked - start)), plan \(milliseconds(planned - checked)), "
+        + "total \(milliseconds(planned - start))")
 }
-let sorted = timings.sorted()
-let median = sorted[sorted.count / 2]
-print("median of \(runs) runs (check + plan): \(milliseconds(median))")
+
+func median(_ timings: [Duration]) -> Duration { timings.sorted()[timings.count / 2] }
+print("median of \(runs) runs: check \(milliseconds(median(checks))), plan \(milliseconds(median(plans))), "
+    + "check + plan \(milliseconds(median(totals)))")

@@ -37,8 +37,9 @@ public struct SourceFile: Sendable, Hashable {
             let middle = (low + high + 1) / 2
             if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
         }
-        let prefix = bytes[lineStarts[low]..<clamped]
-        let column = String(decoding: prefix, as: UTF8.self).unicodeScalars.count + 1
+        // One scalar per byte that is not a UTF-8 continuation byte.
+        var column = 1
+        for byte in bytes[lineStarts[low]..<clamped] where byte & 0xC0 != 0x80 { column += 1 }
         return SourceLocation(file: name, line: low + 1, column: column, offset: clamped)
     }
 
