@@ -19,7 +19,8 @@ import PacketFlowKafka
 public struct TopicProvisioner: Sendable {
     /// The cluster's `bootstrap.servers` list, e.g. `127.0.0.1:9092`.
     public var bootstrapServers: String
-    /// The longest a call may take, from listing topics to seeing them created. Default: 30 s.
+    /// How long to wait for the cluster: bounds each request, and the wait from listing the
+    /// topics to seeing the new ones in metadata. Default: 30 s.
     public var timeout: Duration
     /// Replicas for each topic created through CreateTopics on a real cluster. Default: 1.
     /// The embedded broker always keeps one replica.
