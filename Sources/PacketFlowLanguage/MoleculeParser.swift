@@ -71,8 +71,8 @@ struct MoleculeParser {
                            at: current)
                 }
                 guard current.kind == .leftBrace else {
-                    report("expected '{' to open the body of \(keyword.rawValue) \(name), found \(describe(current))",
-                           at: current)
+                    let what = name.isEmpty ? keyword.rawValue : "\(keyword.rawValue) \(name)"
+                    report("expected '{' to open the body of \(what), found \(describe(current))", at: current)
                     skipToNextDeclaration()
                     continue
                 }
