@@ -20,7 +20,9 @@ struct BrokerCommand: AsyncParsableCommand {
             NAME:PARTITIONS to the topic \(TopicRequestChannel.topic). A topic a client names \
             before it exists is created with 4 partitions.
 
-            The broker stops on SIGINT (Ctrl-C) or SIGTERM. It keeps data in memory only.
+            Once it listens it prints 'Kafka bootstrap address: HOST:PORT' on standard \
+            output (and writes HOST:PORT to --address-file); logs go to standard error. It \
+            stops on SIGINT (Ctrl-C) or SIGTERM and keeps data in memory only.
 
             Example:
               packetflow broker --topic orders:12 --address-file /tmp/kafka.addr
@@ -30,7 +32,7 @@ struct BrokerCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "How many brokers the cluster runs (at least 1).")
+    @Option(help: ArgumentHelp("How many brokers the cluster runs (at least 1).", valueName: "count"))
     var brokers: Int = 3
 
     @Option(help: ArgumentHelp(
