@@ -1,3 +1,4 @@
+import Foundation
 import PacketFlowLanguage
 import Testing
 
@@ -129,6 +130,21 @@ struct TopologyPlanTests {
         #expect(plan.stateStores.map(\.name) == ["pf.OrderFulfilment.state.CachePacket-SavePacket"])
         #expect(plan.placementHints == [PlacementHint(packets: ["SavePacket", "ValidatePacket"], stages: ["SavePacket", "ValidatePacket"])])
         #expect(plan.connectors.first?.options == ["table": "orders", "batch": "100"])
+    }
+
+    @Test("the plan's JSON (sorted keys) round-trips and is byte-for-byte stable")
+    func jsonRoundTrip() throws {
+        let plan = try LanguageFixtures.program(LanguageFixtures.orderFulfilment).plan()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(plan)
+        #expect(try JSONDecoder().decode(TopologyPlan.self, from: data) == plan)
+        let again = try encoder.encode(LanguageFixtures.program(LanguageFixtures.orderFulfilment).plan())
+        #expect(again == data)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""handler":{"kind":"exec","value":"python3 enrich.py"}"#))
+        #expect(text.contains(#""role":"dead-letter""#))
+        #expect(text.hasSuffix(#""version":1}"#))
     }
 
     @Test("the order of bonds does not change the plan")
