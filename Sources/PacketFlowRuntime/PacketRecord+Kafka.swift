@@ -1,0 +1,25 @@
+import Foundation
+import PacketFlowCore
+import PacketFlowKafka
+
+extension PacketRecord {
+    /// The core model's view of a consumed message.
+    init(consumed message: KafkaMessage) {
+        self.init(
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset,
+            timestampMilliseconds: message.timestamp.map { Int64(($0.timeIntervalSince1970 * 1_000).rounded()) },
+            key: message.key,
+            value: message.value,
+            headers: message.headers.map { PacketHeader(name: $0.key, value: $0.value) })
+    }
+
+    /// The message that produces this record (its partition left to the partitioner).
+    var producerMessage: KafkaProducerMessage {
+        KafkaProducerMessage(
+            topic: topic, key: key, value: value,
+            headers: headers.map { KafkaHeader(key: $0.name, value: $0.value) },
+            timestamp: timestampMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1_000) })
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Logging
+import PacketFlowCore
+import PacketFlowJSON
+import PacketFlowKafka
+import PacketFlowLanguage
+
+/// Runs one stage's packets over consumed messages: decode, check, call the covalent chain of
+/// handlers with retries, hand the results on, dead-letter what cannot be handled, and finish
+/// the message's offset ticket once every record it caused is acknowledged.
+///
+/// Stateless between messages except for a collective stage's gathering, so many messages run
+/// through it at once. Only Kafka failures of outputs or dead-letter records escape
+/// (as ``RuntimeError`` `kafkaFailed`): the message then stays unfinished and comes again after
+/// a restart; everything else ends in an output or a dead-letter record.
+final class StageRunner: Sendable {
+    /// One packet of the stage: its name, group and handler.
+    struct Step: Sendable {
+        var packet: StagePacket
+        var handler: ResolvedHandler
+    }
+
+    let plan: TopologyPlan
+    let stage: StagePlan
+    let steps: [Step]
+    let tracker: OffsetTracker
+    private let producer: KafkaProducer
+    private let outputTopics: [String]
+    private let stores: [StateStore]
+    private let cache: ResourceCache?
+    private let budget: TokenBucket?
+    private let aggregator: CollectiveAggregator<OffsetTracker.Ticket>?
+    private let logger: Logger
+    private let clock = ContinuousClock()
+    private let started = ContinuousClock.now
+
+    init(
+        configuration: WorkerConfiguration, stage: StagePlan, steps: [Step], producer: KafkaProducer,
+        tracker: OffsetTracker, stores: [StateStore], logger: Logger
+    ) {
+        self.plan = configuration.plan
+        self.stage = stage
+        self.steps = steps
+        self.tracker = tracker
+        self.producer = producer
+        self.outputTopics = stage.outputTopics + (stage.group == .metaComputational ? [configuration.controlTopic] : [])
+        self.stores = stores
+        let isResourceStage = stage.group == .resourceManagement
+        self.cache = isResourceStage ? ResourceCache(capacity: configuration.cacheCapacity) : nil
+        self.budget = isResourceStage ? TokenBucket(rate: configuration.budgetRate) : nil
+        self.aggregator =
+            stage.group == .collective
+            ? CollectiveAggregator(quorum: configuration.collectiveQuorum, timeout: configuration.collectiveTimeout) : nil
+        self.logger = logger
+    }
+
+    /// Handles one consumed message whose ticket the caller took, in fetch order.
+    func handle(_ message: KafkaMessage, ticket: OffsetTracker.Ticket) async throws {
+        let record = PacketRecord(consumed: message)
+        let packet: Packet
+        do {
+            try JSON.validate(message.value ?? [])
+            packet = try PacketWireFormat.packet(from: record, defaultGroup: stage.group)
+        } catch {
+            try await deadLetter(record, reason: "undecodable input: \(error)", attempt: 1)
+            tracker.finish(ticket)
+            return
+        }
+        if stage.group == .eventDriven, packet.isExpired(atMilliseconds: Self.nowMilliseconds()) {
+            let deadline = packet.deadlineMilliseconds ?? 0
+            try await deadLetter(record, reason: "deadline passed: \(deadline) ms since epoch, checked at \(Self.nowMilliseconds())", attempt: packet.attempt)
+            tracker.finish(ticket)
+            return
+        }
+        if let aggregator {
+            let key = correlationKey(of: packet)
+            if let gathered = aggregator.add(packet, key: key, member: ticket, now: clock.now - started) {
+                try await finishGathered(gathered)
+            }
+            return
+        }
+        try await process(packet, original: record)
+        tracker.finish(ticket)
+    }
+
+    /// Sends the collective groups whose timeout passed, incomplete; returns how many left.
+    func flushExpiredGroups() async throws -> Int {
+        guard let aggregator else { return 0 }
+        let due = aggregator.expired(now: clock.now - started)
+        for gathered in due { try await finishGathered(gathered) }
+        return due.count
+    }
+
+    private func finishGathered(_ gathered: CollectiveAggregator<OffsetTracker.Ticket>.Gathered) async throws {
+        let record = PacketWireFormat.record(for: gathered.packet, topic: stage.inputTopics.first ?? stage.name)
+        try await process(gathered.packet, original: record)
+        for ticket in gathered.members { tracker.finish(ticket) }
+    }
+
+    /// The correlation key of a collective member: the stage's key field, else the Kafka key.
+    private func correlationKey(of packet: Packet) -> String {
+        if let field = stage.key, let value = (try? packet.json())?[path: field] {
+            return value.stringValue ?? value.description
+        }
+        return packet.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// Calls the chain with retries and exponential backoff, then sends the outputs or the
+    /// dead-letter record.
+    private func process(_ packet: Packet, original: PacketRecord) async throws {
+        var attempt = packet.attempt
+        while true {
+            var current = packet
+            current.attempt = attempt
+            let outputs: [Packet]
+            do {
+                outputs = try await runChain(current)
+            } catch {
+                let maxAttempts = stage.retries + 1
+                guard attempt < maxAttempts else {
+                    try await deadLetter(original, reason: "\(error)", attempt: attempt)
+                    return
+                }
+                attempt += 1
+                logger.debug("retrying", metadata: ["packet": "\(packet.id)", "attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: backoff(beforeAttempt: attempt - packet.attempt + 1))
+                continue
+            }
+            try await send(outputs, from: current)
+            return
+        }
+    }
+
+    private func backoff(beforeAttempt attempt: Int) -> Duration {
+        var wait = Duration.milliseconds(stage.initialBackoffMilliseconds)
+        let cap = Duration.milliseconds(stage.maxBackoffMilliseconds)
+        for _ in 2..<max(2, attempt) { wait = min(wait * 2, cap) }
+        return min(wait, cap)
+    }
+
+    /// Runs the covalent chain: each packet's results are the next packet's inputs, in memory.
+    private func runChain(_ input: Packet) async throws -> [Packet] {
+        var current = [input]
+        for step in steps {
+            var next: [Packet] = []
+            for var packet in current {
+                packet.kind = step.packet.name
+                let context = HandlerContext(
+                    molecule: plan.molecule, stage: stage.name, packetName: step.packet.name, attempt: input.attempt,
+                    logger: logger, stateStores: stores, cache: cache, budget: budget)
+                next += try await call(step, packet, context)
+            }
+            current = next
+        }
+        return current
+    }
+
+    /// One handler call, bounded by the stage timeout (exec handlers bound their own calls).
+    private func call(_ step: Step, _ packet: Packet, _ context: HandlerContext) async throws -> [Packet] {
+        if step.handler.exec != nil { return try await step.handler.call(packet, context) }
+        let timeout = Duration.milliseconds(stage.timeoutMilliseconds)
+        let name = step.packet.name
+        return try await withThrowingTaskGroup(of: [Packet].self) { group in
+            group.addTask { try await step.handler.call(packet, context) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw RuntimeError(.timedOut, "handler of \(name) did not finish within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    /// Stamps the outputs (deterministic ids, molecule, stage, trace) and sends each to every
+    /// output topic, in order, waiting for the broker's acknowledgements.
+    private func send(_ outputs: [Packet], from input: Packet) async throws {
+        let last = steps.last?.packet
+        for (index, var output) in outputs.enumerated() {
+            output.id = PacketID("\(input.id.rawValue):\(index)")!
+            output.molecule = plan.molecule
+            output.stage = stage.name
+            output.kind = last?.name ?? stage.name
+            output.group = last?.group ?? stage.group
+            output.attempt = 1
+            output.trace = output.trace ?? input.trace
+            for topic in outputTopics {
+                try await deliver(PacketWireFormat.record(for: output, topic: topic), what: "output \(output.id)")
+            }
+        }
+    }
+
+    private func deadLetter(_ original: PacketRecord, reason: String, attempt: Int) async throws {
+        logger.warning(
+            "dead-lettering", metadata: ["source": "\(original.topic)[\(original.partition)]@\(original.offset)", "reason": "\(reason)"])
+        let record = DeadLetter.record(
+            for: original, topic: plan.deadLetterTopic, reason: reason, molecule: plan.molecule, stage: stage.name, attempt: attempt)
+        try await deliver(record, what: "dead-letter record of \(original.topic)[\(original.partition)]@\(original.offset)")
+    }
+
+    private func deliver(_ record: PacketRecord, what: String) async throws {
+        do {
+            _ = try await producer.send(record.producerMessage)
+        } catch {
+            throw RuntimeError(.kafkaFailed, "cannot deliver \(what) to \(record.topic): \(error)")
+        }
+    }
+
+    private static func nowMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000).rounded())
+    }
+}

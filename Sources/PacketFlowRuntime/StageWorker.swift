@@ -1,0 +1,239 @@
+import Logging
+import PacketFlowCore
+import PacketFlowKafka
+import PacketFlowLanguage
+import ServiceLifecycle
+
+/// A worker: runs one stage of a planned molecule as a member of the stage's consumer group.
+///
+/// A `Service`: run it in a `ServiceGroup` with SIGTERM/SIGINT as graceful shutdown signals.
+/// `run()` subscribes to the stage's input topics and hands each message to the stage's
+/// handlers with the group's semantics: ordered groups (CF, CO, MC, RM) one message at a time
+/// per partition, parallel groups (DF, ED) up to the stage's concurrency at once. Offsets are
+/// committed only below the lowest unfinished message of each partition, and a message is
+/// finished only once every record it caused is acknowledged: at-least-once delivery.
+/// Graceful shutdown drains: stop fetching, finish in-flight packets, commit, leave the group,
+/// return. The topics must exist (the CLI ensures them with `TopicProvisioner`).
+public final class StageWorker: Service {
+    private let configuration: WorkerConfiguration
+    private let stage: StagePlan
+    private let consumer: KafkaConsumer
+    private let producer: KafkaProducer
+    private let runner: StageRunner
+    private let stores: [StateStore]
+    private let execHandlers: [ExecHandler]
+    private let tracker = OffsetTracker()
+    private let logger: Logger
+
+    /// Creates the worker: resolves the stage's handlers and opens its Kafka clients.
+    ///
+    /// Nothing is consumed before `run()`. Throws ``RuntimeError`` for an unknown stage,
+    /// handler or built-in, and `KafkaError` for properties librdkafka rejects.
+    public init(configuration: WorkerConfiguration, handlers: HandlerRegistry = HandlerRegistry(), logger: Logger? = nil) throws {
+        let stage = try configuration.stagePlan()
+        var logger = logger ?? Logger(label: "packetflow.worker")
+        logger[metadataKey: "stage"] = "\(configuration.plan.molecule).\(stage.name)"
+        let timeout = Duration.milliseconds(stage.timeoutMilliseconds)
+        let steps = try stage.packets.map { packet in
+            StageRunner.Step(packet: packet, handler: try handlers.resolve(packet.handler, timeout: timeout, logger: logger))
+        }
+        let properties = stage.group.properties
+
+        var consumerConfiguration = KafkaConsumerConfiguration(
+            bootstrapServers: configuration.bootstrapServers, groupID: stage.consumerGroup)
+        consumerConfiguration.clientID = "packetflow-worker"
+        consumerConfiguration.offsetReset = .earliest
+        consumerConfiguration.sessionTimeout = configuration.sessionTimeout
+        consumerConfiguration.fetchWaitMax = properties.consumer.fetchWaitMax
+        consumerConfiguration.pollBatchSize = properties.consumer.maxBatch
+        consumerConfiguration.bufferedMessageLimit = max(properties.consumer.maxBatch * 4, 1_000)
+        // Offsets are stored and committed by the worker only, below unfinished messages.
+        consumerConfiguration.autoCommit = false
+        consumerConfiguration.autoOffsetStore = false
+        consumerConfiguration.properties = configuration.consumerProperties
+
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
+        producerConfiguration.clientID = "packetflow-worker"
+        producerConfiguration.linger = properties.producer.linger
+        producerConfiguration.batchMessageLimit = properties.producer.batchMessages
+        producerConfiguration.properties = configuration.producerProperties
+
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        let stores = try stage.stateStores.map { name in
+            try StateStore(
+                name: name, bootstrapServers: configuration.bootstrapServers, producer: producer,
+                properties: configuration.consumerProperties, logger: logger)
+        }
+        self.configuration = configuration
+        self.stage = stage
+        self.consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
+        self.producer = producer
+        self.stores = stores
+        self.execHandlers = steps.compactMap(\.handler.exec)
+        self.runner = StageRunner(
+            configuration: configuration, stage: stage, steps: steps, producer: producer, tracker: tracker,
+            stores: stores, logger: logger)
+        self.logger = logger
+    }
+
+    /// The stage this worker runs.
+    public var stagePlan: StagePlan { stage }
+
+    /// Messages taken and not yet finished.
+    public var inFlightCount: Int { tracker.unfinishedCount }
+
+    /// Runs the stage until graceful shutdown (then drains) or a Kafka failure (then throws).
+    public func run() async throws {
+        let drain = DrainSignal()
+        try await withThrowingTaskGroup(of: Void.self) { background in
+            for exec in execHandlers {
+                background.addTask { try await exec.run() }
+            }
+            for store in stores {
+                background.addTask { try await store.run() }
+            }
+            for store in stores {
+                try await store.waitUntilLoaded(timeout: .seconds(30))
+            }
+            background.addTask { [self] in try await commitPeriodically(until: drain) }
+            if stage.group == .collective {
+                background.addTask { [self] in try await flushGroupsPeriodically(until: drain) }
+            }
+            logger.info(
+                "worker started",
+                metadata: [
+                    "group": "\(stage.consumerGroup)", "inputs": "\(stage.inputTopics.joined(separator: ","))",
+                    "outputs": "\(stage.outputTopics.joined(separator: ","))",
+                ])
+            do {
+                try await withGracefulShutdownHandler {
+                    try await consume(until: drain)
+                } onGracefulShutdown: {
+                    drain.fire()
+                }
+                try await waitForUnfinished()
+            } catch {
+                drain.fire()
+                await shutDown(background: &background)
+                throw error
+            }
+            drain.fire()
+            try await commitFinished()
+            await shutDown(background: &background)
+            logger.info("worker drained and left its group")
+        }
+    }
+
+    /// Takes messages until drained; returns once every message taken has been handled.
+    private func consume(until drain: DrainSignal) async throws {
+        try consumer.subscribe(topics: stage.inputTopics)
+        let permits = AsyncPermits(limit: configuration.maxInFlight)
+        let handlerSlots = AsyncPermits(limit: max(1, stage.concurrency))
+        let ordered = stage.ordering == .sequentialPerKey
+        let batches = consumer.batches
+        let runner = runner
+        try await withThrowingDiscardingTaskGroup { group in
+            var lanes: [KafkaTopicPartition: AsyncStream<(KafkaMessage, OffsetTracker.Ticket)>.Continuation] = [:]
+            defer { for lane in lanes.values { lane.finish() } }
+            while let batch = await Self.nextBatch(batches, unless: drain) {
+                for message in batch {
+                    await permits.acquire()
+                    let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset)
+                    guard ordered else {
+                        group.addTask {
+                            defer { permits.release() }
+                            await handlerSlots.acquire()
+                            defer { handlerSlots.release() }
+                            try await runner.handle(message, ticket: ticket)
+                        }
+                        continue
+                    }
+                    let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+                    if lanes[partition] == nil {
+                        let (stream, continuation) = AsyncStream<(KafkaMessage, OffsetTracker.Ticket)>.makeStream()
+                        lanes[partition] = continuation
+                        group.addTask {
+                            for await (message, ticket) in stream {
+                                defer { permits.release() }
+                                try await runner.handle(message, ticket: ticket)
+                            }
+                        }
+                    }
+                    lanes[partition]!.yield((message, ticket))
+                }
+            }
+        }
+    }
+
+    /// The next fetched batch, or nil once the drain signal fires.
+    private static func nextBatch(_ batches: KafkaConsumer.Batches, unless drain: DrainSignal) async -> [KafkaMessage]? {
+        if drain.hasFired { return nil }
+        return await withTaskGroup(of: [KafkaMessage]?.self) { group in
+            group.addTask {
+                var iterator = batches.makeAsyncIterator()
+                return await iterator.next()
+            }
+            group.addTask {
+                await drain.wait()
+                return nil
+            }
+            let first = await group.next()!
+            group.cancelAll()
+            // A batch read while the drain fired is left unfinished: it is fetched again later.
+            return drain.hasFired ? nil : first
+        }
+    }
+
+    /// Waits for collective groups still gathering, bounded by the drain timeout.
+    private func waitForUnfinished() async throws {
+        let deadline = ContinuousClock.now + configuration.drainTimeout
+        while tracker.unfinishedCount > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private func commitPeriodically(until drain: DrainSignal) async throws {
+        while !drain.hasFired {
+            try? await Task.sleep(for: configuration.commitInterval)
+            try await commitFinished()
+        }
+    }
+
+    private func flushGroupsPeriodically(until drain: DrainSignal) async throws {
+        while !drain.hasFired || tracker.unfinishedCount > 0 {
+            try await Task.sleep(for: .milliseconds(50))
+            _ = try await runner.flushExpiredGroups()
+        }
+    }
+
+    /// Stores the moved commit positions and commits them.
+    private func commitFinished() async throws {
+        let positions = tracker.takeCommitPositions()
+        guard !positions.isEmpty else { return }
+        let markers = positions.map { KafkaMessage(topic: $0.topic, partition: $0.partition, offset: $0.offset - 1, value: nil) }
+        do {
+            try consumer.storeOffsets(of: markers)
+            try await consumer.commit()
+        } catch {
+            // A partition revoked by a rebalance refuses its offset; its messages come again.
+            logger.info("offsets not committed; their messages will be delivered again", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func shutDown(background: inout ThrowingTaskGroup<Void, any Error>) async {
+        do {
+            try await consumer.close()
+        } catch {
+            logger.warning("did not leave the consumer group cleanly: \(error)")
+        }
+        for exec in execHandlers { await exec.stop() }
+        for store in stores { await store.close() }
+        await producer.close(timeout: .seconds(10))
+        background.cancelAll()
+        while let result = await background.nextResult() {
+            if case .failure(let error) = result, !(error is CancellationError) {
+                logger.debug("background task ended: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import PacketFlowCore
+import PacketFlowLanguage
+
+/// How a worker runs one stage: where Kafka is, which stage, and the knobs a molecule file
+/// does not hold.
+///
+/// Consumer and producer settings come from the stage's group (its row of the periodic table:
+/// fetch wait, batch sizes, linger); `consumerProperties` and `producerProperties` pass raw
+/// librdkafka properties through and win over them.
+public struct WorkerConfiguration: Sendable {
+    /// The planned molecule.
+    public var plan: TopologyPlan
+    /// The stage to run (its first packet's name).
+    public var stage: String
+    /// Comma-separated `host:port` list of brokers.
+    public var bootstrapServers: String
+    /// How long the group waits for a silent worker before handing its partitions to the
+    /// others (`session.timeout.ms`). Default: 6 s, so a killed worker's partitions move
+    /// quickly.
+    public var sessionTimeout: Duration = .seconds(6)
+    /// How often finished offsets are committed. Default: 500 ms.
+    public var commitInterval: Duration = .milliseconds(500)
+    /// Most packets taken from Kafka and not yet finished, per worker. Default: 10,000.
+    public var maxInFlight: Int = 10_000
+    /// Longest a graceful shutdown waits for in-flight packets. Default: 60 s.
+    public var drainTimeout: Duration = .seconds(60)
+    /// Collective (CO) stages: members per correlation key that complete a group. Default: 2.
+    public var collectiveQuorum: Int = 2
+    /// Collective (CO) stages: how long a group waits for its quorum. Default: 5 s.
+    public var collectiveTimeout: Duration = .seconds(5)
+    /// Resource-management (RM) stages: the budget's tokens per second. Default: 100.
+    public var budgetRate: Double = 100
+    /// Resource-management (RM) stages: entries of the handler cache. Default: 10,000.
+    public var cacheCapacity: Int = 10_000
+    /// Where meta-computational (MC) stages also send their results. Default: `pf.control`.
+    public var controlTopic: String = "pf.control"
+    /// Raw librdkafka consumer properties, applied last. Default: empty.
+    public var consumerProperties: [String: String] = [:]
+    /// Raw librdkafka producer properties, applied last. Default: empty.
+    public var producerProperties: [String: String] = [:]
+
+    /// A configuration for `stage` of `plan` on the cluster at `bootstrapServers`.
+    public init(plan: TopologyPlan, stage: String, bootstrapServers: String) {
+        self.plan = plan
+        self.stage = stage
+        self.bootstrapServers = bootstrapServers
+    }
+
+    /// The stage's plan; throws ``RuntimeError`` (`unknownStage`) naming the stages there are.
+    public func stagePlan() throws -> StagePlan {
+        guard let stage = plan.stage(named: stage) else {
+            let names = plan.stages.map(\.name).joined(separator: ", ")
+            throw RuntimeError(.unknownStage, "molecule \(plan.molecule) has no stage \(self.stage); its stages are \(names)")
+        }
+        return stage
+    }
+}
