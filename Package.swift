@@ -126,6 +126,14 @@ let package = Package(
         // Benchmark of the molecule language: check + plan of a generated 1,000-packet molecule.
         .executableTarget(name: "LanguageBenchmark", dependencies: ["PacketFlowLanguage"], path: "Benchmarks/language"),
 
+        // Autoscaling simulation: one step-load trace through the reactor's autoscaler and KEDA's formula.
+        .executableTarget(
+            name: "AutoscalingSimulation",
+            dependencies: ["PacketFlowReactor", "PacketFlowCore"],
+            path: "Benchmarks/autoscaling",
+            exclude: ["plot.py", "results"]
+        ),
+
         // What the integration tests share: the embedded cluster, kcat, the CLI as a child process.
         .target(
             name: "PacketFlowTestSupport",

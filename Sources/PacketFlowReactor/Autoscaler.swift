@@ -8,14 +8,17 @@ import PacketFlowCore
 ///     model replicas   = ceil(requiredCapacity / perReplicaRate)
 ///
 /// bounded by the policy's minimum and maximum and by the partition count (a consumer group
-/// member beyond the partitions gets none and idles). It then scales out at once, by at most
+/// member beyond the partitions gets none and idles). When required capacity exceeds the
+/// current capacity by more than ``AutoscalerConfiguration/scaleOutTolerance``, it scales out at once, by at most
 /// the group's scale-out factor per decision (at least one replica); it scales in only when
 /// the recommendation stayed below the current replicas for the group's whole stabilization
 /// window, never while a backlog drains or lag rises, by at most
 /// ``AutoscalerConfiguration/scaleInFraction`` per step and one step per
 /// ``AutoscalerConfiguration/scaleInInterval``. Unknown capacity with rising lag is a cold
 /// start: one scale-out step. Rising lag on a backlog always adds a replica below the maximum,
-/// even when the rate estimate says the replicas suffice.
+/// even when the rate estimate says the replicas suffice. Those two guesses are made only
+/// when the stage is settled: every requested replica ready and the last two decisions holds,
+/// so the window can measure capacity before the next guess.
 ///
 /// Reads no clock and keeps no state: the caller supplies time, estimates and history, so
 /// it is safe to call from any thread.
@@ -56,9 +59,14 @@ public struct Autoscaler: Sendable {
         let modelReplicas = estimates.perReplicaRate.flatMap { rate in
             rate > 0 ? Int((required / rate).rounded(.up)) : nil
         }
+        // Replicas still starting, or a scale event in the last two decisions, leave no two
+        // clean intervals yet (what the window needs to measure capacity); the guesses
+        // (cold start, lag rising) wait for them.
+        let settled =
+            estimates.readyReplicas >= current && input.history.decisions.suffix(2).allSatisfy { $0.action == .hold }
         let recommendation = recommend(
             current: current, modelReplicas: modelReplicas, estimates: estimates,
-            bounds: bounds, policy: policy)
+            bounds: bounds, policy: policy, settled: settled)
         let choice = choose(
             input: input, current: current, recommendation: recommendation,
             modelReplicas: modelReplicas, bounds: bounds, policy: policy)
@@ -102,22 +110,25 @@ public struct Autoscaler: Sendable {
     /// The count the stage should run, within bounds, before step limits and stabilization.
     private func recommend(
         current: Int, modelReplicas: Int?, estimates: LagEstimates, bounds: Bounds,
-        policy: GroupProperties.ScalingPolicy
+        policy: GroupProperties.ScalingPolicy, settled: Bool
     ) -> Recommendation {
         let backlog = Double(estimates.lag) > backlogThreshold(for: estimates)
         let rising = isRising(estimates)
         guard let modelReplicas, let rate = estimates.perReplicaRate else {
-            if rising && current < bounds.ceiling {
+            if rising && settled && current < bounds.ceiling {
                 return .init(replicas: min(scaleOutLimit(from: current, policy: policy), bounds.ceiling), reason: .coldStart)
             }
             return .init(replicas: bounds.clamp(current), reason: .rateUnknown)
         }
         let replicas = bounds.clamp(modelReplicas)
-        if backlog && rising && replicas <= current && current < bounds.ceiling {
+        if backlog && rising && settled && replicas <= current && current < bounds.ceiling {
             return .init(replicas: current + 1, reason: .lagRising)
         }
+        let capacity = rate * Double(bounds.partitions > 0 ? min(current, bounds.partitions) : current)
+        if replicas > current && requiredCapacity(for: estimates) <= capacity * (1 + max(configuration.scaleOutTolerance, 0)) {
+            return .init(replicas: current, reason: .balanced)
+        }
         let inflowNeed = estimates.inputRate / min(max(configuration.targetUtilization, 0.05), 1)
-        let capacity = rate * Double(max(min(current, bounds.partitions > 0 ? bounds.partitions : current), 0))
         return .init(replicas: replicas, reason: inflowNeed > capacity ? .inflowExceedsCapacity : .catchingUp)
     }
 

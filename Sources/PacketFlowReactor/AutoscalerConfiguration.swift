@@ -28,6 +28,10 @@ public struct AutoscalerConfiguration: Sendable, Hashable {
     /// Fraction of capacity the input should use in steady state. Default: 0.7 (headroom for
     /// bursts, as in Flink's autoscaler).
     public var targetUtilization: Double
+    /// Fraction by which required capacity must exceed the current capacity before the model
+    /// adds replicas, so a stage on the edge of a replica count does not scale out on noise
+    /// (or on the lag a rebalance just caused). Default: 0.1, the HPA's tolerance.
+    public var scaleOutTolerance: Double
     /// Lag (messages) needed to start a stage that has zero replicas. Default: 0.
     public var activationLagThreshold: Int64
     /// Seconds of input that count as normal lag (in flight, not yet committed); more is a
@@ -52,6 +56,7 @@ public struct AutoscalerConfiguration: Sendable, Hashable {
         resetPolicy: OffsetResetPolicy = .earliest,
         catchUpTarget: Duration = .seconds(30),
         targetUtilization: Double = 0.7,
+        scaleOutTolerance: Double = 0.1,
         activationLagThreshold: Int64 = 0,
         backlogTolerance: Duration = .seconds(5),
         minimumBacklog: Int64 = 100,
@@ -67,6 +72,7 @@ public struct AutoscalerConfiguration: Sendable, Hashable {
         self.resetPolicy = resetPolicy
         self.catchUpTarget = catchUpTarget
         self.targetUtilization = targetUtilization
+        self.scaleOutTolerance = scaleOutTolerance
         self.activationLagThreshold = activationLagThreshold
         self.backlogTolerance = backlogTolerance
         self.minimumBacklog = minimumBacklog

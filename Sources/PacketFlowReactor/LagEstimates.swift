@@ -5,7 +5,8 @@
 public struct LagEstimates: Sendable, Hashable {
     /// Total lag at the latest sample, in messages.
     public var lag: Int64
-    /// Messages produced to the input topic per second (growth of the high watermarks).
+    /// Messages produced to the input topic per second (growth of the high watermarks); from a
+    /// ``LagWindow``, the larger of the span's rate and the newest interval's.
     public var inputRate: Double
     /// Messages the stage committed per second (growth of its positions).
     public var processingRate: Double

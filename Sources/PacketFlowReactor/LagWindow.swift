@@ -22,14 +22,20 @@ public struct LagWindow: Sendable, Hashable {
 
     /// Adds a sample, drops the oldest beyond capacity and updates the per-replica rate.
     ///
-    /// The per-replica rate learns only from an interval in which the stage was busy (lag
-    /// at least ``AutoscalerConfiguration/busyLagThreshold`` at both ends) with the same ready
-    /// replicas at both ends: only then does processing rate / replicas measure capacity
-    /// rather than the input.
+    /// The per-replica rate learns from the newest interval only when the workers were
+    /// saturated throughout it: the same ready replicas at the last three samples (a change
+    /// means a rebalance, whose pause can spill into the next interval) and every partition
+    /// that has data saturated at all three. A partition is saturated when its lag is at least
+    /// its share of ``AutoscalerConfiguration/busyLagThreshold`` and either grew over both
+    /// intervals (by more than that share and a tenth of its input) or stayed a backlog
+    /// (more than ``AutoscalerConfiguration/backlogTolerance`` of its input). Lag that merely
+    /// waits for the next commit is neither, so an idle stage never passes its input off as
+    /// its capacity; a partition run dry means its consumer idled, so a drain with uneven
+    /// assignment is not mistaken for slow workers.
     public mutating func append(_ sample: StageSample) {
         if let previous = samples.last {
             guard sample.time > previous.time else { return }
-            learnPerReplicaRate(from: previous, to: sample)
+            if samples.count >= 2 { learnPerReplicaRate(from: samples[samples.count - 2], previous, to: sample) }
         }
         samples.append(sample)
         if samples.count > max(configuration.windowCapacity, 2) {
@@ -41,6 +47,10 @@ public struct LagWindow: Sendable, Hashable {
     public var latest: StageSample? { samples.last }
 
     /// The current estimates; all zero (and the rate unknown or the prior) when empty.
+    ///
+    /// The input rate is the larger of the rate over the span and over the newest interval,
+    /// so a step up in input shows within one sample while a dip is smoothed: scale out
+    /// fast, scale in slowly.
     public var estimates: LagEstimates {
         let reset = configuration.resetPolicy
         guard let last = samples.last else {
@@ -52,10 +62,11 @@ public struct LagWindow: Sendable, Hashable {
         let first = samples[max(0, samples.count - max(configuration.rateSpan, 2))]
         let lag = last.totalLag(resetPolicy: reset)
         let rates = Self.rates(from: first, to: last, resetPolicy: reset)
+        let newest = Self.rates(from: samples[max(0, samples.count - 2)], to: last, resetPolicy: reset)
         let seconds = (last.time - first.time).inSeconds
         let trend = seconds > 0 ? Double(lag - first.totalLag(resetPolicy: reset)) / seconds : 0
         return LagEstimates(
-            lag: lag, inputRate: rates.input, processingRate: rates.processing, lagTrend: trend,
+            lag: lag, inputRate: max(rates.input, newest.input), processingRate: rates.processing, lagTrend: trend,
             perReplicaRate: perReplicaRate.value, perReplicaRateSource: perReplicaRate.source,
             readyReplicas: last.readyReplicas, partitions: last.partitions.count)
     }
@@ -66,17 +77,41 @@ public struct LagWindow: Sendable, Hashable {
         return (nil, .unknown)
     }
 
-    private mutating func learnPerReplicaRate(from previous: StageSample, to sample: StageSample) {
-        let reset = configuration.resetPolicy
-        let busy = configuration.busyLagThreshold
-        guard previous.readyReplicas == sample.readyReplicas, sample.readyReplicas > 0,
-            previous.totalLag(resetPolicy: reset) >= busy, sample.totalLag(resetPolicy: reset) >= busy
+    private mutating func learnPerReplicaRate(
+        from first: StageSample, _ previous: StageSample, to sample: StageSample
+    ) {
+        let replicas = sample.readyReplicas
+        guard replicas > 0, previous.readyReplicas == replicas, first.readyReplicas == replicas,
+            isSaturated(first, previous, sample)
         else { return }
-        let consumers = min(sample.readyReplicas, max(sample.partitions.count, 1))
-        let observed = Self.rates(from: previous, to: sample, resetPolicy: reset).processing / Double(consumers)
+        let rates = Self.rates(from: previous, to: sample, resetPolicy: configuration.resetPolicy)
+        let observed = rates.processing / Double(min(replicas, max(sample.partitions.count, 1)))
         guard observed > 0 else { return }
         let weight = min(max(configuration.rateSmoothing, 0), 1)
         smoothedPerReplicaRate = smoothedPerReplicaRate.map { weight * observed + (1 - weight) * $0 } ?? observed
+    }
+
+    private func isSaturated(_ first: StageSample, _ previous: StageSample, _ sample: StageSample) -> Bool {
+        let reset = configuration.resetPolicy
+        let share = Double(configuration.busyLagThreshold) / Double(max(sample.partitions.count, 1))
+        let seconds = [(previous.time - first.time).inSeconds, (sample.time - previous.time).inSeconds]
+        var sawData = false
+        for newest in sample.partitions {
+            guard let oldest = first.partition(newest.partition), let middle = previous.partition(newest.partition)
+            else { return false }
+            let points = [oldest, middle, newest]
+            let lags = points.map { Double($0.lag(resetPolicy: reset)) }
+            let input = Double(max(0, newest.highWatermark - oldest.highWatermark)) / (seconds[0] + seconds[1])
+            if input == 0 && lags.allSatisfy({ $0 == 0 }) { continue }
+            sawData = true
+            guard lags.allSatisfy({ $0 >= share }) else { return false }
+            let backlog = input * configuration.backlogTolerance.inSeconds
+            let grew = zip(zip(lags, lags.dropFirst()), seconds).allSatisfy { pair, interval in
+                pair.1 - pair.0 > share + 0.1 * input * interval
+            }
+            guard grew || lags.allSatisfy({ $0 > backlog }) else { return false }
+        }
+        return sawData
     }
 
     /// Input and processing rates between two samples, in messages per second.
