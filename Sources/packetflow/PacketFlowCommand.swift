@@ -23,7 +23,7 @@ struct PacketFlowCommand: AsyncParsableCommand {
         subcommands: [
             BrokerCommand.self, PublishCommand.self, ConsumeCommand.self,
             CheckCommand.self, PlanCommand.self, GraphCommand.self, FmtCommand.self,
-            DeployCommand.self,
+            DeployCommand.self, WorkerCommand.self,
         ]
     )
 }

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PacketFlowBroker
+import PacketFlowLanguage
+import PacketFlowRuntime
+import ServiceLifecycle
+
+/// `packetflow worker --molecule FILE --stage NAME`: runs one stage of a molecule.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run one stage of a molecule as a member of its consumer group.",
+        discussion: """
+            Plans the molecule, makes sure the stage's topics exist, and consumes the stage's \
+            input in its consumer group (pf.<molecule>.<stage>), handing results to the next \
+            stage's topic. Start several workers of one stage to share its partitions; the \
+            reactor starts this same command.
+
+            Handlers: exec("command") programs (JSON lines, see docs/handlers.md) and \
+            builtin(...) handlers run here. swift("name") handlers run only in your own \
+            executable built on the PacketFlow library (see examples/worker); this binary \
+            refuses a stage that needs one.
+
+            SIGTERM or SIGINT drains: stop fetching, finish in-flight packets, commit, leave \
+            the group, exit 0.
+
+            Example:
+              packetflow broker &
+              packetflow worker --molecule examples/worker/enrichment.pf --stage FilterPacket
+            """)
+
+    @Option(help: ArgumentHelp("The molecule file (.pf).", valueName: "file"))
+    var molecule: String
+
+    @Option(help: ArgumentHelp("The molecule to run, when the file declares several.", valueName: "name"))
+    var moleculeName: String?
+
+    @Option(help: ArgumentHelp("The stage to run: the name of its first packet.", valueName: "name"))
+    var stage: String
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: ArgumentHelp("How long the group waits for a silent worker, in milliseconds.", valueName: "ms"))
+    var sessionTimeoutMs: Int = 6_000
+
+    @Option(help: ArgumentHelp("Collective stages: members per correlation key that complete a group.", valueName: "n"))
+    var collectQuorum: Int = 2
+
+    @Option(help: ArgumentHelp("Collective stages: how long a group waits for its quorum, in milliseconds.", valueName: "ms"))
+    var collectTimeoutMs: Int = 5_000
+
+    @Option(help: ArgumentHelp("Resource-management stages: the handlers' budget in tokens per second.", valueName: "rate"))
+    var budgetRate: Double = 100
+
+    @Option(help: ArgumentHelp(
+        "How much to log: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("invalid log level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
+        }
+        var logger = Logger(label: "packetflow.worker") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+
+        let program = try MoleculeProgram.load(path: molecule, loader: FileSystemSourceLoader())
+        if !program.diagnostics.isEmpty {
+            FileHandle.standardError.write(Data(program.renderedDiagnostics().utf8))
+        }
+        let plan = try program.plan(molecule: moleculeName)
+        var configuration = WorkerConfiguration(plan: plan, stage: stage, bootstrapServers: connection.bootstrap)
+        configuration.sessionTimeout = .milliseconds(sessionTimeoutMs)
+        configuration.collectiveQuorum = collectQuorum
+        configuration.collectiveTimeout = .milliseconds(collectTimeoutMs)
+        configuration.budgetRate = budgetRate
+        let properties = try connection.properties()
+        configuration.consumerProperties = properties
+        configuration.producerProperties = properties
+        let stagePlan = try configuration.stagePlan()
+
+        let topics = Set(stagePlan.inputTopics + stagePlan.outputTopics + stagePlan.stateStores + [plan.deadLetterTopic])
+            .union(stagePlan.group == .metaComputational ? [configuration.controlTopic] : [])
+        let specs = try topics.sorted().map { name throws(BrokerError) in
+            try TopicSpec(name: name, partitions: plan.topic(named: name)?.partitions ?? 1)
+        }
+        try await TopicProvisioner(bootstrapServers: connection.bootstrap, logger: logger).ensureTopics(specs)
+
+        let worker = try StageWorker(configuration: configuration, logger: logger)
+        let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}

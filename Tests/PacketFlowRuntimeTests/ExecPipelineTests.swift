@@ -1,0 +1,107 @@
+import Foundation
+import PacketFlow
+import PacketFlowKafka
+import PacketFlowLanguage
+import PacketFlowTestSupport
+import Testing
+
+/// The same pipeline with exec handlers: Python programs speaking the JSON-lines protocol.
+@Suite("Processing pipeline with exec handlers", .timeLimit(.minutes(2)))
+struct ExecPipelineTests {
+    /// examples/worker/processing-pipeline-exec.pf with the script's path made absolute.
+    static func execPlan() throws -> TopologyPlan {
+        let text = try String(
+            contentsOf: packageRoot.appending(path: "examples/worker/processing-pipeline-exec.pf"), encoding: .utf8
+        ).replacingOccurrences(of: "python3 examples/", with: "python3 \(packageRoot.path)/examples/")
+        return try plan(text, molecule: "ProcessingPipelineExec", uniqueAs: "ExecPipeline\(UUID().uuidString.prefix(6))")
+    }
+
+    @Test("N orders in, N out through three Python programs, CF order per key kept")
+    func endToEnd() async throws {
+        let plan = try Self.execPlan()
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
+            let orders = SwiftPipelineTests.orders()
+            let results = try await withWorkers(workers) {
+                try await publishAndRead(orders, to: plan.stages[0].inputTopics[0], from: plan.stages[2].outputTopics[0], bootstrap: bootstrap)
+            }
+            #expect(results.count == orders.count)
+            #expect(Set(results.compactMap { $0.header("pf-id") }) == Set(orders.map { "\($0.id.rawValue):0:0:0" }))
+            #expect(results.allSatisfy { (try? JSON.parse($0.value ?? []))?["total"] != nil })
+            try await SwiftPipelineTests.expectOrderPerKey(plan, results: results, bootstrap: bootstrap)
+        }
+    }
+
+    @Test("an exec program that dies is restarted and the packets it held are retried")
+    func restartsDeadProgram() async throws {
+        let script = FileManager.default.temporaryDirectory.appending(path: "\(uniqueName("dying")).py")
+        // Answers until the 5th request, then exits once: the next start remembers it died.
+        let marker = script.path + ".died"
+        try """
+        import json, os, sys
+        count = 0
+        for line in sys.stdin:
+            count += 1
+            request = json.loads(line)
+            if count == 5 and not os.path.exists("\(marker)"):
+                open("\(marker)", "w").close()
+                sys.exit(3)
+            sys.stdout.write(json.dumps({"id": request["id"], "outputs": [request["packet"]["payload"]]}) + "\\n")
+            sys.stdout.flush()
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let name = "Dying\(UUID().uuidString.prefix(6))"
+        let plan = try MoleculeProgram.parse("""
+            packet RelayPacket { group: CF, handler: exec("python3 \(script.path)"), timeout: 5s }
+            molecule \(name) { composition: [RelayPacket] }
+            """).plan()
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
+            let packets = (0..<20).map { Packet(group: .controlFlow, kind: "n", key: Array("k".utf8), payload: Array("{\"n\":\($0)}".utf8)) }
+            let results = try await withWorkers(workers) {
+                try await publishAndRead(packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap)
+            }
+            #expect(FileManager.default.fileExists(atPath: marker), "the program never died")
+            let numbers = results.compactMap { try? JSON.parse($0.value ?? [])["n"]?.int64Value }
+            #expect(numbers == (0..<20).map(Int64.init), "every packet came out once, in order, despite the restart")
+        }
+    }
+
+    @Test("an exec program that hangs past the timeout is killed; the packet is retried, then dead-lettered")
+    func timeoutKillsProgram() async throws {
+        let script = FileManager.default.temporaryDirectory.appending(path: "\(uniqueName("slow")).py")
+        try """
+        import json, sys, time
+        for line in sys.stdin:
+            request = json.loads(line)
+            if request["packet"]["payload"].get("hang"):
+                time.sleep(60)
+            sys.stdout.write(json.dumps({"id": request["id"], "outputs": [request["packet"]["payload"]]}) + "\\n")
+            sys.stdout.flush()
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let name = "Slow\(UUID().uuidString.prefix(6))"
+        let plan = try MoleculeProgram.parse("""
+            packet SlowPacket { group: CF, handler: exec("python3 \(script.path)"), timeout: 300ms, retries: 1 }
+            molecule \(name) { composition: [SlowPacket] }
+            """).plan()
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
+            let packets = [#"{"n":1}"#, #"{"n":2,"hang":true}"#, #"{"n":3}"#].map {
+                Packet(group: .controlFlow, kind: "n", key: Array("k".utf8), payload: Array($0.utf8))
+            }
+            let (outputs, dead) = try await withWorkers(workers) {
+                let outputs = try await publishAndRead(packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap, expecting: 2)
+                let reader = try TopicReader(topic: plan.deadLetterTopic, bootstrap: bootstrap)
+                let dead = try await reader.read(atLeast: 1)
+                await reader.close()
+                return (outputs, dead)
+            }
+            #expect(outputs.map(\.text).sorted() == [#"{"n":1}"#, #"{"n":3}"#])
+            #expect(dead.count == 1)
+            #expect(dead.first?.header("pf-dlq-reason")?.contains("did not answer within") == true)
+            #expect(dead.first?.header("pf-attempt") == "2")
+        }
+    }
+}
