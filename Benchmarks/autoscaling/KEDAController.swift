@@ -14,7 +14,10 @@ struct KEDAController: ReplicaController {
     var tolerance = 0.1
     var scaleUpPeriod = 60.0
     var scaleDownStabilization = 300.0
-    private var nextSync = 0.0
+    /// When the first sync happens: half a period, so the step lands mid-period, the average
+    /// case (a sync aligned with the step would flatter KEDA, one just before it would not).
+    var syncPhase = 7.5
+    private var nextSync: Double
     private var recommendations: [(time: Double, replicas: Int)] = []
     private var scaleUps: [(time: Double, added: Int)] = []
     /// Every scale event with the metric that caused it.
@@ -24,6 +27,7 @@ struct KEDAController: ReplicaController {
         self.name = name
         self.lagThreshold = lagThreshold
         self.parameters = parameters
+        nextSync = syncPhase
     }
 
     mutating func replicas(at time: Double, topic: TopicModel) -> Int? {

@@ -32,5 +32,6 @@ public enum PartitionStatus: String, Sendable, Hashable, CaseIterable, Comparabl
         }
     }
 
+    /// Orders by severity: OK < WARN < REWIND < STALL < STOP < LOSS.
     public static func < (lhs: PartitionStatus, rhs: PartitionStatus) -> Bool { lhs.severity < rhs.severity }
 }
