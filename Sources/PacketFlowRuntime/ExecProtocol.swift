@@ -37,6 +37,11 @@ public enum ExecProtocol {
     public struct HandlerFailure: Error, Sendable, Hashable, CustomStringConvertible {
         /// The program's words.
         public var description: String
+
+        /// Creates a failure with the program's words.
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Reads one response line; throws ``RuntimeError`` (`execFailed`) for anything else.

@@ -30,6 +30,13 @@ public final class OffsetTracker: Sendable {
         public var partition: Int32
         /// The commit position: the offset of the next message to read after a restart.
         public var offset: Int64
+
+        /// Creates a position.
+        public init(topic: String, partition: Int32, offset: Int64) {
+            self.topic = topic
+            self.partition = partition
+            self.offset = offset
+        }
     }
 
     private struct PartitionKey: Hashable {

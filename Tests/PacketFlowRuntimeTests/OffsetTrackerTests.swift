@@ -1,0 +1,60 @@
+import PacketFlowRuntime
+import Testing
+
+/// The offset tracker commits only below the lowest unfinished message of each partition.
+@Suite("Offset tracker")
+struct OffsetTrackerTests {
+    @Test("finishing out of order commits only the finished prefix")
+    func outOfOrder() {
+        let tracker = OffsetTracker()
+        let tickets = (10..<15).map { tracker.begin(topic: "t", partition: 0, offset: Int64($0)) }
+        tracker.finish(tickets[1])
+        tracker.finish(tickets[2])
+        #expect(tracker.takeCommitPositions().isEmpty, "offset 10 is unfinished: nothing may be committed")
+        tracker.finish(tickets[0])
+        #expect(tracker.takeCommitPositions().map(\.offset) == [13])
+        tracker.finish(tickets[4])
+        #expect(tracker.takeCommitPositions().isEmpty)
+        tracker.finish(tickets[3])
+        #expect(tracker.takeCommitPositions().map(\.offset) == [15])
+        #expect(tracker.unfinishedCount == 0)
+    }
+
+    @Test("partitions are independent and positions are reported once")
+    func partitions() {
+        let tracker = OffsetTracker()
+        let a = tracker.begin(topic: "t", partition: 0, offset: 0)
+        let b = tracker.begin(topic: "t", partition: 1, offset: 7)
+        let c = tracker.begin(topic: "u", partition: 0, offset: 3)
+        tracker.finish(b)
+        tracker.finish(c)
+        #expect(tracker.takeCommitPositions() == [
+            .init(topic: "t", partition: 1, offset: 8), .init(topic: "u", partition: 0, offset: 4),
+        ])
+        #expect(tracker.takeCommitPositions().isEmpty)
+        #expect(tracker.unfinishedCount == 1)
+        tracker.finish(a)
+        #expect(tracker.takeCommitPositions() == [.init(topic: "t", partition: 0, offset: 1)])
+    }
+
+    @Test("a rewound partition starts over and ignores tickets of before the rewind")
+    func rewind() {
+        let tracker = OffsetTracker()
+        let old = tracker.begin(topic: "t", partition: 0, offset: 5)
+        let redelivered = tracker.begin(topic: "t", partition: 0, offset: 3)
+        #expect(tracker.finish(old) == false)
+        #expect(tracker.takeCommitPositions().isEmpty)
+        #expect(tracker.finish(redelivered))
+        #expect(tracker.takeCommitPositions().map(\.offset) == [4])
+    }
+
+    @Test("many messages finished in reverse order commit past all of them")
+    func many() {
+        let tracker = OffsetTracker()
+        let tickets = (0..<5_000).map { tracker.begin(topic: "t", partition: 2, offset: Int64($0)) }
+        for ticket in tickets.dropFirst().reversed() { tracker.finish(ticket) }
+        #expect(tracker.takeCommitPositions().isEmpty)
+        tracker.finish(tickets[0])
+        #expect(tracker.takeCommitPositions().map(\.offset) == [5_000])
+    }
+}

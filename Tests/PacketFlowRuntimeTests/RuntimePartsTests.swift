@@ -1,0 +1,75 @@
+import PacketFlow
+import Testing
+
+/// The exec protocol, the token bucket, the collective gathering and dead-letter records,
+/// without a broker.
+@Suite("Runtime parts")
+struct RuntimePartsTests {
+    @Test("exec requests carry the packet; responses give outputs or an error")
+    func execProtocol() throws {
+        let packet = Packet(group: .dataFlow, kind: "Compute", key: Array("k1".utf8), payload: Array(#"{"x":1}"#.utf8), attempt: 2)
+        let request = try JSON.parse(try ExecProtocol.request(id: "7", packet: packet))
+        #expect(request["id"] == "7")
+        #expect(request[path: "packet.payload.x"] == 1)
+        #expect(request[path: "packet.key"] == "k1")
+        #expect(request[path: "packet.attempt"] == 2)
+        #expect(request[path: "packet.id"] == .string(packet.id.rawValue))
+
+        let ok = try ExecProtocol.response(#"{"id":"7","outputs":[{"y":2},{"y":3}]}"#)
+        #expect(ok.id == "7")
+        #expect(try ok.result.get().map { String(decoding: $0, as: UTF8.self) } == [#"{"y":2}"#, #"{"y":3}"#])
+        let failed = try ExecProtocol.response(#"{"id":"8","error":"no stock"}"#)
+        #expect(failed.result == .failure(ExecProtocol.HandlerFailure(description: "no stock")))
+        #expect(throws: RuntimeError.self) { try ExecProtocol.response("not json") }
+        #expect(throws: RuntimeError.self) { try ExecProtocol.response(#"{"outputs":[]}"#) }
+        #expect(throws: RuntimeError.self) { try ExecProtocol.response(#"{"id":"9"}"#) }
+    }
+
+    @Test("the token bucket spends its burst, then refills at its rate")
+    func tokenBucket() {
+        var bucket = TokenBucket.State(rate: 10, burst: 5, now: 0)
+        for _ in 0..<5 { #expect(bucket.take(1, now: 0) == nil) }
+        let wait = bucket.take(1, now: 0)
+        #expect(wait.map { abs($0 - 0.1) < 1e-9 } == true)
+        #expect(bucket.take(1, now: 0.1) == nil)
+        #expect(bucket.take(5, now: 10) == nil, "refill stops at the burst")
+        #expect(bucket.take(1, now: 10) != nil)
+    }
+
+    @Test("a collective group leaves once at its quorum, or incomplete after its timeout")
+    func collective() throws {
+        let aggregator = CollectiveAggregator<Int>(quorum: 3, timeout: .seconds(1))
+        func member(_ n: Int) -> Packet { Packet(group: .collective, kind: "vote", payload: Array("{\"v\":\(n)}".utf8)) }
+        #expect(aggregator.add(member(1), key: "a", member: 1, now: .zero) == nil)
+        #expect(aggregator.add(member(2), key: "b", member: 2, now: .zero) == nil)
+        #expect(aggregator.add(member(3), key: "a", member: 3, now: .milliseconds(10)) == nil)
+        let first = member(4)
+        let gathered = try #require(aggregator.add(first, key: "a", member: 4, now: .milliseconds(20)))
+        #expect(gathered.members == [1, 3, 4])
+        let payload = try gathered.packet.json()
+        #expect(payload == ["key": "a", "complete": true, "count": 3, "members": [["v": 1], ["v": 3], ["v": 4]]])
+        #expect(aggregator.expired(now: .milliseconds(999)).isEmpty)
+        let late = aggregator.expired(now: .seconds(1))
+        #expect(late.map(\.members) == [[2]])
+        #expect(try late.first?.packet.json()["complete"] == false)
+        #expect(aggregator.openGroups == 0)
+    }
+
+    @Test("a dead-letter record keeps key, value and headers, and adds reason, stage, molecule, source and attempt")
+    func deadLetterRecord() {
+        let original = PacketRecord(
+            topic: "in", partition: 2, offset: 41, key: Array("k".utf8), value: Array("{}".utf8),
+            headers: [PacketHeader(name: "pf-attempt", text: "2"), PacketHeader(name: "tenant", text: "acme")])
+        let record = DeadLetter.record(for: original, topic: "pf.M.dead-letter", reason: "boom", molecule: "M", stage: "S", attempt: 4)
+        #expect(record.topic == "pf.M.dead-letter")
+        #expect(record.key == original.key && record.value == original.value)
+        #expect(record.headers.map(\.name) == ["tenant", "pf-attempt", "pf-dlq-reason", "pf-dlq-stage", "pf-dlq-molecule", "pf-dlq-source"])
+        #expect(record.headers.map(\.text) == ["acme", "4", "boom", "S", "M", "in[2]@41"])
+    }
+
+    @Test("a handler asking for a state store its stage does not share gets a clear error")
+    func unknownStore() {
+        let context = HandlerContext(molecule: "M", stage: "S", packetName: "P")
+        #expect(throws: RuntimeError.self) { try context.stateStore() }
+    }
+}
