@@ -34,15 +34,38 @@ struct BrokerCommandTests {
             }
             #expect(created, "the topic request was not served")
 
-            let clock = ContinuousClock()
-            let stopping = clock.now
+            let stopping = ContinuousClock.now
             try execution.send(signal: .terminate)
             return stopping
         }
-        let stopTime = ContinuousClock().now - result.closureResult
+        let stopTime = ContinuousClock.now - result.closureResult
         #expect(result.terminationStatus == .exited(0), "stderr: \(result.standardError)")
         #expect(stopTime < .seconds(5))
         #expect(result.standardOutput.contains("Kafka bootstrap address: 127.0.0.1:"))
+    }
+
+    @Test("Ctrl-C (SIGINT) stops it with exit status 0 within seconds")
+    func stopsOnInterrupt() async throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "pf-broker-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let addressFile = directory.appending(path: "kafka.addr").path
+
+        let result = try await Subprocess.run(
+            .path(.init(try PacketFlowExecutable.path())),
+            arguments: ["broker", "--brokers", "1", "--listen", "127.0.0.1:0", "--address-file", addressFile],
+            input: .none,
+            output: .discarded,
+            error: .string(limit: 1 << 20)
+        ) { execution in
+            let appeared = await eventually { FileManager.default.fileExists(atPath: addressFile) }
+            try #require(appeared, "the broker never wrote its address file")
+            let stopping = ContinuousClock.now
+            try execution.send(signal: .interrupt)
+            return stopping
+        }
+        #expect(result.terminationStatus == .exited(0), "stderr: \(result.standardError)")
+        #expect(ContinuousClock.now - result.closureResult < .seconds(5))
     }
 
     @Test("a bad flag value gives one line on stderr and a non-zero exit", arguments: [
