@@ -137,6 +137,15 @@ struct AutoscalerDecisionTests {
         #expect(tooSoon.reason == .stabilizing)
     }
 
+    @Test("The history keeps its retention behind the newest decision")
+    func historyRetention() {
+        var history = ScalingHistory(retention: .seconds(600))
+        for second in stride(from: 0, through: 1_000, by: 2) { history.record(decision(at: second, recommended: 2)) }
+        #expect(history.decisions.first?.time == .seconds(400))
+        #expect(history.last?.time == .seconds(1_000))
+        #expect(history.lastScaleEvent == nil)
+    }
+
     private func decision(at second: Int, recommended: Int) -> ScalingDecision {
         ScalingDecision(
             stage: "Compute", group: .dataFlow, time: .seconds(second), action: .hold, currentReplicas: 8,

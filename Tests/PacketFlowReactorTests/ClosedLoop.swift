@@ -12,8 +12,7 @@ struct ClosedLoop {
     var partitions: Int
     var perReplicaRate: Double
     var replicas: Int
-    var configuration = AutoscalerConfiguration()
-    var declaredMaxReplicas: Int?
+    var configuration: AutoscalerConfiguration
     private(set) var decisions: [ScalingDecision] = []
     private(set) var lags: [Int64] = []
     private var window: LagWindow
@@ -49,7 +48,7 @@ struct ClosedLoop {
                     }))
             let decision = autoscaler.decide(
                 StageScalingInput(
-                    stage: "Stage", group: group, declaredMaxReplicas: declaredMaxReplicas, partitions: partitions,
+                    stage: "Stage", group: group, partitions: partitions,
                     currentReplicas: replicas, estimates: window.estimates, history: history, now: .seconds(time)))
             history.record(decision)
             decisions.append(decision)

@@ -80,6 +80,21 @@ struct LagWindowTests {
         #expect(window.estimates.perReplicaRate == 800)
     }
 
+    @Test("A drain in which one replica's partition ran dry says nothing of capacity")
+    func unevenDrain() {
+        var window = LagWindow()
+        // Two replicas, one partition each: partition 0 drains a backlog, partition 1 keeps up.
+        for (index, second) in [0, 2, 4, 6].enumerated() {
+            let step = Int64(index)
+            window.append(
+                SampleFixtures.sample(
+                    at: second, replicas: 2,
+                    [(0, 50_000 + step * 1_000, 10_000 + step * 2_000), (0, 1_000 + step * 1_000, 1_000 + step * 1_000)]))
+        }
+        #expect(window.estimates.perReplicaRate == nil)
+        #expect(window.estimates.lag == 37_000)
+    }
+
     @Test("A configured prior stands in until a rate is measured")
     func prior() {
         var window = LagWindow(configuration: .init(perReplicaRatePrior: 500))
