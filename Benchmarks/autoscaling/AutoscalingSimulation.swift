@@ -30,7 +30,10 @@ enum AutoscalingSimulation {
     }
 
     static func csv(_ runs: [SimulationRun]) -> String {
-        var lines = ["time,input_rate," + runs.map { "\($0.name)_replicas,\($0.name)_ready,\($0.name)_lag" }.joined(separator: ",")]
+        var lines = [
+            "time,input_rate,"
+                + runs.map { "\($0.name)_replicas,\($0.name)_ready,\($0.name)_lag" }.joined(separator: ",")
+        ]
         for (index, row) in runs[0].rows.enumerated() {
             let columns = runs.map { run in
                 let other = run.rows[index]
@@ -53,7 +56,9 @@ enum AutoscalingSimulation {
                 run.name,
                 seconds(run.reactionTime(stepStart: parameters.stepStart)),
                 seconds(run.timeToCapacity(stepStart: parameters.stepStart, parameters: parameters)),
-                seconds(run.timeToDrain(stepStart: parameters.stepStart, stepEnd: parameters.stepEnd, threshold: parameters.peakRate)),
+                seconds(
+                    run.timeToDrain(
+                        stepStart: parameters.stepStart, stepEnd: parameters.stepEnd, threshold: parameters.peakRate)),
                 seconds(run.timeToMinimum(stepEnd: parameters.stepEnd, minimum: parameters.minReplicas)),
                 "\(Int(run.replicaSeconds.rounded()))",
                 "\(run.scaleEvents.count)",

@@ -49,7 +49,8 @@ struct SimulationRun {
     /// Seconds from the step until ready capacity first covers the peak input.
     func timeToCapacity(stepStart: Double, parameters: SimulationParameters) -> Double? {
         rows.first {
-            $0.time >= stepStart && Double(min($0.ready, parameters.partitions)) * parameters.perReplicaRate >= parameters.peakRate
+            $0.time >= stepStart
+                && Double(min($0.ready, parameters.partitions)) * parameters.perReplicaRate >= parameters.peakRate
         }.map { $0.time - stepStart }
     }
 

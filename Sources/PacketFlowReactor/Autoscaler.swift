@@ -65,7 +65,7 @@ public struct Autoscaler: Sendable {
         let settled =
             estimates.readyReplicas >= current && input.history.decisions.suffix(2).allSatisfy { $0.action == .hold }
         let recommendation = recommend(
-            current: current, modelReplicas: modelReplicas, estimates: estimates,
+            current: current, modelReplicas: modelReplicas, required: required, estimates: estimates,
             bounds: bounds, policy: policy, settled: settled)
         let choice = choose(
             input: input, current: current, recommendation: recommendation,
@@ -76,7 +76,8 @@ public struct Autoscaler: Sendable {
             stage: input.stage, group: input.group, time: input.now, action: action,
             currentReplicas: current, desiredReplicas: choice.desired,
             recommendedReplicas: recommendation.replicas, reason: choice.reason,
-            explanation: "\(input.stage): \(situation(estimates, current: current, partitions: input.partitions)): \(choice.words)",
+            explanation:
+                "\(input.stage): \(situation(estimates, current: current, partitions: input.partitions)): \(choice.words)",
             inputs: .init(
                 estimates: estimates, requiredCapacity: required, modelReplicas: modelReplicas,
                 minReplicas: bounds.floor, maxReplicas: bounds.ceiling, partitions: input.partitions))
@@ -109,14 +110,15 @@ public struct Autoscaler: Sendable {
 
     /// The count the stage should run, within bounds, before step limits and stabilization.
     private func recommend(
-        current: Int, modelReplicas: Int?, estimates: LagEstimates, bounds: Bounds,
+        current: Int, modelReplicas: Int?, required: Double, estimates: LagEstimates, bounds: Bounds,
         policy: GroupProperties.ScalingPolicy, settled: Bool
     ) -> Recommendation {
         let backlog = Double(estimates.lag) > backlogThreshold(for: estimates)
         let rising = isRising(estimates)
         guard let modelReplicas, let rate = estimates.perReplicaRate else {
             if rising && settled && current < bounds.ceiling {
-                return .init(replicas: min(scaleOutLimit(from: current, policy: policy), bounds.ceiling), reason: .coldStart)
+                return .init(
+                    replicas: min(scaleOutLimit(from: current, policy: policy), bounds.ceiling), reason: .coldStart)
             }
             return .init(replicas: bounds.clamp(current), reason: .rateUnknown)
         }
@@ -125,7 +127,7 @@ public struct Autoscaler: Sendable {
             return .init(replicas: current + 1, reason: .lagRising)
         }
         let capacity = rate * Double(bounds.partitions > 0 ? min(current, bounds.partitions) : current)
-        if replicas > current && requiredCapacity(for: estimates) <= capacity * (1 + max(configuration.scaleOutTolerance, 0)) {
+        if replicas > current && required <= capacity * (1 + max(configuration.scaleOutTolerance, 0)) {
             return .init(replicas: current, reason: .balanced)
         }
         let inflowNeed = estimates.inputRate / min(max(configuration.targetUtilization, 0.05), 1)
@@ -140,7 +142,9 @@ public struct Autoscaler: Sendable {
         let recommended = recommendation.replicas
         if current < bounds.floor {
             let desired = max(bounds.floor, recommended)
-            return .init(desired: desired, reason: .belowMinimum, words: "scaled \(current) -> \(desired) (minimum \(bounds.floor))")
+            return .init(
+                desired: desired, reason: .belowMinimum,
+                words: "scaled \(current) -> \(desired) (minimum \(bounds.floor))")
         }
         if current > bounds.ceiling {
             return .init(
@@ -155,7 +159,9 @@ public struct Autoscaler: Sendable {
             return .init(desired: desired, reason: .activation, words: "scaled 0 -> \(desired) (work arrived)")
         }
         if recommended > current {
-            return scaleOut(current: current, recommendation: recommendation, modelReplicas: modelReplicas, bounds: bounds, policy: policy)
+            return scaleOut(
+                current: current, recommendation: recommendation, modelReplicas: modelReplicas, bounds: bounds,
+                policy: policy)
         }
         if recommended < current {
             return scaleIn(input: input, current: current, recommended: recommended, bounds: bounds, policy: policy)
@@ -219,15 +225,19 @@ public struct Autoscaler: Sendable {
             let wait = configuration.scaleInInterval - (input.now - lastScaleIn.time)
             return .init(
                 desired: current, reason: .stabilizing,
-                words: "holding \(current), \(recommended) would do; next scale-in step in \(CompactNumber.seconds(wait))")
+                words:
+                    "holding \(current), \(recommended) would do; next scale-in step in \(CompactNumber.seconds(wait))")
         }
         let windowStart = input.now - window
-        let highestInWindow = decisions.filter { $0.time >= windowStart }.map(\.recommendedReplicas).max() ?? recommended
+        let highestInWindow =
+            decisions.filter { $0.time >= windowStart }.map(\.recommendedReplicas).max() ?? recommended
         let largestStep = max(1, Int(Double(current) * min(max(configuration.scaleInFraction, 0), 1)))
         let desired = max(max(recommended, highestInWindow), current - largestStep, bounds.floor)
         return .init(
             desired: desired, reason: .overProvisioned,
-            words: "scaled \(current) -> \(desired) (\(recommended) enough for the whole \(CompactNumber.seconds(window)) window)")
+            words:
+                "scaled \(current) -> \(desired) (\(recommended) enough for the whole \(CompactNumber.seconds(window)) window)"
+        )
     }
 
     /// Most replicas one scale-out may reach from `current`: x scaleOutFactor, at least +1.

@@ -19,7 +19,9 @@ enum JSONValue: Sendable, Hashable {
         case .bool(let value): value ? "true" : "false"
         case .null: "null"
         case .object(let members):
-            "{" + members.sorted { $0.key < $1.key }.map { "\(Self.quoted($0.key)):\($0.value.text)" }.joined(separator: ",")
+            "{"
+                + members.sorted { $0.key < $1.key }.map { "\(Self.quoted($0.key)):\($0.value.text)" }.joined(
+                    separator: ",")
                 + "}"
         }
     }

@@ -4,9 +4,11 @@
 /// 1. LOSS: the low watermark passed the committed offset at the latest sample.
 /// 2. OK: fewer samples than ``StageHealthConfiguration/minimumSamples``, or the latest lag
 ///    is within ``StageHealthConfiguration/allowedLag``.
-/// 3. STOP: the committed offset never moved and no worker runs.
+/// 3. STOP: no worker runs and the committed offset did not move over the last
+///    ``StageHealthConfiguration/minimumSamples`` samples (nobody consumes: no need to wait
+///    for a whole window).
 /// 4. REWIND: the committed offset went backwards between two samples.
-/// 5. STALL: the committed offset never moved although workers run.
+/// 5. STALL: workers run but the committed offset never moved over the whole window.
 /// 6. WARN: the lag never decreased from one sample to the next and grew overall.
 /// 7. OK otherwise.
 ///
@@ -23,7 +25,8 @@ public struct StageHealth: Sendable {
     }
 
     /// The status of one partition over `samples` (oldest first); OK when it never appears.
-    public func status(ofPartition partition: Int32, in samples: [StageSample], runningReplicas: Int) -> PartitionStatus {
+    public func status(ofPartition partition: Int32, in samples: [StageSample], runningReplicas: Int) -> PartitionStatus
+    {
         let points = samples.compactMap { $0.partition(partition) }
         guard let latest = points.last else { return .ok }
         if latest.isLosingData { return .loss }
@@ -31,13 +34,17 @@ public struct StageHealth: Sendable {
         guard points.count >= max(configuration.minimumSamples, 2),
             latest.lag(resetPolicy: reset) > configuration.allowedLag
         else { return .ok }
+        func moved(_ points: ArraySlice<PartitionLagSample>) -> Bool {
+            zip(points, points.dropFirst()).contains {
+                $1.progressOffset(resetPolicy: reset) > $0.progressOffset(resetPolicy: reset)
+            }
+        }
+        if runningReplicas == 0 && !moved(points.suffix(max(configuration.minimumSamples, 2))) { return .stop }
         let steps = zip(points, points.dropFirst())
-        let moved = steps.contains { $1.progressOffset(resetPolicy: reset) > $0.progressOffset(resetPolicy: reset) }
-        if !moved && runningReplicas == 0 { return .stop }
         if steps.contains(where: { $0.hasCommitted && $1.hasCommitted && $1.committedOffset < $0.committedOffset }) {
             return .rewind
         }
-        if !moved { return .stall }
+        if !moved(points[...]) { return .stall }
         let lags = points.map { $0.lag(resetPolicy: reset) }
         let neverDecreased = zip(lags, lags.dropFirst()).allSatisfy { $1 >= $0 }
         if neverDecreased, let first = lags.first, let last = lags.last, last > first { return .warn }
@@ -51,14 +58,17 @@ public struct StageHealth: Sendable {
         let partitions = latest.sorted { $0.partition < $1.partition }.map { sample in
             StabilityVerdict.PartitionHealth(
                 partition: sample.partition,
-                status: status(ofPartition: sample.partition, in: input.samples, runningReplicas: input.runningReplicas),
+                status: status(
+                    ofPartition: sample.partition, in: input.samples, runningReplicas: input.runningReplicas),
                 lag: sample.lag(resetPolicy: reset))
         }
         let worst = partitions.map(\.status).max() ?? .ok
         var findings = Findings(input: input)
         for status in PartitionStatus.allCases.reversed() where status != .ok {
             let affected = partitions.filter { $0.status == status }.map(\.partition)
-            if !affected.isEmpty { findings.add(status: status, partitions: affected, restartLimit: configuration.restartLimit) }
+            if !affected.isEmpty {
+                findings.add(status: status, partitions: affected, restartLimit: configuration.restartLimit)
+            }
         }
         findings.addActivity(configuration: configuration)
         return StabilityVerdict(
@@ -76,7 +86,8 @@ public struct StageHealth: Sendable {
         init(input: StageHealthInput) { self.input = input }
 
         mutating func add(status: PartitionStatus, partitions: [Int32], restartLimit: Int) {
-            let which = (partitions.count == 1 ? "partition " : "partitions ")
+            let which =
+                (partitions.count == 1 ? "partition " : "partitions ")
                 + partitions.map(String.init).joined(separator: ", ")
             let words: String
             switch status {
@@ -111,7 +122,8 @@ public struct StageHealth: Sendable {
                 let rate = Double(input.failedLastMinute) / Double(input.handledLastMinute)
                 if rate >= configuration.failureRateLimit {
                     reasons.append(
-                        "\(Int((rate * 100).rounded()))% of \(input.handledLastMinute) handler calls failed in the last minute")
+                        "\(Int((rate * 100).rounded()))% of \(input.handledLastMinute) handler calls failed in the last minute"
+                    )
                     unstable = true
                 }
             }

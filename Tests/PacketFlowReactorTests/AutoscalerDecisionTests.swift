@@ -34,13 +34,15 @@ struct AutoscalerDecisionTests {
     static let cases: [Case] = [
         Case(
             name: "step load on DF: out at once, at most x2", group: .dataFlow, current: 3, lag: 41_000,
-            input: 5_200, trend: 2_000, perReplica: 1_300, action: .scaleOut, desired: 6, reason: .inflowExceedsCapacity),
+            input: 5_200, trend: 2_000, perReplica: 1_300, action: .scaleOut, desired: 6, reason: .inflowExceedsCapacity
+        ),
         Case(
             name: "input fits but the backlog needs more", group: .dataFlow, current: 2, lag: 90_000,
             input: 700, trend: -10, perReplica: 1_000, action: .scaleOut, desired: 4, reason: .catchingUp),
         Case(
             name: "CF capped by its 6 partitions", group: .controlFlow, partitions: 6, current: 4, lag: 100_000,
-            input: 20_000, trend: 5_000, perReplica: 1_000, action: .scaleOut, desired: 6, reason: .inflowExceedsCapacity),
+            input: 20_000, trend: 5_000, perReplica: 1_000, action: .scaleOut, desired: 6,
+            reason: .inflowExceedsCapacity),
         Case(
             name: "CF at its partitions holds", group: .controlFlow, partitions: 6, current: 6, lag: 100_000,
             input: 20_000, trend: 5_000, perReplica: 1_000, action: .hold, desired: 6, reason: .atLimit),
@@ -74,7 +76,8 @@ struct AutoscalerDecisionTests {
             input: 3_000, perReplica: 1_000, declaredMax: 4, action: .scaleIn, desired: 4, reason: .aboveMaximum),
         Case(
             name: "lag rising although the estimate says enough: one more", group: .dataFlow, current: 5,
-            lag: 30_000, input: 4_000, trend: 1_000, perReplica: 2_000, action: .scaleOut, desired: 6, reason: .lagRising),
+            lag: 30_000, input: 4_000, trend: 1_000, perReplica: 2_000, action: .scaleOut, desired: 6,
+            reason: .lagRising),
         Case(
             name: "declared minimum 0, idle: stays at zero", group: .dataFlow, current: 0, declaredMin: 0,
             action: .hold, desired: 0, reason: .idle),

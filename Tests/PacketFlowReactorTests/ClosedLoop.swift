@@ -20,7 +20,10 @@ struct ClosedLoop {
     private var produced: [Double]
     private var consumed: [Double]
 
-    init(group: PacketGroup, partitions: Int, perReplicaRate: Double, replicas: Int, configuration: AutoscalerConfiguration = .init()) {
+    init(
+        group: PacketGroup, partitions: Int, perReplicaRate: Double, replicas: Int,
+        configuration: AutoscalerConfiguration = .init()
+    ) {
         self.group = group
         self.partitions = partitions
         self.perReplicaRate = perReplicaRate

@@ -21,7 +21,8 @@ struct ControlMessageTests {
         let decision = Autoscaler().decide(
             StageScalingInput(
                 stage: "ComputePacket", group: .dataFlow, partitions: 12, currentReplicas: 3,
-                estimates: SampleFixtures.estimates(lag: 41_000, input: 5_200, trend: 2_000, perReplica: 1_300, ready: 3),
+                estimates: SampleFixtures.estimates(
+                    lag: 41_000, input: 5_200, trend: 2_000, perReplica: 1_300, ready: 3),
                 now: .seconds(64)))
         let id = try #require(PacketID("01JDECISION0000000000000000"))
         let packet = ControlMessage.scalingDecision(decision).packet(
@@ -43,11 +44,14 @@ struct ControlMessageTests {
 
     @Test(
         "Status numbers are short and stable",
-        arguments: [(950.0, "950"), (5_234, "5.2k"), (41_000, "41k"), (999_400, "999k"), (1_260_000, "1.3M"), (0.4, "0")])
+        arguments: [
+            (950.0, "950"), (5_234, "5.2k"), (41_000, "41k"), (999_400, "999k"), (1_260_000, "1.3M"), (0.4, "0"),
+        ])
     func compactNumbers(value: Double, text: String) {
         let estimates = SampleFixtures.estimates(lag: 0, input: value, perReplica: nil)
         let decision = Autoscaler().decide(
-            StageScalingInput(stage: "S", group: .dataFlow, partitions: 12, currentReplicas: 1, estimates: estimates, now: .zero))
+            StageScalingInput(
+                stage: "S", group: .dataFlow, partitions: 12, currentReplicas: 1, estimates: estimates, now: .zero))
         #expect(decision.explanation.hasPrefix("S: inflow \(text)/s,"))
     }
 }

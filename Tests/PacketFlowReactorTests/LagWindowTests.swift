@@ -18,12 +18,22 @@ struct LagWindowTests {
         "Partition lag, including KEDA's -1 committed offsets and empty partitions",
         arguments: [
             LagCase(name: "committed", low: 0, high: 100, committed: 40, reset: .earliest, lag: 60, losing: false),
-            LagCase(name: "never committed, earliest: all retained", low: 0, high: 100, committed: -1, reset: .earliest, lag: 100, losing: false),
-            LagCase(name: "never committed after retention: only what exists", low: 30, high: 100, committed: -1, reset: .earliest, lag: 70, losing: false),
-            LagCase(name: "never committed, latest: nothing to read", low: 30, high: 100, committed: -1, reset: .latest, lag: 0, losing: false),
-            LagCase(name: "empty partition never committed", low: 0, high: 0, committed: -1, reset: .earliest, lag: 0, losing: false),
+            LagCase(
+                name: "never committed, earliest: all retained", low: 0, high: 100, committed: -1, reset: .earliest,
+                lag: 100, losing: false),
+            LagCase(
+                name: "never committed after retention: only what exists", low: 30, high: 100, committed: -1,
+                reset: .earliest, lag: 70, losing: false),
+            LagCase(
+                name: "never committed, latest: nothing to read", low: 30, high: 100, committed: -1, reset: .latest,
+                lag: 0, losing: false),
+            LagCase(
+                name: "empty partition never committed", low: 0, high: 0, committed: -1, reset: .earliest, lag: 0,
+                losing: false),
             LagCase(name: "caught up", low: 50, high: 50, committed: 50, reset: .earliest, lag: 0, losing: false),
-            LagCase(name: "retention passed the commit (LOSS)", low: 80, high: 100, committed: 40, reset: .earliest, lag: 20, losing: true),
+            LagCase(
+                name: "retention passed the commit (LOSS)", low: 80, high: 100, committed: 40, reset: .earliest,
+                lag: 20, losing: true),
         ])
     func partitionLag(_ example: LagCase) {
         let sample = PartitionLagSample(
@@ -35,8 +45,10 @@ struct LagWindowTests {
     @Test("Input rate sums watermark growth, processing rate sums commit growth, trend follows lag")
     func rates() {
         var window = LagWindow()
-        window.append(SampleFixtures.sample(at: 0, replicas: 2, [(0, 1_000, 1_000), (0, 1_000, 1_000), (0, 1_000, 1_000)]))
-        window.append(SampleFixtures.sample(at: 2, replicas: 2, [(0, 2_000, 1_500), (0, 2_000, 1_500), (0, 2_000, 1_500)]))
+        window.append(
+            SampleFixtures.sample(at: 0, replicas: 2, [(0, 1_000, 1_000), (0, 1_000, 1_000), (0, 1_000, 1_000)]))
+        window.append(
+            SampleFixtures.sample(at: 2, replicas: 2, [(0, 2_000, 1_500), (0, 2_000, 1_500), (0, 2_000, 1_500)]))
         let estimates = window.estimates
         #expect(estimates.lag == 1_500)
         #expect(estimates.inputRate == 1_500)
@@ -89,7 +101,10 @@ struct LagWindowTests {
             window.append(
                 SampleFixtures.sample(
                     at: second, replicas: 2,
-                    [(0, 50_000 + step * 1_000, 10_000 + step * 2_000), (0, 1_000 + step * 1_000, 1_000 + step * 1_000)]))
+                    [
+                        (0, 50_000 + step * 1_000, 10_000 + step * 2_000),
+                        (0, 1_000 + step * 1_000, 1_000 + step * 1_000),
+                    ]))
         }
         #expect(window.estimates.perReplicaRate == nil)
         #expect(window.estimates.lag == 37_000)

@@ -16,7 +16,8 @@ enum SampleFixtures {
     }
 
     /// A one-partition sample with low watermark 0.
-    static func single(at seconds: Int, replicas: Int = 1, high: Int64, committed: Int64, low: Int64 = 0) -> StageSample {
+    static func single(at seconds: Int, replicas: Int = 1, high: Int64, committed: Int64, low: Int64 = 0) -> StageSample
+    {
         sample(at: seconds, replicas: replicas, [(low, high, committed)])
     }
 

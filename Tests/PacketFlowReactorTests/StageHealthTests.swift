@@ -16,15 +16,33 @@ struct StageHealthTests {
 
     static let cases: [Case] = [
         Case(name: "caught up", offsets: [(0, 100, 50), (0, 200, 150), (0, 300, 300)], status: .ok),
-        Case(name: "behind but lag falling", offsets: [(0, 1_000, 100), (0, 1_100, 600), (0, 1_200, 1_000)], status: .ok),
-        Case(name: "moving but lag never falls", offsets: [(0, 1_000, 100), (0, 2_000, 900), (0, 3_000, 1_500)], status: .warn),
-        Case(name: "workers run, offset stuck", offsets: [(0, 1_000, 400), (0, 1_200, 400), (0, 1_400, 400)], status: .stall),
-        Case(name: "no worker, offset stuck", offsets: [(0, 1_000, 400), (0, 1_200, 400), (0, 1_400, 400)], running: 0, status: .stop),
-        Case(name: "offset went backwards", offsets: [(0, 1_000, 400), (0, 1_200, 900), (0, 1_400, 500)], status: .rewind),
-        Case(name: "retention passed the commit", offsets: [(0, 1_000, 100), (300, 1_200, 200), (600, 1_400, 300)], status: .loss),
+        Case(
+            name: "behind but lag falling", offsets: [(0, 1_000, 100), (0, 1_100, 600), (0, 1_200, 1_000)], status: .ok),
+        Case(
+            name: "moving but lag never falls", offsets: [(0, 1_000, 100), (0, 2_000, 900), (0, 3_000, 1_500)],
+            status: .warn),
+        Case(
+            name: "workers run, offset stuck", offsets: [(0, 1_000, 400), (0, 1_200, 400), (0, 1_400, 400)],
+            status: .stall),
+        Case(
+            name: "no worker, offset stuck", offsets: [(0, 1_000, 400), (0, 1_200, 400), (0, 1_400, 400)], running: 0,
+            status: .stop),
+        Case(
+            name: "worker gone since the last three samples",
+            offsets: [(0, 1_000, 100), (0, 1_100, 400), (0, 1_200, 400), (0, 1_300, 400)],
+            running: 0, status: .stop),
+        Case(
+            name: "offset went backwards", offsets: [(0, 1_000, 400), (0, 1_200, 900), (0, 1_400, 500)], status: .rewind
+        ),
+        Case(
+            name: "retention passed the commit", offsets: [(0, 1_000, 100), (300, 1_200, 200), (600, 1_400, 300)],
+            status: .loss),
         Case(name: "too few samples to judge a stall", offsets: [(0, 1_000, 400), (0, 1_200, 400)], status: .ok),
-        Case(name: "never committed on an empty partition", offsets: [(0, 0, -1), (0, 0, -1), (0, 0, -1)], status: .ok),
-        Case(name: "never committed, backlog, no worker", offsets: [(0, 500, -1), (0, 500, -1), (0, 500, -1)], running: 0, status: .stop),
+        Case(
+            name: "never committed on an empty partition", offsets: [(0, 0, -1), (0, 0, -1), (0, 0, -1)], status: .ok),
+        Case(
+            name: "never committed, backlog, no worker", offsets: [(0, 500, -1), (0, 500, -1), (0, 500, -1)],
+            running: 0, status: .stop),
     ]
 
     @Test("Partition status table", arguments: cases)
@@ -43,7 +61,8 @@ struct StageHealthTests {
                 [(0, Int64(100 + second), Int64(100 + second)), (0, Int64(1_000 + second * 10), 400)])
         }
         let verdict = health.evaluate(
-            StageHealthInput(stage: "SavePacket", group: .controlFlow, samples: samples, runningReplicas: 2, now: .seconds(20)))
+            StageHealthInput(
+                stage: "SavePacket", group: .controlFlow, samples: samples, runningReplicas: 2, now: .seconds(20)))
         #expect(verdict.status == .stall)
         #expect(verdict.partitions.map(\.status) == [.ok, .stall])
         #expect(!verdict.isStable)
@@ -71,10 +90,12 @@ struct StageHealthTests {
     @Test("Data lost to retention suggests scaling out; a quiet stage is stable")
     func lossAndQuiet() {
         let losing = [0, 10, 20].map {
-            SampleFixtures.single(at: $0, high: Int64(10_000 + $0 * 100), committed: Int64(1_000 + $0 * 10), low: Int64($0 * 100))
+            SampleFixtures.single(
+                at: $0, high: Int64(10_000 + $0 * 100), committed: Int64(1_000 + $0 * 10), low: Int64($0 * 100))
         }
         let lost = health.evaluate(
-            StageHealthInput(stage: "Compute", group: .dataFlow, samples: losing, runningReplicas: 2, now: .seconds(20)))
+            StageHealthInput(stage: "Compute", group: .dataFlow, samples: losing, runningReplicas: 2, now: .seconds(20))
+        )
         #expect(lost.status == .loss)
         #expect(lost.reactions.map(\.action) == [.scaleOut])
 
