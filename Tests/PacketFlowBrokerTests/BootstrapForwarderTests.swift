@@ -29,6 +29,20 @@ struct BootstrapForwarderTests {
         }
     }
 
+    @Test("clients bootstrapping at the same time are all served")
+    func concurrentClients() async throws {
+        try await withRunningBroker(brokers: 3) { _, forwarder in
+            let kcat = Kcat(bootstrap: "\(forwarder.localAddress)")
+            let brokerCounts = try await withThrowingTaskGroup(of: Int.self) { clients in
+                for _ in 0..<8 {
+                    clients.addTask { try await kcat.metadata().brokers.count }
+                }
+                return try await clients.reduce(into: []) { $0.append($1) }
+            }
+            #expect(brokerCounts == Array(repeating: 3, count: 8))
+        }
+    }
+
     @Test("a port in use is reported in one line that says so")
     func portInUse() async throws {
         try await withRunningBroker(brokers: 1) { cluster, forwarder in
