@@ -165,3 +165,17 @@ func publishAndRead(_ packets: [Packet], to input: String, from output: String, 
     await reader.close()
     return results
 }
+
+/// Waits until `group` has committed every record of `topic` (lag 0).
+func waitUntilCommitted(group: String, topic: String, bootstrap: String, within limit: Duration = .seconds(30)) async throws {
+    let admin = try KafkaTopicAdmin(bootstrapServers: bootstrap)
+    try await waitUntil("group \(group) to commit all of \(topic)", within: limit) {
+        try await admin.lag(group: group, topic: topic).total == 0
+    }
+}
+
+/// Whether `reader` has read every record `topic` holds now.
+func readToEnd(_ reader: TopicReader, topic: String, bootstrap: String) async throws -> Bool {
+    let total = try await KafkaTopicAdmin(bootstrapServers: bootstrap).watermarks(topic: topic).reduce(0) { $0 + $1.high - $1.low }
+    return reader.messages.count >= total
+}
