@@ -12,12 +12,20 @@ enum AutoscalingSimulation {
         let output = CommandLine.arguments.dropFirst().first ?? "Benchmarks/autoscaling/results"
         let parameters = SimulationParameters()
         let runs = [
-            SimulationRun(controller: PacketFlowController(partitions: parameters.partitions), parameters: parameters),
+            SimulationRun(
+                controller: PacketFlowController(name: "packetflow", partitions: parameters.partitions),
+                parameters: parameters),
             SimulationRun(
                 controller: KEDAController(name: "keda-default", lagThreshold: 10, parameters: parameters),
                 parameters: parameters),
             SimulationRun(
                 controller: KEDAController(name: "keda-tuned", lagThreshold: 1_000, parameters: parameters),
+                parameters: parameters),
+            // The reactor after an earlier busy period: a replica's capacity is already known.
+            SimulationRun(
+                controller: PacketFlowController(
+                    name: "packetflow-warm", partitions: parameters.partitions,
+                    configuration: .init(perReplicaRatePrior: parameters.perReplicaRate)),
                 parameters: parameters),
         ]
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

@@ -3,16 +3,21 @@ import PacketFlowReactor
 
 /// The reactor's loop around the pure autoscaler: sample every interval, decide, record.
 struct PacketFlowController: ReplicaController {
-    let name = "packetflow"
+    let name: String
     let partitions: Int
-    let autoscaler = Autoscaler()
-    private var window = LagWindow()
+    let autoscaler: Autoscaler
+    private var window: LagWindow
     private var history = ScalingHistory()
     private var nextSample = 0.0
     /// Every scale event's explanation.
     private(set) var log: [String] = []
 
-    init(partitions: Int) { self.partitions = partitions }
+    init(name: String, partitions: Int, configuration: AutoscalerConfiguration = .init()) {
+        self.name = name
+        self.partitions = partitions
+        autoscaler = Autoscaler(configuration: configuration)
+        window = LagWindow(configuration: configuration)
+    }
 
     mutating func replicas(at time: Double, topic: TopicModel) -> Int? {
         guard time >= nextSample else { return nil }

@@ -14,9 +14,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 CONTROLLERS = [
-    ("packetflow", "PacketFlow reactor", "tab:blue"),
-    ("keda-tuned", "KEDA, lagThreshold 1,000", "tab:orange"),
-    ("keda-default", "KEDA, lagThreshold 10 (default)", "tab:red"),
+    ("packetflow", "PacketFlow reactor", "tab:blue", "-"),
+    ("packetflow-warm", "PacketFlow reactor, capacity known", "tab:cyan", "--"),
+    ("keda-tuned", "KEDA, lagThreshold 1,000", "tab:orange", "-"),
+    ("keda-default", "KEDA, lagThreshold 10 (default)", "tab:red", "-"),
 ]
 
 
@@ -30,9 +31,11 @@ def main() -> None:
     figure, (lag_axis, replica_axis, input_axis) = plt.subplots(
         3, 1, figsize=(10, 8.5), sharex=True, gridspec_kw={"height_ratios": [3, 3, 1.4]}
     )
-    for key, label, colour in CONTROLLERS:
-        lag_axis.plot(time, [int(row[f"{key}_lag"]) / 1000 for row in rows], label=label, color=colour)
-        replica_axis.step(time, [int(row[f"{key}_replicas"]) for row in rows], where="post", label=label, color=colour)
+    for key, label, colour, style in CONTROLLERS:
+        lag = [int(row[f"{key}_lag"]) / 1000 for row in rows]
+        replicas = [int(row[f"{key}_replicas"]) for row in rows]
+        lag_axis.plot(time, lag, label=label, color=colour, linestyle=style)
+        replica_axis.step(time, replicas, where="post", label=label, color=colour, linestyle=style)
     input_axis.plot(time, [int(row["input_rate"]) / 1000 for row in rows], color="tab:gray")
 
     lag_axis.set_ylabel("lag (thousand messages)")
