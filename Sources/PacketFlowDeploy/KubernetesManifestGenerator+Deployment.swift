@@ -68,6 +68,7 @@ extension KubernetesManifestGenerator {
             "args": [
                 "worker",
                 "--molecule", .string(Self.moleculeMountPath + "/" + context.layout.rootPath),
+                "--molecule-name", .string(context.plan.molecule),
                 "--stage", .string(workload.stage.name),
             ],
             "envFrom": [

@@ -1,0 +1,117 @@
+import Foundation
+import PacketFlowDeploy
+import Testing
+
+@Suite("KEDA ScaledObjects driven by the reactor")
+struct ScaledObjectTests {
+    @Test("Each stage's ScaledObject scales its Deployment within the stage's bounds", arguments: [
+        ("processing-pipeline-validate-packet", "ValidatePacket", 1, 6),  // CF defaults
+        ("processing-pipeline-compute-packet", "ComputePacket", 1, 8),    // declared scale { min: 1, max: 8 }
+        ("processing-pipeline-save-packet", "SavePacket", 1, 6),
+    ])
+    func bounds(name: String, stage: String, min: Int, max: Int) throws {
+        let manifests = try DeployFixtures.manifests("examples/processing-pipeline.pf")
+        let spec = try #require(manifests.first(kind: "ScaledObject", name: name)?.value["spec"])
+        #expect(spec["scaleTargetRef"] == ["apiVersion": "apps/v1", "kind": "Deployment", "name": .string(name)])
+        #expect(manifests.first(kind: "Deployment", name: name) != nil)
+        #expect(spec["minReplicaCount"]?.integerValue == min)
+        #expect(spec["maxReplicaCount"]?.integerValue == max)
+        #expect(spec["fallback"] == ["failureThreshold": 3, "replicas": .integer(max)])
+    }
+
+    @Test("The trigger reads the reactor's desired replicas so that replicas = desired")
+    func trigger() throws {
+        let manifests = try DeployFixtures.manifests("examples/processing-pipeline.pf")
+        let trigger = try #require(manifests.first(kind: "ScaledObject", name: "processing-pipeline-compute-packet")?.value["spec"]?["triggers"]?[0])
+        #expect(trigger["type"] == "metrics-api")
+        // Fallback works only for AverageValue; with target 1 the HPA computes ceil(desired / 1).
+        #expect(trigger["metricType"] == "AverageValue")
+        #expect(trigger["metadata"] == [
+            "url": "http://packetflow-reactor.packetflow.svc:8080/v1/molecules/ProcessingPipeline/stages/ComputePacket/desired-replicas",
+            "format": "json",
+            "valueLocation": "desiredReplicas",
+            "targetValue": "1",
+        ])
+    }
+
+    @Test("The reactor can live in another namespace")
+    func reactorNamespace() throws {
+        var configuration = KubernetesDeployConfiguration(namespace: "shop")
+        configuration.reactor = ReactorEndpoint(namespace: "packetflow-system")
+        let manifests = try DeployFixtures.manifests("examples/processing-pipeline.pf", configuration: configuration)
+        let url = manifests.first(kind: "ScaledObject", name: "processing-pipeline-save-packet")?
+            .value["spec"]?["triggers"]?[0]?["metadata"]?["url"]?.stringValue
+        #expect(url == "http://packetflow-reactor.packetflow-system.svc:8080/v1/molecules/ProcessingPipeline/stages/SavePacket/desired-replicas")
+        #expect(manifests.allSatisfy { $0.value["metadata"]?["namespace"] == "shop" })
+    }
+
+    @Test("The HPA follows the reactor at once: no second stabilization, any step up to the maximum")
+    func hpaBehavior() throws {
+        let manifests = try DeployFixtures.manifests("examples/processing-pipeline.pf")
+        let behavior = try #require(manifests.first(kind: "ScaledObject", name: "processing-pipeline-compute-packet")?
+            .value["spec"]?["advanced"]?["horizontalPodAutoscalerConfig"]?["behavior"])
+        for direction in ["scaleUp", "scaleDown"] {
+            #expect(behavior[direction]?["stabilizationWindowSeconds"] == 0)
+            #expect(behavior[direction]?["policies"] == [
+                ["type": "Percent", "value": 100, "periodSeconds": 15],
+                ["type": "Pods", "value": 8, "periodSeconds": 15],
+            ])
+        }
+    }
+
+    @Test("The trigger's valueLocation finds desiredReplicas in the reactor's response", arguments: [0, 1, 5, 16])
+    func valueLocationFindsTheNumber(desired: Int) throws {
+        let manifests = try DeployFixtures.manifests("examples/processing-pipeline.pf")
+        let location = try #require(manifests.first(kind: "ScaledObject", name: "processing-pipeline-compute-packet")?
+            .value["spec"]?["triggers"]?[0]?["metadata"]?["valueLocation"]?.stringValue)
+        let response = DesiredReplicasResponse(
+            molecule: "ProcessingPipeline", stage: "ComputePacket", desiredReplicas: desired, currentReplicas: 3,
+            minReplicas: 1, maxReplicas: 8, reason: "balanced")
+        let json = try JSONSerialization.jsonObject(with: response.jsonData())
+        let found = try #require(GJSONPath(location).value(in: json) as? NSNumber)
+        #expect(found.intValue == desired)
+    }
+
+    @Test("The response is compact JSON with sorted keys, and decodes back")
+    func responseEncoding() throws {
+        let response = DesiredReplicasResponse(
+            molecule: "ProcessingPipeline", stage: "ComputePacket", desiredReplicas: 5, currentReplicas: 3,
+            minReplicas: 1, maxReplicas: 8, reason: "inflow-exceeds-capacity")
+        let text = String(decoding: try response.jsonData(), as: UTF8.self)
+        #expect(text == #"{"currentReplicas":3,"desiredReplicas":5,"maxReplicas":8,"minReplicas":1,"molecule":"ProcessingPipeline","reason":"inflow-exceeds-capacity","stage":"ComputePacket"}"#)
+        #expect(try JSONDecoder().decode(DesiredReplicasResponse.self, from: Data(text.utf8)) == response)
+    }
+
+    @Test("The route the reactor serves matches the URL in the trigger")
+    func route() {
+        let endpoint = ReactorEndpoint(namespace: "packetflow")
+        let path = ReactorEndpoint.desiredReplicasPath(molecule: "M", stage: "S")
+        #expect(ReactorEndpoint.desiredReplicasRoute
+            .replacingOccurrences(of: "{molecule}", with: "M").replacingOccurrences(of: "{stage}", with: "S") == path)
+        #expect(endpoint.desiredReplicasURL(molecule: "M", stage: "S") == "http://packetflow-reactor.packetflow.svc:8080" + path)
+    }
+}
+
+/// The part of GJSON's path syntax (what KEDA's metrics-api `valueLocation` is) that plain
+/// keys use: names separated by `.`, a number indexing an array.
+struct GJSONPath {
+    var components: [String]
+
+    init(_ path: String) {
+        components = path.split(separator: ".").map(String.init)
+    }
+
+    func value(in json: Any) -> Any? {
+        var current: Any? = json
+        for component in components {
+            if let object = current as? [String: Any] {
+                current = object[component]
+            } else if let array = current as? [Any], let index = Int(component), array.indices.contains(index) {
+                current = array[index]
+            } else {
+                return nil
+            }
+        }
+        return current
+    }
+}
