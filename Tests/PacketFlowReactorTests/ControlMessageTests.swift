@@ -14,6 +14,11 @@ struct ControlMessageTests {
             message.payloadJSON
                 == #"{"action":"pause-stage","reason":"120 dead-lettered \"storm\"","stage":"SavePacket","#
                 + #""target":"ComputePacket","timeSeconds":12.5,"type":"HealingReaction"}"#)
+        let packet = message.packet(molecule: "ProcessingPipeline", createdMilliseconds: 5)
+        #expect(packet.group == .metaComputational)
+        #expect(packet.kind == "HealingReaction")
+        #expect(packet.stage == "SavePacket")
+        #expect(packet.payload == Array(message.payloadJSON.utf8))
     }
 
     @Test("A scaling decision becomes an MC packet carrying its inputs and reason")
