@@ -54,8 +54,10 @@ final class StageRunner: Sendable {
         self.logger = logger
     }
 
-    /// Handles one consumed message whose ticket the caller took, in fetch order.
-    func handle(_ message: KafkaMessage, ticket: OffsetTracker.Ticket) async throws {
+    /// Handles one consumed message whose ticket the caller took, in fetch order; gives `slot`
+    /// back once the handlers are done with it.
+    func handle(_ message: KafkaMessage, ticket: OffsetTracker.Ticket, slot: HandlerSlot) async throws {
+        defer { slot.release() }
         let record = PacketRecord(consumed: message)
         let packet: Packet
         do {
@@ -79,9 +81,12 @@ final class StageRunner: Sendable {
             }
             return
         }
-        try await process(packet, original: record)
+        try await process(packet, original: record, slot: slot)
         tracker.finish(ticket)
     }
+
+    /// Collective groups still gathering.
+    var openGroups: Int { aggregator?.openGroups ?? 0 }
 
     /// Sends the collective groups whose timeout passed, incomplete; returns how many left.
     func flushExpiredGroups() async throws -> Int {
@@ -107,7 +112,7 @@ final class StageRunner: Sendable {
 
     /// Calls the chain with retries and exponential backoff, then sends the outputs or the
     /// dead-letter record.
-    private func process(_ packet: Packet, original: PacketRecord) async throws {
+    private func process(_ packet: Packet, original: PacketRecord, slot: HandlerSlot? = nil) async throws {
         var attempt = packet.attempt
         while true {
             var current = packet
@@ -118,6 +123,7 @@ final class StageRunner: Sendable {
             } catch {
                 let maxAttempts = stage.retries + 1
                 guard attempt < maxAttempts else {
+                    slot?.release()
                     try await deadLetter(original, reason: "\(error)", attempt: attempt)
                     return
                 }
@@ -126,6 +132,7 @@ final class StageRunner: Sendable {
                 try? await Task.sleep(for: backoff(beforeAttempt: attempt - packet.attempt + 1))
                 continue
             }
+            slot?.release()
             try await send(outputs, from: current)
             return
         }

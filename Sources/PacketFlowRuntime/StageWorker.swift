@@ -134,20 +134,19 @@ public final class StageWorker: Service {
         let runner = runner
         try await withThrowingDiscardingTaskGroup { group in
             var lanes: [KafkaTopicPartition: AsyncStream<(KafkaMessage, OffsetTracker.Ticket)>.Continuation] = [:]
-            defer { for lane in lanes.values { lane.finish() } }
             while let batch = await Self.nextBatch(batches, unless: drain) {
                 for message in batch {
                     await permits.acquire()
-                    let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset)
                     guard ordered else {
+                        await handlerSlots.acquire()
+                        let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset)
                         group.addTask {
                             defer { permits.release() }
-                            await handlerSlots.acquire()
-                            defer { handlerSlots.release() }
-                            try await runner.handle(message, ticket: ticket)
+                            try await runner.handle(message, ticket: ticket, slot: HandlerSlot(handlerSlots))
                         }
                         continue
                     }
+                    let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset)
                     let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
                     if lanes[partition] == nil {
                         let (stream, continuation) = AsyncStream<(KafkaMessage, OffsetTracker.Ticket)>.makeStream()
@@ -155,13 +154,17 @@ public final class StageWorker: Service {
                         group.addTask {
                             for await (message, ticket) in stream {
                                 defer { permits.release() }
-                                try await runner.handle(message, ticket: ticket)
+                                // Once draining, the rest of the lane stays unfinished: the
+                                // commit stops before it and it is fetched again later.
+                                if drain.hasFired { continue }
+                                try await runner.handle(message, ticket: ticket, slot: HandlerSlot(nil))
                             }
                         }
                     }
                     lanes[partition]!.yield((message, ticket))
                 }
             }
+            for lane in lanes.values { lane.finish() }
         }
     }
 
@@ -187,7 +190,7 @@ public final class StageWorker: Service {
     /// Waits for collective groups still gathering, bounded by the drain timeout.
     private func waitForUnfinished() async throws {
         let deadline = ContinuousClock.now + configuration.drainTimeout
-        while tracker.unfinishedCount > 0, ContinuousClock.now < deadline {
+        while runner.openGroups > 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
     }
@@ -200,7 +203,7 @@ public final class StageWorker: Service {
     }
 
     private func flushGroupsPeriodically(until drain: DrainSignal) async throws {
-        while !drain.hasFired || tracker.unfinishedCount > 0 {
+        while !drain.hasFired || runner.openGroups > 0 {
             try await Task.sleep(for: .milliseconds(50))
             _ = try await runner.flushExpiredGroups()
         }
