@@ -168,6 +168,7 @@ let package = Package(
             dependencies: [
                 "PacketFlowDeploy",
                 "PacketFlowLanguage",
+                "PacketFlowTestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),

@@ -8,7 +8,8 @@ extension KubernetesManifestGenerator {
     /// is switched off (window 0; per 15 s, 100% or up to the maximum, both ways) because the reactor already
     /// stabilizes and limits its steps; scaling twice would lag behind the model.
     /// After `fallbackFailureThreshold` failed polls KEDA runs the stage's maximum (fallback
-    /// works only with `AverageValue`, hence that metric type).
+    /// works only with `AverageValue`, hence that metric type). The maximum is the stage's
+    /// scaling maximum capped by its partitions, as the reactor caps it.
     func scaledObject(_ workload: StageWorkload, _ context: Context) -> KubernetesManifest {
         let stage = workload.stage
         let everyPoll = Int(configuration.pollingInterval.components.seconds)
@@ -19,7 +20,7 @@ extension KubernetesManifestGenerator {
             "selectPolicy": "Max",
             "policies": [
                 ["type": "Percent", "value": 100, "periodSeconds": 15],
-                ["type": "Pods", "value": .integer(stage.scaling.max), "periodSeconds": 15],
+                ["type": "Pods", "value": .integer(workload.maxReplicas), "periodSeconds": 15],
             ],
         ]
         let value: ManifestValue = [
@@ -35,10 +36,10 @@ extension KubernetesManifestGenerator {
                 "scaleTargetRef": ["apiVersion": "apps/v1", "kind": "Deployment", "name": .string(workload.objectName)],
                 "pollingInterval": .integer(everyPoll),
                 "minReplicaCount": .integer(stage.scaling.min),
-                "maxReplicaCount": .integer(stage.scaling.max),
+                "maxReplicaCount": .integer(workload.maxReplicas),
                 "fallback": [
                     "failureThreshold": .integer(configuration.fallbackFailureThreshold),
-                    "replicas": .integer(stage.scaling.max),
+                    "replicas": .integer(workload.maxReplicas),
                 ],
                 "advanced": [
                     "horizontalPodAutoscalerConfig": [

@@ -16,6 +16,9 @@ struct StageWorkload: Hashable {
     var cpu: Double?
     /// Memory bytes the stage's packets declare together, `nil` when none declares any.
     var memoryBytes: Int64?
+    /// The most replicas KEDA may run: the stage's scaling maximum, capped by its partitions
+    /// (a consumer beyond the partitions gets none and idles), never below the minimum.
+    var maxReplicas: Int
     /// Longest time a worker needs to drain after SIGTERM: its longest handler call plus
     /// flushing and committing.
     var drainTime: Duration
@@ -36,6 +39,7 @@ struct StageWorkload: Hashable {
         self.stage = stage
         self.objectName = objectName
         self.stageLabel = stageLabel
+        self.maxReplicas = max(stage.scaling.min, min(stage.scaling.max, stage.partitions))
         let cpus = stage.packets.compactMap(\.resources.cpu)
         let memories = stage.packets.compactMap(\.resources.memoryBytes)
         self.cpu = cpus.isEmpty ? nil : cpus.reduce(0, +)

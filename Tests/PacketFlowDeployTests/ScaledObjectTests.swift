@@ -115,3 +115,48 @@ struct GJSONPath {
         return current
     }
 }
+
+@Suite("One plan on many machines")
+struct ManyMachinesTests {
+    @Test("KEDA never runs more replicas of a stage than it has partitions: each gets one", arguments: DeployFixtures.examples)
+    func replicasFitPartitions(example: String) throws {
+        let (plan, files) = try DeployFixtures.example(example)
+        let manifests = try KubernetesManifestGenerator(configuration: .init()).manifests(for: plan, files: files)
+        for stage in plan.stages {
+            let name = try #require(KubernetesName.joined([plan.molecule, stage.name]))
+            let maximum = try #require(manifests.first(kind: "ScaledObject", name: name)?.value["spec"]?["maxReplicaCount"]?.integerValue)
+            for topic in stage.inputTopics {
+                let partitions = try #require(plan.topic(named: topic)?.partitions)
+                #expect(maximum <= partitions, "\(stage.name) may run \(maximum) replicas on \(partitions) partitions of \(topic)")
+            }
+        }
+    }
+
+    @Test("A stage with fewer partitions than its scaling maximum is capped at its partitions")
+    func cappedByPartitions() throws {
+        let (plan, files) = try DeployFixtures.program("""
+            packet Narrow { group: DF, handler: builtin("forward"), partitions: 3, scale: { min: 1, max: 10 } }
+            molecule Capped { composition: [Narrow] }
+            """)
+        let manifests = try KubernetesManifestGenerator(configuration: .init()).manifests(for: plan, files: files)
+        let spec = try #require(manifests.first(kind: "ScaledObject", name: "capped-narrow")?.value["spec"])
+        #expect(spec["maxReplicaCount"] == 3)
+        #expect(spec["fallback"]?["replicas"] == 3)
+    }
+
+    @Test("Every worker of a stage joins the plan's consumer group, whatever machine it runs on")
+    func oneGroupPerStage() throws {
+        let (plan, files) = try DeployFixtures.example("examples/order-fulfilment.pf")
+        let manifests = try KubernetesManifestGenerator(configuration: .init()).manifests(for: plan, files: files)
+        for stage in plan.stages {
+            let name = try #require(KubernetesName.joined([plan.molecule, stage.name]))
+            let deployment = try #require(manifests.first(kind: "Deployment", name: name))
+            #expect(deployment.value["metadata"]?["annotations"]?["packetflow.dev/consumer-group"]?.stringValue == stage.consumerGroup)
+            #expect(stage.consumerGroup == "pf.\(plan.molecule).\(stage.name)")
+            // The pod names only the file, the molecule and the stage: nothing tied to a host.
+            let args = deployment.value["spec"]?["template"]?["spec"]?["containers"]?[0]?["args"]?.listValue?.compactMap(\.stringValue)
+            #expect(args?.contains(stage.name) == true)
+            #expect(args?.contains { $0.contains("127.0.0.1") || $0.contains("localhost") } == false)
+        }
+    }
+}
