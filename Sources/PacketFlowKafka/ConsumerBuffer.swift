@@ -6,16 +6,17 @@ import Synchronization
 /// The poll thread `push`es batches and, while `isFull`, waits in `waitForRoom` instead of
 /// fetching more: that is the back-pressure. Readers take whole batches with `next()`,
 /// suspending while the buffer is empty. `finish()` ends the stream once the buffer is drained.
-final class ConsumerBuffer: Sendable {
+/// Generic over the batch so the state machine is tested without librdkafka.
+final class ConsumerBuffer<Batch: Sendable>: Sendable {
     private let limit: Int
     private let state: Mutex<State>
     /// Signalled when a reader makes room in a full buffer, or on finish.
     private let room = DispatchSemaphore(value: 0)
 
     private struct State {
-        var batches: [[KafkaMessage]] = []
+        var batches: [(batch: Batch, count: Int)] = []
         var bufferedCount = 0
-        var readers: [(id: UInt64, continuation: CheckedContinuation<[KafkaMessage]?, Never>)] = []
+        var readers: [(id: UInt64, continuation: CheckedContinuation<Batch?, Never>)] = []
         var nextReaderID: UInt64 = 0
         var finished = false
     }
@@ -32,15 +33,14 @@ final class ConsumerBuffer: Sendable {
     /// How many records wait for a reader.
     var bufferedCount: Int { state.withLock { $0.bufferedCount } }
 
-    /// Hands `batch` to a waiting reader, or buffers it. Called by the poll thread.
-    func push(_ batch: [KafkaMessage]) {
-        guard !batch.isEmpty else { return }
-        let reader: CheckedContinuation<[KafkaMessage]?, Never>? = state.withLock { state in
+    /// Hands `batch` of `count` records to a waiting reader, or buffers it. Called by the poll thread.
+    func push(_ batch: Batch, count: Int) {
+        let reader: CheckedContinuation<Batch?, Never>? = state.withLock { state in
             if !state.readers.isEmpty {
                 return state.readers.removeFirst().continuation
             }
-            state.batches.append(batch)
-            state.bufferedCount += batch.count
+            state.batches.append((batch, count))
+            state.bufferedCount += count
             return nil
         }
         reader?.resume(returning: batch)
@@ -54,18 +54,18 @@ final class ConsumerBuffer: Sendable {
     /// The next batch, suspending while none is buffered; `nil` once finished and drained.
     ///
     /// A cancelled reader gets `nil`.
-    func next() async -> [KafkaMessage]? {
+    func next() async -> Batch? {
         let id = state.withLock { state in
             defer { state.nextReaderID += 1 }
             return state.nextReaderID
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let outcome: [KafkaMessage]?? = state.withLock { state in
+                let outcome: Batch?? = state.withLock { state in
                     if !state.batches.isEmpty {
-                        let batch = state.batches.removeFirst()
+                        let (batch, count) = state.batches.removeFirst()
                         let wasFull = state.bufferedCount >= limit
-                        state.bufferedCount -= batch.count
+                        state.bufferedCount -= count
                         if wasFull && state.bufferedCount < limit { room.signal() }
                         return .some(batch)
                     }

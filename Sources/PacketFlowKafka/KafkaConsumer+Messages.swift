@@ -13,14 +13,14 @@ extension KafkaConsumer {
     /// An `AsyncSequence` of a consumer's records, one at a time.
     public struct Messages: AsyncSequence, Sendable {
         public typealias Element = KafkaMessage
-        let buffer: ConsumerBuffer
+        let buffer: ConsumerBuffer<ConsumedBatch>
 
         /// Creates the iterator.
         public func makeAsyncIterator() -> Iterator { Iterator(buffer: buffer) }
 
         /// Hands out the records of one batch before taking the next.
         public struct Iterator: AsyncIteratorProtocol {
-            let buffer: ConsumerBuffer
+            let buffer: ConsumerBuffer<ConsumedBatch>
             var batch: [KafkaMessage] = []
             var index = 0
 
@@ -28,7 +28,7 @@ extension KafkaConsumer {
             public mutating func next() async -> KafkaMessage? {
                 if index == batch.count {
                     guard let next = await buffer.next() else { return nil }
-                    batch = next
+                    batch = next.takeMessages()
                     index = 0
                 }
                 defer { index += 1 }
@@ -40,18 +40,18 @@ extension KafkaConsumer {
     /// An `AsyncSequence` of a consumer's records in fetched batches, each non-empty.
     public struct Batches: AsyncSequence, Sendable {
         public typealias Element = [KafkaMessage]
-        let buffer: ConsumerBuffer
+        let buffer: ConsumerBuffer<ConsumedBatch>
 
         /// Creates the iterator.
         public func makeAsyncIterator() -> Iterator { Iterator(buffer: buffer) }
 
         /// Takes one fetched batch at a time.
         public struct Iterator: AsyncIteratorProtocol {
-            let buffer: ConsumerBuffer
+            let buffer: ConsumerBuffer<ConsumedBatch>
 
             /// The next batch, or `nil` once the consumer is closed and drained.
             public mutating func next() async -> [KafkaMessage]? {
-                await buffer.next()
+                await buffer.next()?.takeMessages()
             }
         }
     }

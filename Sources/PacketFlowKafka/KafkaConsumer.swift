@@ -15,7 +15,7 @@ public final class KafkaConsumer: Sendable {
     public let rebalanceEvents: AsyncStream<KafkaRebalanceEvent>
 
     private let client: RdKafkaClient
-    let buffer: ConsumerBuffer
+    let buffer: ConsumerBuffer<ConsumedBatch>
     private let callbacks: ConsumerCallbacks
     private let pollThread: PollingThread
     private let groupID: String
@@ -38,7 +38,7 @@ public final class KafkaConsumer: Sendable {
         // Route errors and rebalances through the consumer queue the poll thread serves.
         rd_kafka_poll_set_consumer(client.pointer)
         let queue = RdKafkaQueue.makeConsumer(of: client)
-        let buffer = ConsumerBuffer(limit: configuration.bufferedMessageLimit)
+        let buffer = ConsumerBuffer<ConsumedBatch>(limit: configuration.bufferedMessageLimit)
         let batchSize = max(1, configuration.pollBatchSize)
         self.rebalanceEvents = rebalanceEvents
         self.client = client
@@ -46,7 +46,7 @@ public final class KafkaConsumer: Sendable {
         self.callbacks = callbacks
         self.groupID = configuration.groupID
         self.pollThread = PollingThread(name: "kafka-consumer-poll") {
-            Self.pollOnce(queue: queue, buffer: buffer, callbacks: callbacks, batchSize: batchSize)
+            Self.pollOnce(client: client, queue: queue, buffer: buffer, callbacks: callbacks, batchSize: batchSize)
         }
     }
 
@@ -154,27 +154,36 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// One turn of the poll thread: fetch up to `batchSize` records unless the buffer is full.
-    private static func pollOnce(queue: RdKafkaQueue, buffer: ConsumerBuffer, callbacks: ConsumerCallbacks, batchSize: Int) {
+    ///
+    /// Error messages are recorded and dropped here; records go to the reader undecoded.
+    private static func pollOnce(
+        client: RdKafkaClient,
+        queue: RdKafkaQueue,
+        buffer: ConsumerBuffer<ConsumedBatch>,
+        callbacks: ConsumerCallbacks,
+        batchSize: Int
+    ) {
         if buffer.isFull {
             buffer.waitForRoom(timeout: .milliseconds(100))
             return
         }
-        withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<rd_kafka_message_t>?.self, capacity: batchSize) { slots in
-            let count = rd_kafka_consume_batch_queue(queue.pointer, 100, slots.baseAddress, batchSize)
-            guard count > 0 else { return }
-            var decoder = ConsumedMessageDecoder()
-            var batch: [KafkaMessage] = []
-            batch.reserveCapacity(count)
-            for slot in slots[..<count] {
-                guard let message = slot else { continue }
-                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    batch.append(decoder.decode(message))
-                } else {
-                    callbacks.record(error: message.pointee.err, text: String(cString: rd_kafka_message_errstr(message)))
-                }
+        let slots = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: batchSize)
+        let fetched = max(0, rd_kafka_consume_batch_queue(queue.pointer, 100, slots.baseAddress, batchSize))
+        var kept = 0
+        for index in 0..<fetched {
+            guard let message = slots[index] else { continue }
+            if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                slots[kept] = message
+                kept += 1
+            } else {
+                callbacks.record(error: message.pointee.err, text: String(cString: rd_kafka_message_errstr(message)))
                 rd_kafka_message_destroy(message)
             }
-            buffer.push(batch)
         }
+        guard kept > 0 else {
+            slots.deallocate()
+            return
+        }
+        buffer.push(ConsumedBatch(client: client, messages: slots, count: kept), count: kept)
     }
 }

@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import Synchronization
 
 /// Produces records to Kafka, one awaited at a time (`send`) or fire-and-forget (`enqueue`).
 ///
@@ -14,6 +15,7 @@ public final class KafkaProducer: Sendable {
     private let pollThread: PollingThread
     private let bootstrapServers: String
     private let logger: Logger
+    private let enqueued = Atomic<Int>(0)
 
     /// Creates the producer and starts its poll thread.
     ///
@@ -60,12 +62,26 @@ public final class KafkaProducer: Sendable {
     /// counted in `deliveryCounts`; call `flush(timeout:)` to wait for all of them. Throws
     /// `KafkaError` if librdkafka refuses the record for another reason, or after a fatal error.
     public func enqueue(_ message: KafkaProducerMessage) async throws {
+        // The common case never suspends; keeping the waiting loop in another function keeps
+        // `message` out of this function's async frame, which would cost a copy per record.
+        let generation = events.currentRoomGeneration
+        guard let error = produce(message, opaque: nil) else {
+            if enqueued.wrappingAdd(1, ordering: .relaxed).newValue & 1023 == 0 { events.serveReady() }
+            return
+        }
+        try await enqueueWhenRoom(message, firstError: error, generation: generation)
+    }
+
+    /// The slow path of `enqueue`: waits for queue room and retries, until produced or failed.
+    private func enqueueWhenRoom(_ message: KafkaProducerMessage, firstError: KafkaError, generation: UInt64) async throws {
+        var (error, generation) = (firstError, generation)
         while true {
-            let generation = events.currentRoomGeneration
-            guard let error = produce(message, opaque: nil) else { return }
             guard error.code == .queueFull else { throw error }
             if let fatal = events.fatalError { throw fatal }
             await events.waitForRoom(since: generation)
+            generation = events.currentRoomGeneration
+            guard let next = produce(message, opaque: nil) else { return }
+            error = next
         }
     }
 

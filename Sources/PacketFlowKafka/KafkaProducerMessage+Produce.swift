@@ -62,12 +62,11 @@ extension KafkaProducerMessage {
     private func makeHeaders() -> OpaquePointer? {
         guard !headers.isEmpty else { return nil }
         let list = rd_kafka_headers_new(headers.count)!
-        for header in headers {
-            var name = header.key
-            name.withUTF8 { nameBytes in
-                header.value.withBytes { valueBytes, valueCount in
-                    nameBytes.withMemoryRebound(to: CChar.self) { nameChars in
-                        _ = rd_kafka_header_add(list, nameChars.baseAddress, nameChars.count, valueBytes, valueCount)
+        headers.withUnsafeBufferPointer { headers in
+            for header in headers {
+                header.key.withCString { name in
+                    header.value.withBytes { valueBytes, valueCount in
+                        _ = rd_kafka_header_add(list, name, -1, valueBytes, valueCount)
                     }
                 }
             }

@@ -53,6 +53,17 @@ final class ProducerEventHandler: Sendable {
     /// Serves the main queue once, for at most 100 ms. Runs on the poll thread.
     func pollOnce() {
         guard let event = rd_kafka_queue_poll(queue.pointer, 100) else { return }
+        handle(event)
+    }
+
+    /// Serves the reports already waiting, without blocking, on the caller's thread.
+    func serveReady() {
+        while let event = rd_kafka_queue_poll(queue.pointer, 0) {
+            handle(event)
+        }
+    }
+
+    private func handle(_ event: OpaquePointer) {
         switch rd_kafka_event_type(event) {
         case RD_KAFKA_EVENT_DR:
             withUnsafeTemporaryAllocation(of: UnsafePointer<rd_kafka_message_t>?.self, capacity: Self.reportBatchSize) {

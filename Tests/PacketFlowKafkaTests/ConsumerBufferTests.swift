@@ -9,10 +9,10 @@ struct ConsumerBufferTests {
 
     @Test("is full at its limit and has room again once a reader takes a batch")
     func backPressure() async {
-        let buffer = ConsumerBuffer(limit: 4)
-        buffer.push(Self.batch(0..<2))
+        let buffer = ConsumerBuffer<[KafkaMessage]>(limit: 4)
+        buffer.push(Self.batch(0..<2), count: 2)
         #expect(!buffer.isFull)
-        buffer.push(Self.batch(2..<4))
+        buffer.push(Self.batch(2..<4), count: 2)
         #expect(buffer.isFull)
         let first = await buffer.next()
         #expect(first?.map(\.offset) == [0, 1])
@@ -22,18 +22,18 @@ struct ConsumerBufferTests {
 
     @Test("a waiting reader gets the next batch directly")
     func waitingReader() async {
-        let buffer = ConsumerBuffer(limit: 4)
+        let buffer = ConsumerBuffer<[KafkaMessage]>(limit: 4)
         async let taken = buffer.next()
         // The reader may or may not be waiting yet; either way it gets this batch.
-        buffer.push(Self.batch(0..<3))
+        buffer.push(Self.batch(0..<3), count: 3)
         #expect(await taken?.count == 3)
         #expect(buffer.bufferedCount == 0)
     }
 
     @Test("finishing hands out what is left, then ends")
     func finish() async {
-        let buffer = ConsumerBuffer(limit: 4)
-        buffer.push(Self.batch(0..<1))
+        let buffer = ConsumerBuffer<[KafkaMessage]>(limit: 4)
+        buffer.push(Self.batch(0..<1), count: 1)
         buffer.finish()
         #expect(await buffer.next()?.count == 1)
         #expect(await buffer.next() == nil)
@@ -41,7 +41,7 @@ struct ConsumerBufferTests {
 
     @Test("a cancelled reader gets nil")
     func cancelledReader() async {
-        let buffer = ConsumerBuffer(limit: 4)
+        let buffer = ConsumerBuffer<[KafkaMessage]>(limit: 4)
         let reader = Task { await buffer.next() }
         reader.cancel()
         #expect(await reader.value == nil)
