@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -89,6 +92,26 @@ let package = Package(
             dependencies: ["PacketFlowCore"]
         ),
 
+        // The running reactor: registry, lag sampler, worker processes, HTTP API and metrics.
+        .target(
+            name: "PacketFlowReactorService",
+            dependencies: [
+                "PacketFlowCore",
+                "PacketFlowJSON",
+                "PacketFlowKafka",
+                "PacketFlowBroker",
+                "PacketFlowLanguage",
+                "PacketFlowReactor",
+                "PacketFlowDeploy",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+
         // Beyond one machine: Kubernetes manifests and KEDA scalers generated from a plan.
         .target(
             name: "PacketFlowDeploy",
@@ -117,6 +140,7 @@ let package = Package(
                 "PacketFlowClient",
                 "PacketFlowRuntime",
                 "PacketFlowDeploy",
+                "PacketFlowReactorService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -156,6 +180,9 @@ let package = Package(
             dependencies: [
                 "PacketFlowBroker",
                 "PacketFlowKafka",
+                "PacketFlowTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
@@ -170,6 +197,15 @@ let package = Package(
                 "PacketFlowLanguage",
                 "PacketFlowTestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(
+            name: "PacketFlowReactorServiceTests",
+            dependencies: [
+                "PacketFlowReactorService",
+                "PacketFlowBroker",
+                "PacketFlowTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "PacketFlowReactorTests", dependencies: ["PacketFlowReactor"]),

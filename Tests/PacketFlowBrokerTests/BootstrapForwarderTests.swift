@@ -1,5 +1,6 @@
 import Logging
 import PacketFlowBroker
+import PacketFlowTestSupport
 import Testing
 
 @Suite("Bootstrap forwarder", .timeLimit(.minutes(2)))

@@ -1,5 +1,6 @@
 import Foundation
 import PacketFlowBroker
+import PacketFlowTestSupport
 import Subprocess
 import Testing
 

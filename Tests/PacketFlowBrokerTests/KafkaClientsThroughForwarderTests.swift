@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PacketFlowBroker
 import PacketFlowKafka
+import PacketFlowTestSupport
 import Subprocess
 import Testing
 

@@ -1,6 +1,7 @@
 import Logging
 import PacketFlowBroker
 import PacketFlowKafka
+import PacketFlowTestSupport
 import Testing
 
 @Suite("Topic provisioner", .timeLimit(.minutes(2)))

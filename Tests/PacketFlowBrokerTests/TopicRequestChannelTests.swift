@@ -1,4 +1,5 @@
 import PacketFlowBroker
+import PacketFlowTestSupport
 import Testing
 
 @Suite("Topic requests served by the embedded broker", .timeLimit(.minutes(1)))
