@@ -166,6 +166,15 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
+        // Kafka client benchmark (issue 2): the Swift clients against librdkafka used from C.
+        // Run it with Benchmarks/kafka/run.sh (release build, compiles baseline.c).
+        .executableTarget(
+            name: "KafkaBenchmark",
+            dependencies: ["PacketFlowKafka"],
+            path: "Benchmarks/kafka",
+            exclude: ["baseline.c", "run.sh"]
+        ),
+
         .testTarget(name: "PacketFlowCoreTests", dependencies: ["PacketFlowCore"]),
         .testTarget(name: "PacketFlowJSONTests", dependencies: ["PacketFlowJSON"]),
         .testTarget(

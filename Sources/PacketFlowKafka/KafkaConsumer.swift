@@ -4,8 +4,8 @@ import Logging
 /// Reads records as a member of a consumer group.
 ///
 /// A dedicated poll thread fetches batches from librdkafka into a bounded buffer
-/// (`bufferedMessageLimit`); `messages` and `batches` read from it, and when nobody reads,
-/// the thread stops fetching. Offsets are stored explicitly (`storeOffset(of:)`) and
+/// (`bufferedMessageLimit`); `messages` and `batches` read from it, decoding each batch into
+/// Swift values on the reader's thread, and when nobody reads, the thread stops fetching. Offsets are stored explicitly (`storeOffset(of:)`) and
 /// committed automatically every `autoCommitInterval` or with `commit()`. All methods are
 /// thread-safe. Call `close()` to leave the group cleanly.
 public final class KafkaConsumer: Sendable {

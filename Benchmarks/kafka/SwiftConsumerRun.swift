@@ -1,0 +1,38 @@
+import Foundation
+import PacketFlowKafka
+
+/// The Swift side of the consume measurement: the `batches` sequence of a group member.
+///
+/// The clock starts at the first record, as in the C baseline, so the group join is not
+/// measured. Touches every record's value and headers, as the baseline does.
+struct SwiftConsumerRun {
+    var bootstrap: String
+    var topic: String
+    var group: String
+    var count: Int
+
+    func run() async throws {
+        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: bootstrap, groupID: group))
+        try consumer.subscribe(topics: [topic])
+        let clock = ContinuousClock()
+        var start: ContinuousClock.Instant?
+        var received = 0
+        var bytes = 0
+        var headers = 0
+        for await batch in consumer.batches {
+            if start == nil { start = clock.now }
+            for message in batch {
+                bytes += (message.value?.count ?? 0) + (message.key?.count ?? 0)
+                headers += message.headers.count
+            }
+            received += batch.count
+            if received >= count { break }
+        }
+        let elapsed = clock.now - (start ?? clock.now)
+        guard received >= count, headers == 3 * received else {
+            throw BenchmarkFailure("received \(received) of \(count) records, \(headers) headers, \(bytes) bytes")
+        }
+        BenchmarkMeasurement.report(side: "swift", role: "consume", messages: received, seconds: elapsed.seconds)
+        try await consumer.close()
+    }
+}
