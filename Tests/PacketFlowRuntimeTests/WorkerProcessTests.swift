@@ -1,0 +1,108 @@
+import Foundation
+import PacketFlow
+import PacketFlowKafka
+import PacketFlowLanguage
+import PacketFlowTestSupport
+import Testing
+
+/// `packetflow worker` as child processes: killed mid-run, and drained by SIGTERM.
+@Suite("Worker processes", .timeLimit(.minutes(3)), .serialized)
+struct WorkerProcessTests {
+    static let packetCount = 2_000
+
+    /// A DF relay stage whose exec program takes about 1 ms a packet, so a run lasts seconds.
+    static func relayMolecule(_ name: String) throws -> (path: String, plan: TopologyPlan) {
+        let folder = FileManager.default.temporaryDirectory.appending(path: uniqueName("worker-test"))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let script = folder.appending(path: "relay.py")
+        try """
+        import json, sys, time
+        for line in sys.stdin:
+            request = json.loads(line)
+            time.sleep(0.001)
+            sys.stdout.write(json.dumps({"id": request["id"], "outputs": [request["packet"]["payload"]]}) + "\\n")
+            sys.stdout.flush()
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let text = """
+            packet RelayPacket { group: DF, handler: exec("python3 \(script.path)"), timeout: 5s }
+            molecule \(name) { composition: [RelayPacket] }
+            """
+        let molecule = folder.appending(path: "relay.pf")
+        try text.write(to: molecule, atomically: true, encoding: .utf8)
+        return (molecule.path, try MoleculeProgram.parse(text).plan())
+    }
+
+    static func numbered(_ count: Int) -> [Packet] {
+        (0..<count).map { Packet(group: .dataFlow, kind: "n", payload: Array("{\"n\":\($0)}".utf8)) }
+    }
+
+    @Test("two workers on a DF stage, one killed with SIGKILL mid-run: every input comes out at least once")
+    func killOneOfTwo() async throws {
+        let (molecule, plan) = try Self.relayMolecule("Kill\(UUID().uuidString.prefix(6))")
+        let stage = plan.stages[0]
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let packets = Self.numbered(Self.packetCount)
+            try await publish(packets, to: stage.inputTopics[0], bootstrap: bootstrap)
+            let reader = try TopicReader(topic: stage.outputTopics[0], bootstrap: bootstrap)
+            let victim = WorkerProcess()
+            let survivor = WorkerProcess()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await victim.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap) }
+                group.addTask { try await survivor.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap) }
+                group.addTask { _ = try await reader.read(atLeast: Int.max, within: .seconds(150)) }
+                try await waitUntil("a quarter of the packets out", within: .seconds(60)) { reader.messages.count >= Self.packetCount / 4 }
+                try victim.send(SIGKILL)
+                try await waitUntil("every packet out at least once", within: .seconds(90)) {
+                    Set(reader.messages.compactMap { $0.header("pf-id") }).count == Self.packetCount
+                }
+                try survivor.send(SIGTERM)
+                try await waitUntil("the survivor to drain and exit", within: .seconds(30)) { survivor.exitCode != nil }
+                group.cancelAll()
+            }
+            await reader.close()
+            let ids = reader.messages.compactMap { $0.header("pf-id") }
+            let duplicates = ids.count - Set(ids).count
+            print("SIGKILL of one of two DF workers: \(Self.packetCount) in, \(ids.count) out, \(duplicates) duplicates")
+            #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }))
+            #expect(victim.exitCode == -1)
+            #expect(survivor.exitCode == 0, "survivor stderr: \(survivor.standardError)")
+        }
+    }
+
+    @Test("SIGTERM mid-run drains: exit 0, and with a second worker every packet comes out exactly once")
+    func drainOnSigterm() async throws {
+        let (molecule, plan) = try Self.relayMolecule("Drain\(UUID().uuidString.prefix(6))")
+        let stage = plan.stages[0]
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let packets = Self.numbered(Self.packetCount)
+            try await publish(packets, to: stage.inputTopics[0], bootstrap: bootstrap)
+            let reader = try TopicReader(topic: stage.outputTopics[0], bootstrap: bootstrap)
+            let first = WorkerProcess()
+            let second = WorkerProcess()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await reader.read(atLeast: Int.max, within: .seconds(150)) }
+                group.addTask { try await first.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap) }
+                try await waitUntil("a third of the packets out", within: .seconds(60)) { reader.messages.count >= Self.packetCount / 3 }
+                try first.send(SIGTERM)
+                try await waitUntil("the first worker to drain and exit", within: .seconds(30)) { first.exitCode != nil }
+                #expect(first.exitCode == 0, "stderr: \(first.standardError)")
+                #expect(reader.messages.count < Self.packetCount, "the drain came too late to test anything")
+                group.addTask { try await second.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap) }
+                try await waitUntilCommitted(group: stage.consumerGroup, topic: stage.inputTopics[0], bootstrap: bootstrap, within: .seconds(90))
+                try await waitUntil("the output topic read to its end") {
+                    try await readToEnd(reader, topic: stage.outputTopics[0], bootstrap: bootstrap)
+                }
+                try second.send(SIGTERM)
+                try await waitUntil("the second worker to exit", within: .seconds(30)) { second.exitCode != nil }
+                group.cancelAll()
+            }
+            await reader.close()
+            let ids = reader.messages.compactMap { $0.header("pf-id") }
+            #expect(ids.count == Self.packetCount, "\(ids.count - Set(ids).count) duplicates")
+            #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }))
+            #expect(second.exitCode == 0)
+        }
+    }
+}
