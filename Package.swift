@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -109,6 +110,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
 
@@ -163,6 +165,8 @@ let package = Package(
             name: "PacketFlowTestSupport",
             dependencies: [
                 "PacketFlowKafka",
+                "PacketFlowBroker",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
@@ -223,6 +227,7 @@ let package = Package(
             name: "PacketFlowCLITests",
             dependencies: [
                 "PacketFlowCore",
+                "PacketFlowBroker",
                 "PacketFlowClient",
                 "PacketFlowKafka",
                 "PacketFlowTestSupport",

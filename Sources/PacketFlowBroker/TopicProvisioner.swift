@@ -25,6 +25,9 @@ public struct TopicProvisioner: Sendable {
     /// Replicas for each topic created through CreateTopics on a real cluster. Default: 1.
     /// The embedded broker always keeps one replica.
     public var replicationFactor: Int
+    /// Raw librdkafka properties for every client it opens (TLS and SASL settings of a real
+    /// cluster). Default: none.
+    public var properties: [String: String]
 
     private let logger: Logger
 
@@ -33,11 +36,13 @@ public struct TopicProvisioner: Sendable {
         bootstrapServers: String,
         timeout: Duration = .seconds(30),
         replicationFactor: Int = 1,
+        properties: [String: String] = [:],
         logger: Logger = Logger(label: "packetflow.topics")
     ) {
         self.bootstrapServers = bootstrapServers
         self.timeout = timeout
         self.replicationFactor = replicationFactor
+        self.properties = properties
         self.logger = logger
     }
 
@@ -61,7 +66,7 @@ public struct TopicProvisioner: Sendable {
         let admin: KafkaTopicAdmin
         let existing: [String: Int]
         do {
-            admin = try KafkaTopicAdmin(bootstrapServers: bootstrapServers, timeout: timeout)
+            admin = try KafkaTopicAdmin(bootstrapServers: bootstrapServers, properties: properties, timeout: timeout)
             existing = try await Self.partitionCounts(admin)
         } catch {
             throw failure("cannot list the topics of the cluster at \(bootstrapServers)", error)
@@ -86,6 +91,7 @@ public struct TopicProvisioner: Sendable {
     /// Sends one request per topic to the embedded broker and waits for their delivery.
     private func request(_ topics: [TopicSpec]) async throws(BrokerError) {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
+        configuration.properties = properties
         configuration.clientID = "packetflow-topic-provisioner"
         configuration.messageTimeout = timeout
         do {

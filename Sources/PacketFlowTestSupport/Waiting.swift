@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import PacketFlowBroker
 import PacketFlowKafka
 
 /// Names unique to one test, so tests sharing a cluster or running in parallel never meet.
@@ -35,4 +37,29 @@ public func withEmbeddedCluster<Result>(
     let cluster = try EmbeddedKafkaCluster.start(brokers: brokers)
     defer { withExtendedLifetime(cluster) {} }
     return try await body(cluster)
+}
+
+/// Runs `body` with the embedded broker `packetflow broker` runs: the cluster, its topic-request
+/// channel and a bootstrap forwarder on a free port, all stopped when `body` returns.
+///
+/// Commands that create topics (publish, worker, deploy) need the request channel; a bare
+/// ``withEmbeddedCluster(brokers:_:)`` cannot create topics for them.
+public func withEmbeddedBroker<Result: Sendable>(
+    brokers: Int = 1,
+    _ body: (EmbeddedBroker) async throws -> Result
+) async throws -> Result {
+    var logger = Logger(label: "packetflow.test.broker")
+    logger.logLevel = .error
+    return try await EmbeddedBroker.withRunning(brokers: brokers, logger: logger, body)
+}
+
+extension EmbeddedBroker {
+    /// The bootstrap address as a `bootstrap.servers` string.
+    public var bootstrapServers: String { bootstrapAddress.description }
+
+    /// Creates `name` with `partitions` partitions through the request channel, as other
+    /// processes do.
+    public func createTopic(_ name: String, partitions: Int) async throws {
+        try await TopicProvisioner(bootstrapServers: bootstrapServers).ensureTopic(name, partitions: partitions)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PacketFlowBroker
 import PacketFlowClient
 import PacketFlowCore
 import PacketFlowKafka
@@ -8,7 +9,7 @@ import Testing
 @Suite("packetflow publish and consume", .timeLimit(.minutes(2)))
 struct PublishCommandTests {
     /// The packets a topic holds, read back through the library.
-    static func packets(in topic: String, cluster: EmbeddedKafkaCluster, expecting count: Int) async throws -> [Packet] {
+    static func packets(in topic: String, cluster: EmbeddedBroker, expecting count: Int) async throws -> [Packet] {
         var options = PacketReader.Options(bootstrapServers: cluster.bootstrapServers, topic: topic)
         options.count = count
         var packets: [Packet] = []
@@ -18,9 +19,9 @@ struct PublishCommandTests {
 
     @Test("a packet published by the CLI reads back as the packet it described")
     func publishedPacketRoundTrips() async throws {
-        try await withEmbeddedCluster { cluster in
+        try await withEmbeddedBroker { cluster in
             let topic = uniqueName("orders")
-            try cluster.createTopic(topic, partitions: 3)
+            try await cluster.createTopic(topic, partitions: 3)
             let outcome = try await PacketFlowExecutable.run([
                 "publish", topic, "--bootstrap", cluster.bootstrapServers,
                 "--value", #"{"order":7,"customer":{"id":"c-42"}}"#, "--key-field", "customer.id",
@@ -43,7 +44,7 @@ struct PublishCommandTests {
 
     @Test("a JSON-lines file with an invalid line in the middle stops at that line's number")
     func invalidLineIsReported() async throws {
-        try await withEmbeddedCluster { cluster in
+        try await withEmbeddedBroker { cluster in
             let topic = uniqueName("lines")
             let file = FileManager.default.temporaryDirectory.appending(path: uniqueName("events") + ".jsonl")
             defer { try? FileManager.default.removeItem(at: file) }
@@ -65,7 +66,7 @@ struct PublishCommandTests {
 
     @Test("events from standard input are published in order per key, with --count and --repeat")
     func standardInputAndRepeat() async throws {
-        try await withEmbeddedCluster { cluster in
+        try await withEmbeddedBroker { cluster in
             let topic = uniqueName("stdin")
             let lines = (1...50).map { #"{"n":\#($0)}"# }.joined(separator: "\n")
             let piped = try await PacketFlowExecutable.run(
@@ -87,9 +88,9 @@ struct PublishCommandTests {
 
     @Test("a kcat message without headers reads as an ED packet of its topic; one with PacketFlow headers as the packet they describe")
     func foreignMessages() async throws {
-        try await withEmbeddedCluster { cluster in
+        try await withEmbeddedBroker { cluster in
             let topic = uniqueName("clicks")
-            try cluster.createTopic(topic, partitions: 1)
+            try await cluster.createTopic(topic, partitions: 1)
             let kcat = Kcat(bootstrap: cluster.bootstrapServers)
             try await kcat.produce(topic: topic, values: [#"{"plain":true}"#])
             try await kcat.produce(
@@ -116,6 +117,21 @@ struct PublishCommandTests {
             let rows = table.standardOutput.split(separator: "\n")
             #expect(rows.count == 4, "a heading and three rows: \(table.standardOutput)")
             #expect(rows.last?.contains("!!") == true, "the undecodable message is shown, not skipped")
+        }
+    }
+
+    @Test("a missing topic is created with its group's partition count, or --partitions")
+    func missingTopicGetsGroupPartitions() async throws {
+        try await withEmbeddedBroker { broker in
+            let (dataFlow, explicit) = (uniqueName("df"), uniqueName("explicit"))
+            for arguments in [[dataFlow, "--group", "DF"], [explicit, "--partitions", "2"]] {
+                let outcome = try await PacketFlowExecutable.run(
+                    ["publish"] + arguments + ["--bootstrap", broker.bootstrapServers, "--value", "{}"])
+                #expect(outcome.exitCode == 0, "\(outcome.standardError)")
+            }
+            let metadata = try await Kcat(bootstrap: broker.bootstrapServers).metadata()
+            #expect(metadata.partitions(of: dataFlow) == PacketGroup.dataFlow.properties.defaultPartitions)
+            #expect(metadata.partitions(of: explicit) == 2)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PacketFlowBroker
 import PacketFlowClient
 import PacketFlowCore
 import PacketFlowJSON
@@ -16,7 +17,8 @@ struct PublishCommand: AsyncParsableCommand {
             a bad line stops the run with its line number and a non-zero exit, unless \
             --skip-invalid counts and skips it. Input is streamed, so memory stays flat \
             whatever the file's size. The exit code is non-zero when any event was not \
-            acknowledged by the broker.
+            acknowledged by the broker. A missing topic is created with the group's \
+            partition count (see docs/periodic-table.md) or --partitions.
 
             Examples:
               packetflow publish clicks --value '{"user":"ada"}'
@@ -53,6 +55,11 @@ struct PublishCommand: AsyncParsableCommand {
     )
     var headers: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Partitions of the topic if it must be created. Default: the group's (ED 6, DF 12, CF 6, ...).",
+        valueName: "n"))
+    var partitions: Int?
+
     @Option(help: ArgumentHelp("Send at most this many events per second.", valueName: "n"))
     var rate: Double?
 
@@ -80,6 +87,7 @@ struct PublishCommand: AsyncParsableCommand {
             throw ValidationError("--group \(group): expected one of CF, DF, ED, CO, MC, RM")
         }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        if let partitions, partitions < 1 { throw ValidationError("--partitions must be at least 1") }
         if let count, count < 0 { throw ValidationError("--count must not be negative") }
         if passes < 1 { throw ValidationError("--repeat must be at least 1") }
         if passes > 1 && file == nil { throw ValidationError("--repeat needs --file (standard input cannot be read twice)") }
@@ -110,6 +118,7 @@ struct PublishCommand: AsyncParsableCommand {
         configuration.properties = try connection.properties()
         let producer = try KafkaProducer(configuration: configuration)
         try await producer.waitUntilConnected()
+        try await ensureTopic(group: options.group)
 
         let showProgress = !quiet && isatty(STDERR_FILENO) == 1
         let summary: PublishSummary
@@ -135,6 +144,20 @@ struct PublishCommand: AsyncParsableCommand {
         if summary.failed > 0 {
             let reason = summary.firstFailures.first.map { ": \($0)" } ?? ""
             throw DeliveryFailed(count: summary.failed, reason: reason)
+        }
+    }
+
+    /// Creates the topic when it is missing; an existing topic is used as it is, unless
+    /// --partitions asks for more partitions than it has.
+    private func ensureTopic(group: PacketGroup) async throws {
+        let provisioner = TopicProvisioner(
+            bootstrapServers: connection.bootstrap, timeout: .seconds(15),
+            replicationFactor: connection.replicationFactor, properties: try connection.properties())
+        do {
+            try await provisioner.ensureTopic(topic, partitions: partitions ?? group.properties.defaultPartitions)
+        } catch {
+            // An existing topic with fewer partitions than the group's default is fine to publish to.
+            guard error.code == .partitionCountMismatch, partitions == nil else { throw error }
         }
     }
 
