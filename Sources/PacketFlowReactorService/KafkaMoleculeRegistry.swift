@@ -1,0 +1,109 @@
+import Logging
+import PacketFlowBroker
+import PacketFlowKafka
+
+/// The registry of deployed molecules kept in a compacted Kafka topic.
+///
+/// Key: the molecule name; value: ``DeployedMolecule`` as JSON; a tombstone (no value) means
+/// undeployed. ``load()`` reads the topic from its start to the high watermark it had when
+/// the call began, the last record per key winning, so the result is the same whether or not
+/// the cluster has compacted the topic yet (the embedded broker never compacts). One partition
+/// keeps every record in order. Thread-safe.
+public struct KafkaMoleculeRegistry: MoleculeRegistryStorage {
+    /// The default registry topic.
+    public static let defaultTopic = "__packetflow.registry"
+
+    /// The cluster's bootstrap address.
+    public let bootstrapServers: String
+    /// The registry topic. Default: ``defaultTopic``.
+    public let topic: String
+    private let properties: [String: String]
+    private let producer: KafkaProducer
+    private let logger: Logger
+
+    /// Makes sure the topic exists (one partition, `cleanup.policy=compact` on a real cluster)
+    /// and opens a producer. Throws ``ReactorError`` (`registryFailed`).
+    public static func open(
+        bootstrapServers: String, topic: String = defaultTopic, properties: [String: String] = [:], logger: Logger
+    ) async throws -> KafkaMoleculeRegistry {
+        do {
+            try await TopicProvisioner(bootstrapServers: bootstrapServers, properties: properties, logger: logger)
+                .ensureTopic(topic, partitions: 1)
+            var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
+            configuration.clientID = "packetflow-reactor-registry"
+            configuration.properties = properties
+            let producer = try KafkaProducer(configuration: configuration, logger: logger)
+            return KafkaMoleculeRegistry(
+                bootstrapServers: bootstrapServers, topic: topic, properties: properties, producer: producer,
+                logger: logger)
+        } catch {
+            throw ReactorError(.registryFailed, "cannot open the registry topic \(topic) at \(bootstrapServers): \(error)")
+        }
+    }
+
+    private init(
+        bootstrapServers: String, topic: String, properties: [String: String], producer: KafkaProducer, logger: Logger
+    ) {
+        self.bootstrapServers = bootstrapServers
+        self.topic = topic
+        self.properties = properties
+        self.producer = producer
+        self.logger = logger
+    }
+
+    public func load() async throws -> [String: DeployedMolecule] {
+        let admin = try KafkaTopicAdmin(bootstrapServers: bootstrapServers, properties: properties)
+        let ends = try await admin.watermarks(topic: topic)
+        var remaining = Dictionary(uniqueKeysWithValues: ends.filter { $0.high > $0.low }.map { ($0.partition, $0.high) })
+        var molecules: [String: DeployedMolecule] = [:]
+        guard !remaining.isEmpty else { return molecules }
+        // A group of its own that never commits: every load reads from the start.
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: bootstrapServers, groupID: "packetflow-reactor-registry-\(UInt64.random(in: 0...UInt64.max))")
+        configuration.autoCommit = false
+        configuration.offsetReset = .earliest
+        configuration.sessionTimeout = .seconds(6)
+        configuration.fetchWaitMax = .milliseconds(20)
+        configuration.properties = properties
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        try consumer.subscribe(topics: [topic])
+        for await message in consumer.messages {
+            if let end = remaining[message.partition], message.offset < end {
+                apply(message, to: &molecules)
+                if message.offset + 1 >= end { remaining[message.partition] = nil }
+            }
+            if remaining.isEmpty { break }
+        }
+        try? await consumer.close()
+        return molecules
+    }
+
+    private func apply(_ message: KafkaMessage, to molecules: inout [String: DeployedMolecule]) {
+        guard let key = message.key.map({ String(decoding: $0, as: UTF8.self) }) else { return }
+        guard let value = message.value, !value.isEmpty else {
+            molecules[key] = nil
+            return
+        }
+        do {
+            molecules[key] = try DeployedMolecule.decode(value)
+        } catch {
+            logger.warning("skipping an unreadable registry record", metadata: ["molecule": "\(key)", "error": "\(error)"])
+        }
+    }
+
+    public func write(_ molecule: DeployedMolecule) async throws {
+        try await send(key: molecule.name, value: try molecule.encoded())
+    }
+
+    public func remove(_ name: String) async throws {
+        try await send(key: name, value: nil)
+    }
+
+    private func send(key: String, value: [UInt8]?) async throws {
+        do {
+            _ = try await producer.send(KafkaProducerMessage(topic: topic, key: Array(key.utf8), value: value))
+        } catch {
+            throw ReactorError(.registryFailed, "cannot write \(key) to the registry topic \(topic): \(error)")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// How ``ProcessWorkerScaler`` starts, restarts and stops `packetflow worker` processes.
+///
+/// Workers run in the reactor's working directory, where exec handlers' relative paths start.
+public struct ProcessWorkerScalerConfiguration: Sendable {
+    /// The `packetflow` executable the workers run. Default: the running binary (/proc/self/exe).
+    public var executable: String
+    /// The Kafka bootstrap address handed to every worker.
+    public var bootstrapServers: String
+    /// Arguments appended to every worker's command line (e.g. `--session-timeout-ms 6000`,
+    /// `--property k=v`). Default: none.
+    public var extraArguments: [String]
+    /// The folder where the scaler keeps `workers.json` (the PIDs of its workers, so a
+    /// restarted reactor adopts them instead of starting duplicates).
+    public var stateDirectory: String
+    /// Time a worker gets between SIGTERM and SIGKILL to drain. Default: 20 s.
+    public var gracePeriod: Duration
+    /// First pause before restarting a crashed worker; doubles per crash. Default: 500 ms.
+    public var initialBackoff: Duration
+    /// Longest pause before a restart. Default: 30 s.
+    public var maximumBackoff: Duration
+    /// A worker that ran this long before exiting restarts with ``initialBackoff`` again. Default: 60 s.
+    public var backoffReset: Duration
+    /// Whether workers write their logs to the reactor's standard error. Default: true.
+    public var forwardWorkerLogs: Bool
+
+    /// A configuration with the defaults documented on each property.
+    public init(
+        executable: String = "/proc/self/exe", bootstrapServers: String, stateDirectory: String,
+        extraArguments: [String] = []
+    ) {
+        self.executable = executable
+        self.bootstrapServers = bootstrapServers
+        self.extraArguments = extraArguments
+        self.stateDirectory = stateDirectory
+        self.gracePeriod = .seconds(20)
+        self.initialBackoff = .milliseconds(500)
+        self.maximumBackoff = .seconds(30)
+        self.backoffReset = .seconds(60)
+        self.forwardWorkerLogs = true
+    }
+}

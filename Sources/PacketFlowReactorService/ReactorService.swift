@@ -1,0 +1,401 @@
+import Foundation
+import Logging
+import PacketFlowBroker
+import PacketFlowCore
+import PacketFlowDeploy
+import PacketFlowLanguage
+import PacketFlowReactor
+import ServiceLifecycle
+
+/// The reactor: owns deployed molecules, samples their stages and scales their workers.
+///
+/// `run()` rebuilds the deployed molecules from the registry (adopting or starting their
+/// workers), becomes ready, then every sampling interval samples each stage, lets the
+/// ``Autoscaler`` decide, asks the ``WorkerScaler`` for the result, judges health with
+/// ``StageHealth`` and carries out its healing reactions. Every scale event, healing reaction
+/// and obeyed override is published as an MC packet on the control topic. On graceful
+/// shutdown it drains its workers.
+///
+/// An actor: decisions are not hot, and one place serialises deploys, overrides and ticks.
+public actor ReactorService: Service {
+    private let configuration: ReactorConfiguration
+    private let registry: any MoleculeRegistryStorage
+    private let control: any ControlPublisher
+    private let lagSource: any LagSource
+    private let scaler: any WorkerScaler
+    private let provisionTopics: @Sendable ([TopicSpec]) async throws -> Void
+    private let readOverrides: (@Sendable (@escaping @Sendable (ScaleOverride) async -> Void) async throws -> Void)?
+    private let metrics: ReactorMetrics
+    private let logger: Logger
+    private let autoscaler: Autoscaler
+    private let health: StageHealth
+    private let clock = ContinuousClock()
+    private let origin: ContinuousClock.Instant
+
+    private var molecules: [String: DeployedMolecule] = [:]
+    private var stages: [String: [StageState]] = [:]
+    private var deadLetters: [String: Int64] = [:]
+    /// True once the registry is loaded: `/readyz` answers 200.
+    public private(set) var isReady = false
+
+    /// Creates the reactor from its parts; nothing runs until `run()`.
+    ///
+    /// `provisionTopics` creates a deployed molecule's topics (TopicProvisioner in production);
+    /// `readOverrides` reads scale overrides until cancelled (``KafkaControlChannel/readOverrides(_:)``),
+    /// nil when overrides only arrive through ``obey(_:)``.
+    public init(
+        configuration: ReactorConfiguration,
+        registry: any MoleculeRegistryStorage,
+        control: any ControlPublisher,
+        lagSource: any LagSource,
+        scaler: any WorkerScaler,
+        metrics: ReactorMetrics = ReactorMetrics(),
+        provisionTopics: @escaping @Sendable ([TopicSpec]) async throws -> Void,
+        readOverrides: (@Sendable (@escaping @Sendable (ScaleOverride) async -> Void) async throws -> Void)? = nil,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.registry = registry
+        self.control = control
+        self.lagSource = lagSource
+        self.scaler = scaler
+        self.metrics = metrics
+        self.provisionTopics = provisionTopics
+        self.readOverrides = readOverrides
+        self.logger = logger
+        self.autoscaler = Autoscaler(configuration: configuration.autoscaler)
+        self.health = StageHealth(configuration: configuration.health)
+        self.origin = clock.now
+    }
+
+    /// The metrics `/metrics` renders.
+    public nonisolated var reactorMetrics: ReactorMetrics { metrics }
+
+    public func run() async throws {
+        try await loadRegistry()
+        let interval = configuration.autoscaler.samplingInterval
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let readOverrides {
+                group.addTask {
+                    try await cancelWhenGracefulShutdown {
+                        try await readOverrides { override in await self.obey(override) }
+                    }
+                }
+            }
+            group.addTask {
+                try await cancelWhenGracefulShutdown {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: interval)
+                        await self.tick()
+                    }
+                }
+            }
+            do {
+                try await group.waitForAll()
+            } catch is CancellationError {
+                // Graceful shutdown ends the loops by cancellation.
+            }
+        }
+        logger.info("reactor stopping: draining workers")
+        await scaler.shutdown()
+    }
+
+    /// Rebuilds state from the registry and starts (or keeps adopted) workers; then ready.
+    public func loadRegistry() async throws {
+        let loaded = try await registry.load()
+        for molecule in loaded.values.sorted(by: { $0.name < $1.name }) {
+            try await install(molecule)
+        }
+        isReady = true
+        logger.info("registry loaded", metadata: ["molecules": "\(loaded.count)"])
+    }
+
+    // MARK: Deploy, undeploy, list, status
+
+    /// Checks, plans, creates the topics of, registers and starts `source`.
+    ///
+    /// Throws ``ReactorError`` (`invalidMolecule` with rendered diagnostics) and deploys
+    /// nothing when the molecule has errors. Deploying a molecule again replaces its plan
+    /// (its workers restart on the new file).
+    @discardableResult
+    public func deploy(source: String, sourceName: String = "molecule.pf", molecule: String? = nil) async throws
+        -> MoleculeSummary
+    {
+        let deployed = try DeployedMolecule.make(source: source, sourceName: sourceName, molecule: molecule)
+        let plan = deployed.plan
+        let topics = try plan.topics.map { topic throws(BrokerError) in
+            try TopicSpec(name: topic.name, partitions: topic.partitions)
+        }
+        try await provisionTopics(topics)
+        try await registry.write(deployed)
+        if molecules[deployed.name] != nil { await scaler.stopAll(molecule: deployed.name) }
+        try await install(deployed)
+        logger.info("deployed", metadata: ["molecule": "\(deployed.name)", "stages": "\(plan.stages.count)"])
+        return await summary(deployed.name)!
+    }
+
+    /// Stops the molecule's workers and removes it from the registry.
+    public func undeploy(_ name: String) async throws {
+        guard molecules[name] != nil else {
+            throw ReactorError(.unknownMolecule, "no molecule named \(name) is deployed")
+        }
+        try await registry.remove(name)
+        molecules[name] = nil
+        stages[name] = nil
+        deadLetters[name] = nil
+        await scaler.stopAll(molecule: name)
+        logger.info("undeployed", metadata: ["molecule": "\(name)"])
+    }
+
+    /// Every deployed molecule, sorted by name.
+    public func list() async -> [MoleculeSummary] {
+        var summaries: [MoleculeSummary] = []
+        for name in molecules.keys.sorted() {
+            if let summary = await summary(name) { summaries.append(summary) }
+        }
+        return summaries
+    }
+
+    /// The status of the molecule `name`; throws ``ReactorError`` (`unknownMolecule`).
+    public func status(_ name: String) async throws -> MoleculeStatus {
+        guard let molecule = molecules[name], let states = stages[name] else {
+            throw ReactorError(.unknownMolecule, "no molecule named \(name) is deployed")
+        }
+        var stageStatuses: [StageStatus] = []
+        for state in states { stageStatuses.append(await stageStatus(state, molecule: name)) }
+        return MoleculeStatus(
+            molecule: name, sourceName: molecule.sourceName, deadLetterTopic: molecule.plan.deadLetterTopic,
+            deadLetters: deadLetters[name] ?? 0, stages: stageStatuses)
+    }
+
+    /// What KEDA's metrics-api trigger reads for one stage.
+    public func desiredReplicas(molecule: String, stage: String) async throws -> DesiredReplicasResponse {
+        let state = try stageState(molecule: molecule, stage: stage)
+        let input = state.scalingInput(now: now, running: 0)
+        return DesiredReplicasResponse(
+            molecule: molecule, stage: stage, desiredReplicas: state.desired,
+            currentReplicas: await scaler.running(state.worker), minReplicas: input.policy.minReplicas,
+            maxReplicas: min(input.policy.maxReplicas, max(1, state.plan.partitions)),
+            reason: state.lastDecision ?? "\(stage): starting with \(state.desired)")
+    }
+
+    // MARK: Overrides
+
+    /// Obeys a manual override: pins the stage at its replicas (nil: back to autoscaling),
+    /// scales now and publishes what it did as an MC packet. Unknown stages are logged and ignored.
+    public func obey(_ override: ScaleOverride) async {
+        guard let index = stages[override.molecule]?.firstIndex(where: { $0.plan.name == override.stage }) else {
+            logger.warning(
+                "ignoring an override for an unknown stage",
+                metadata: ["molecule": "\(override.molecule)", "stage": "\(override.stage)"])
+            return
+        }
+        var state = stages[override.molecule]![index]
+        let running = await scaler.running(state.worker)
+        let words: String
+        if let replicas = override.replicas {
+            let target = min(max(0, replicas), max(1, state.plan.partitions))
+            state.manual = target
+            words = "\(override.stage): manual override (packetflow scale): scaled \(state.desired) -> \(target)"
+                + (target != replicas ? " (capped at \(state.plan.partitions) partitions)" : "")
+            state.desired = target
+        } else {
+            state.manual = nil
+            words = "\(override.stage): manual override lifted: the autoscaler decides again"
+        }
+        state.lastDecision = words
+        state.lastAction = "manual"
+        state.lastReason = "manual-override"
+        stages[override.molecule]![index] = state
+        do {
+            try await scaler.setReplicas(state.desired, for: state.worker)
+        } catch {
+            logger.error("cannot scale", metadata: ["stage": "\(override.stage)", "error": "\(error)"])
+        }
+        logger.notice("\(words)", metadata: ["molecule": "\(override.molecule)", "running": "\(running)"])
+        metrics.countDecision(molecule: override.molecule, stage: override.stage, action: "manual")
+        await publish(
+            kind: "ScaleOverrideObeyed", molecule: override.molecule, stage: override.stage,
+            payload: #"{"desiredReplicas":\#(state.desired),"explanation":\#(Self.quoted(words)),"manual":\#(state.manual.map(String.init) ?? "null"),"stage":\#(Self.quoted(override.stage))}"#
+        )
+    }
+
+    // MARK: Sampling and deciding
+
+    /// One sampling round over every stage: sample, decide, scale, judge health, heal.
+    ///
+    /// `run()` calls it every sampling interval; tests call it directly.
+    public func tick() async {
+        let time = now
+        for name in molecules.keys.sorted() {
+            guard let plan = molecules[name]?.plan else { continue }
+            if let count = try? await lagSource.deadLetters(topic: plan.deadLetterTopic) { deadLetters[name] = count }
+            for index in stages[name, default: []].indices {
+                await tick(molecule: name, index: index, now: time)
+            }
+        }
+    }
+
+    private func tick(molecule: String, index: Int, now time: Duration) async {
+        guard var state = stages[molecule]?[index] else { return }
+        let running = await scaler.running(state.worker)
+        let partitions: [PartitionLagSample]
+        do {
+            partitions = try await lagSource.partitions(of: state.plan)
+        } catch {
+            logger.warning("cannot sample", metadata: ["stage": "\(state.plan.name)", "error": "\(error)"])
+            return
+        }
+        state.window.append(StageSample(time: time, readyReplicas: running, partitions: partitions))
+        state.restarts = await scaler.restarts(state.worker)
+        var scaleTo: Int?
+        if state.manual == nil {
+            let decision = autoscaler.decide(state.scalingInput(now: time, running: running))
+            state.history.record(decision)
+            state.lastDecision = decision.explanation
+            state.lastAction = decision.action.rawValue
+            state.lastReason = decision.reason.rawValue
+            metrics.countDecision(molecule: molecule, stage: state.plan.name, action: decision.action.rawValue)
+            if decision.action != .hold || decision.desiredReplicas != state.desired {
+                state.desired = decision.desiredReplicas
+                scaleTo = decision.desiredReplicas
+                logger.notice("\(decision.explanation)", metadata: ["molecule": "\(molecule)"])
+                await publishPacket(ControlMessage.scalingDecision(decision).packet(molecule: molecule))
+            }
+        } else if running != state.desired {
+            scaleTo = state.desired
+        }
+        let verdict = health.evaluate(
+            StageHealthInput(
+                stage: state.plan.name, group: state.plan.group, upstreamStage: state.upstream,
+                samples: state.window.samples, runningReplicas: running, restarts: state.restarts, now: time))
+        state.verdict = verdict
+        var restart = false
+        for reaction in verdict.reactions {
+            let key = "\(reaction.action.rawValue) \(reaction.target)"
+            if let last = state.reactedAt[key], time - last < configuration.reactionInterval { continue }
+            state.reactedAt[key] = time
+            metrics.countDecision(molecule: molecule, stage: state.plan.name, action: reaction.action.rawValue)
+            logger.warning(
+                "healing reaction",
+                metadata: ["stage": "\(reaction.stage)", "action": "\(reaction.action.rawValue)", "reason": "\(reaction.reason)"])
+            await publishPacket(ControlMessage.healingReaction(reaction).packet(molecule: molecule))
+            switch reaction.action {
+            case .restartWorkers where reaction.target == state.plan.name && running > 0:
+                restart = true
+            case .scaleOut where state.manual == nil && reaction.target == state.plan.name:
+                let ceiling = state.scalingInput(now: time, running: running).policy.maxReplicas
+                if state.desired < min(ceiling, max(1, state.plan.partitions)) {
+                    state.desired += 1
+                    scaleTo = state.desired
+                }
+            default:
+                // Pausing the upstream stage needs a pause command in the worker; published only.
+                break
+            }
+        }
+        stages[molecule]?[index] = state
+        do {
+            if restart { try await scaler.restartWorkers(state.worker) }
+            if let scaleTo { try await scaler.setReplicas(scaleTo, for: state.worker) }
+        } catch {
+            logger.error("cannot scale", metadata: ["stage": "\(state.plan.name)", "error": "\(error)"])
+        }
+        metrics.record(molecule: molecule, await stageStatus(state, molecule: molecule))
+    }
+
+    // MARK: Helpers
+
+    private var now: Duration { clock.now - origin }
+
+    private func install(_ molecule: DeployedMolecule) async throws {
+        let file = try writeMoleculeFile(molecule)
+        let plan = molecule.plan
+        var states: [StageState] = []
+        for stage in plan.stages {
+            let worker = WorkerStage(molecule: molecule.name, stage: stage.name, moleculeFile: file)
+            let upstream = plan.stages.first { other in
+                other.name != stage.name && !Set(other.outputTopics).isDisjoint(with: stage.inputTopics)
+            }?.name
+            // Workers a previous reactor left running (adopted by the scaler) count: never fewer.
+            let desired = max(StageState.initialReplicas(for: stage), await scaler.running(worker))
+            states.append(
+                StageState(
+                    plan: stage, worker: worker, upstream: upstream, configuration: configuration.autoscaler,
+                    desired: desired))
+            try await scaler.setReplicas(desired, for: worker)
+        }
+        molecules[molecule.name] = molecule
+        stages[molecule.name] = states
+    }
+
+    private func writeMoleculeFile(_ molecule: DeployedMolecule) throws -> String {
+        let folder = configuration.stateDirectory + "/molecules"
+        let path = "\(folder)/\(molecule.name).pf"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            // Rewriting an unchanged file would not matter, but skipping it keeps adopted workers' file as it was.
+            if FileManager.default.contents(atPath: path) != Data(molecule.source.utf8) {
+                try Data(molecule.source.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            }
+        } catch {
+            throw ReactorError(.workerFailed, "cannot write \(path) for the workers: \(error.localizedDescription)")
+        }
+        return path
+    }
+
+    private func summary(_ name: String) async -> MoleculeSummary? {
+        guard let states = stages[name] else { return nil }
+        var running = 0
+        for state in states { running += await scaler.running(state.worker) }
+        return MoleculeSummary(
+            molecule: name, stages: states.map(\.plan.name), runningReplicas: running,
+            desiredReplicas: states.reduce(0) { $0 + $1.desired })
+    }
+
+    private func stageState(molecule: String, stage: String) throws -> StageState {
+        guard let states = stages[molecule] else {
+            throw ReactorError(.unknownMolecule, "no molecule named \(molecule) is deployed")
+        }
+        guard let state = states.first(where: { $0.plan.name == stage }) else {
+            throw ReactorError(
+                .unknownStage,
+                "\(molecule) has no stage \(stage); its stages: \(states.map(\.plan.name).joined(separator: ", "))")
+        }
+        return state
+    }
+
+    private func stageStatus(_ state: StageState, molecule: String) async -> StageStatus {
+        let estimates = state.window.estimates
+        let verdict = state.verdict
+        return StageStatus(
+            stage: state.plan.name, group: state.plan.group.symbol, consumerGroup: state.plan.consumerGroup,
+            partitions: state.plan.partitions, runningReplicas: await scaler.running(state.worker),
+            desiredReplicas: state.desired, manualReplicas: state.manual, lag: estimates.lag,
+            inputRate: estimates.inputRate, processingRate: estimates.processingRate,
+            perReplicaRate: estimates.perReplicaRate, deadLetters: deadLetters[molecule] ?? 0,
+            restarts: state.restarts, health: (verdict?.status ?? .ok).rawValue,
+            stable: verdict?.isStable ?? true, healthReasons: verdict?.reasons ?? [],
+            lastDecision: state.lastDecision, lastAction: state.lastAction, lastReason: state.lastReason)
+    }
+
+    private func publishPacket(_ packet: Packet) async {
+        do {
+            try await control.publish(packet)
+        } catch {
+            logger.error("cannot publish to the control topic", metadata: ["kind": "\(packet.kind)", "error": "\(error)"])
+        }
+    }
+
+    private func publish(kind: String, molecule: String, stage: String, payload: String) async {
+        await publishPacket(
+            Packet(
+                group: .metaComputational, kind: kind, molecule: molecule, stage: stage, key: Array(stage.utf8),
+                payload: Array(payload.utf8)))
+    }
+
+    private static func quoted(_ text: String) -> String {
+        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

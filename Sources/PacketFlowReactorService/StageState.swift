@@ -1,0 +1,47 @@
+import PacketFlowLanguage
+import PacketFlowReactor
+
+/// What the reactor remembers of one deployed stage between sampling rounds.
+struct StageState: Sendable {
+    var plan: StagePlan
+    var worker: WorkerStage
+    var upstream: String?
+    var window: LagWindow
+    var history: ScalingHistory
+    var desired: Int
+    var manual: Int?
+    var lastDecision: String?
+    var lastAction: String?
+    var lastReason: String?
+    var verdict: StabilityVerdict?
+    var restarts = 0
+    /// When each healing reaction (action + target) was last published.
+    var reactedAt: [String: Duration] = [:]
+
+    init(plan: StagePlan, worker: WorkerStage, upstream: String?, configuration: AutoscalerConfiguration, desired: Int) {
+        self.plan = plan
+        self.worker = worker
+        self.upstream = upstream
+        self.window = LagWindow(configuration: configuration)
+        self.history = ScalingHistory()
+        self.desired = desired
+    }
+
+    /// The input the autoscaler decides on.
+    func scalingInput(now: Duration, running: Int) -> StageScalingInput {
+        StageScalingInput(
+            stage: plan.name, group: plan.group, declaredMinReplicas: plan.scaling.min,
+            declaredMaxReplicas: plan.scaling.max, partitions: plan.partitions, currentReplicas: running,
+            estimates: window.estimates, history: history, now: now)
+    }
+
+    /// The replicas a freshly deployed stage starts with: its minimum, at least one, within its partitions.
+    static func initialReplicas(for plan: StagePlan) -> Int {
+        let policy = StageScalingInput(
+            stage: plan.name, group: plan.group, declaredMinReplicas: plan.scaling.min,
+            declaredMaxReplicas: plan.scaling.max, partitions: plan.partitions, currentReplicas: 0,
+            estimates: LagWindow().estimates, now: .zero
+        ).policy
+        return min(max(1, policy.minReplicas), max(1, plan.partitions))
+    }
+}
