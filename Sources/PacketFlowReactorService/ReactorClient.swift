@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PacketFlowDeploy
+
+/// The reactor's HTTP API from the command line: deploy, undeploy, list, status.
+///
+/// Uses the shared `HTTPClient` singleton; each call is bounded by ``timeout``.
+public struct ReactorClient: Sendable {
+    /// The reactor's base URL, e.g. `http://127.0.0.1:8080`.
+    public var baseURL: String
+    /// The bearer token for deploy and undeploy.
+    public var token: String?
+    /// Bound of each request. Default: 30 s.
+    public var timeout: Duration
+
+    /// A client of the reactor at `baseURL`.
+    public init(baseURL: String, token: String? = nil, timeout: Duration = .seconds(30)) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.timeout = timeout
+    }
+
+    /// Deploys `source`; throws ``ReactorError`` (`invalidMolecule` with the reactor's
+    /// rendered diagnostics, `unauthorized`, `requestFailed`).
+    public func deploy(source: String, sourceName: String, molecule: String? = nil) async throws -> MoleculeSummary {
+        var query = "name=\(Self.escaped(sourceName))"
+        if let molecule { query += "&molecule=\(Self.escaped(molecule))" }
+        let body = try await send(.POST, "/v1/molecules?\(query)", body: source, authorized: true)
+        return try JSONDecoder().decode(MoleculeSummary.self, from: Data(body.utf8))
+    }
+
+    /// Undeploys `name`.
+    public func undeploy(_ name: String) async throws {
+        _ = try await send(.DELETE, "/v1/molecules/\(Self.escaped(name))", authorized: true)
+    }
+
+    /// The deployed molecules.
+    public func list() async throws -> [MoleculeSummary] {
+        try JSONDecoder().decode([MoleculeSummary].self, from: Data(try await send(.GET, "/v1/molecules").utf8))
+    }
+
+    /// A molecule's status.
+    public func status(_ name: String) async throws -> MoleculeStatus {
+        try JSONDecoder().decode(
+            MoleculeStatus.self, from: Data(try await send(.GET, "/v1/molecules/\(Self.escaped(name))").utf8))
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: String? = nil, authorized: Bool = false) async throws
+        -> String
+    {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if authorized, let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response: HTTPClientResponse
+        let text: String
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(timeout.inMilliseconds))
+            text = String(buffer: try await response.body.collect(upTo: 16 << 20))
+        } catch {
+            throw ReactorError(.requestFailed, "cannot reach the reactor at \(baseURL): \(error)")
+        }
+        switch response.status.code {
+        case 200..<300:
+            return text
+        case 400:
+            throw ReactorError(.invalidMolecule, "the reactor refused the molecule", diagnostics: text)
+        case 401:
+            throw ReactorError(.unauthorized, "the reactor wants a bearer token: pass --token or set PACKETFLOW_REACTOR_TOKEN")
+        default:
+            let message = (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)))?["error"] ?? text
+            throw ReactorError(.requestFailed, "reactor answered \(response.status.code): \(message)")
+        }
+    }
+
+    private static func escaped(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", "&", "=", "?"])) ?? text
+    }
+}
+
+extension Duration {
+    fileprivate var inMilliseconds: Int64 {
+        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import PacketFlowDeploy
+
+/// The reactor's HTTP API (Hummingbird 2).
+///
+/// - `GET /v1/molecules`: the deployed molecules (``MoleculeSummary`` list).
+/// - `GET /v1/molecules/{name}`: a molecule's ``MoleculeStatus``.
+/// - `POST /v1/molecules[?name=FILE.pf&molecule=NAME]`: deploy; the body is the molecule
+///   source. 201 with the summary; 400 with the rendered diagnostics (text) when it does not
+///   check, and nothing is deployed.
+/// - `DELETE /v1/molecules/{name}`: undeploy; 204.
+/// - `GET /v1/molecules/{m}/stages/{s}/desired-replicas`: `DesiredReplicasResponse` for KEDA.
+/// - `GET /metrics`: Prometheus text. `GET /healthz`: 200 while the process serves.
+///   `GET /readyz`: 200 once the registry is loaded, else 503.
+///
+/// Deploy and undeploy need `Authorization: Bearer TOKEN` (401 without it, or with another);
+/// with no token configured they are refused with 401 too, so an unconfigured reactor is
+/// never open. Errors are JSON `{"error":"..."}` except deploy's diagnostics.
+public struct ReactorHTTPAPI: Sendable {
+    /// The reactor served.
+    public let reactor: ReactorService
+    /// The bearer token deploy and undeploy require, or nil to refuse them.
+    public let token: String?
+
+    /// An API over `reactor`.
+    public init(reactor: ReactorService, token: String?) {
+        self.reactor = reactor
+        self.token = token
+    }
+
+    /// The routes.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let reactor = reactor
+        let token = token
+        router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
+        router.get("/readyz") { _, _ in
+            await reactor.isReady ? Self.text(.ok, "ready\n") : Self.text(.serviceUnavailable, "loading the registry\n")
+        }
+        router.get("/metrics") { _, _ in
+            Self.text(.ok, reactor.reactorMetrics.render(), contentType: "text/plain; version=0.0.4")
+        }
+        router.get("/v1/molecules") { _, _ in try Self.json(.ok, await reactor.list()) }
+        router.get("/v1/molecules/:name") { _, context in
+            try await Self.answer { try Self.json(.ok, try await reactor.status(try context.parameters.require("name"))) }
+        }
+        router.get("/v1/molecules/:molecule/stages/:stage/desired-replicas") { _, context in
+            try await Self.answer {
+                let response = try await reactor.desiredReplicas(
+                    molecule: try context.parameters.require("molecule"), stage: try context.parameters.require("stage"))
+                return try Self.json(.ok, response)
+            }
+        }
+        router.post("/v1/molecules") { request, _ in
+            guard Self.authorized(request, token: token) else { return Self.unauthorized() }
+            let body = try await request.body.collect(upTo: 4 << 20)
+            let source = String(buffer: body)
+            let name = request.uri.queryParameters.get("name") ?? "molecule.pf"
+            let molecule = request.uri.queryParameters.get("molecule")
+            return try await Self.answer {
+                try Self.json(.created, try await reactor.deploy(source: source, sourceName: name, molecule: molecule))
+            }
+        }
+        router.delete("/v1/molecules/:name") { request, context in
+            guard Self.authorized(request, token: token) else { return Self.unauthorized() }
+            return try await Self.answer {
+                try await reactor.undeploy(try context.parameters.require("name"))
+                return Response(status: .noContent)
+            }
+        }
+        return router
+    }
+
+    private static func authorized(_ request: Request, token: String?) -> Bool {
+        guard let token, !token.isEmpty, let header = request.headers[.authorization] else { return false }
+        return header == "Bearer \(token)"
+    }
+
+    private static func unauthorized() -> Response {
+        var response = error(.unauthorized, "deploy and undeploy need Authorization: Bearer <token> (--token or PACKETFLOW_REACTOR_TOKEN)")
+        response.headers[.wwwAuthenticate] = "Bearer"
+        return response
+    }
+
+    /// Runs `body`, turning a ``ReactorError`` into its HTTP answer.
+    private static func answer(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let failure as ReactorError {
+            switch failure.code {
+            case .invalidMolecule:
+                return text(.badRequest, failure.description + (failure.description.hasSuffix("\n") ? "" : "\n"))
+            case .unknownMolecule, .unknownStage: return error(.notFound, failure.message)
+            case .unauthorized: return error(.unauthorized, failure.message)
+            default: return error(.internalServerError, failure.message)
+            }
+        }
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var text = String(decoding: try encoder.encode(value), as: UTF8.self)
+        text += "\n"
+        return self.text(status, text, contentType: "application/json")
+    }
+
+    private static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        let quoted = (try? JSONEncoder().encode(message)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+        return text(status, "{\"error\":\(quoted)}\n", contentType: "application/json")
+    }
+
+    private static func text(_ status: HTTPResponse.Status, _ body: String, contentType: String = "text/plain; charset=utf-8")
+        -> Response
+    {
+        Response(
+            status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}
