@@ -3,11 +3,15 @@ import PacketFlowKafka
 
 /// Runs the comparison: one embedded cluster in this process, every measurement in a child.
 ///
-/// Producing: each side writes `messages` records into a fresh topic, `rounds` times, sides
-/// alternating first. Consuming: each side reads the first Swift-produced topic in a fresh
-/// group. Reports the median rate per side, the Swift/C ratio and each side's peak RSS.
+/// Producing: each side writes `messages` records into a fresh topic, `rounds` times, the
+/// order rotating. Consuming: each reader (Swift in place, Swift copying into `KafkaMessage`,
+/// C) reads the first Swift-produced topic in a fresh group. Reports median rates, the
+/// Swift/C ratio, CPU time per record and each side's peak RSS.
 struct BenchmarkOrchestrator {
     var options: BenchmarkOptions
+
+    /// A measurement to run: the child's side and its first argument (the role).
+    private typealias Runner = (side: String, role: String)
 
     func run() async throws {
         guard FileManager.default.isExecutableFile(atPath: options.baselinePath) else {
@@ -20,33 +24,36 @@ struct BenchmarkOrchestrator {
         print("cluster \(bootstrap); \(options.messages) records x \(options.rounds) rounds, \(options.partitions) partitions")
 
         var measurements: [BenchmarkMeasurement] = []
+        let producers: [Runner] = [("swift", "produce"), ("c", "produce")]
         for round in 1...options.rounds {
-            for side in Self.sides(round: round) {
-                let topic = "produce-\(side)-\(round)"
+            for runner in Self.rotated(producers, by: round) {
+                let topic = "produce-\(runner.side)-\(round)"
                 try cluster.createTopic(topic, partitions: options.partitions)
-                measurements.append(try await measure(side: side, ["produce", bootstrap, topic, String(options.partitions), count]))
+                measurements.append(try await measure(runner, [bootstrap, topic, String(options.partitions), count]))
             }
         }
+        let consumers: [Runner] = [("swift", "consume"), ("swift", "consume-messages"), ("c", "consume")]
         for round in 1...options.rounds {
-            for side in Self.sides(round: round) {
-                let group = "consume-\(side)-\(round)"
-                measurements.append(try await measure(side: side, ["consume", bootstrap, "produce-swift-1", group, count]))
+            for runner in Self.rotated(consumers, by: round) {
+                let group = "\(runner.role)-\(runner.side)-\(round)"
+                measurements.append(try await measure(runner, [bootstrap, "produce-swift-1", group, count]))
             }
         }
         print(Self.table(measurements))
     }
 
-    /// Which side goes first: alternating, so neither always meets a warmer cluster.
-    private static func sides(round: Int) -> [String] {
-        round % 2 == 1 ? ["swift", "c"] : ["c", "swift"]
+    /// The runners in an order that rotates each round, so none always meets a warmer cluster.
+    private static func rotated(_ runners: [Runner], by round: Int) -> [Runner] {
+        let shift = round % runners.count
+        return Array(runners[shift...] + runners[..<shift])
     }
 
     /// Runs one child (this executable for Swift, the baseline for C) and parses its result.
-    private func measure(side: String, _ arguments: [String]) async throws -> BenchmarkMeasurement {
-        let executable = side == "swift" ? try Self.currentExecutable() : options.baselinePath
+    private func measure(_ runner: Runner, _ arguments: [String]) async throws -> BenchmarkMeasurement {
+        let executable = runner.side == "swift" ? try Self.currentExecutable() : options.baselinePath
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        process.arguments = [runner.role] + arguments
         let output = Pipe()
         process.standardOutput = output
         let exitStatus: Int32 = try await withCheckedThrowingContinuation { continuation in
@@ -55,10 +62,11 @@ struct BenchmarkOrchestrator {
         }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard exitStatus == 0 else {
-            throw BenchmarkFailure("\(side) \(arguments[0]) exited with \(exitStatus): \(text)")
+            throw BenchmarkFailure("\(runner.side) \(runner.role) exited with \(exitStatus): \(text)")
         }
         let measurement = try BenchmarkMeasurement(parsing: text)
-        print("  \(side) \(measurement.role): \(Int(measurement.rate)) msg/s, max RSS \(measurement.maxRSSKilobytes / 1024) MiB")
+        print("  \(runner.side) \(measurement.role): \(Int(measurement.rate)) msg/s, "
+            + "CPU \(String(format: "%.2f", measurement.cpuSeconds)) s, peak RSS \(measurement.maxRSSKilobytes / 1024) MiB")
         return measurement
     }
 
@@ -66,22 +74,26 @@ struct BenchmarkOrchestrator {
         try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
     }
 
-    /// The markdown table of medians, one row per role.
+    /// The markdown table of medians, one row per Swift role against the C role it mirrors.
     static func table(_ measurements: [BenchmarkMeasurement]) -> String {
         var lines = [
-            "| role | Swift msg/s | C msg/s | Swift/C | Swift max RSS | C max RSS |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            "| Swift path | Swift msg/s | C msg/s | Swift/C | Swift CPU µs/msg | C CPU µs/msg | C/Swift CPU | Swift peak RSS | C peak RSS |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for role in ["produce", "consume"] {
+        for (role, baselineRole) in [("produce", "produce"), ("consume", "consume"), ("consume-messages", "consume")] {
             let swift = measurements.filter { $0.side == "swift" && $0.role == role }
-            let c = measurements.filter { $0.side == "c" && $0.role == role }
+            let c = measurements.filter { $0.side == "c" && $0.role == baselineRole }
             guard !swift.isEmpty, !c.isEmpty else { continue }
-            let swiftRate = median(swift.map(\.rate))
-            let cRate = median(c.map(\.rate))
-            let ratio = String(format: "%.0f%%", 100 * swiftRate / cRate)
-            let swiftRSS = swift.map(\.maxRSSKilobytes).max()! / 1024
-            let cRSS = c.map(\.maxRSSKilobytes).max()! / 1024
-            lines.append("| \(role) | \(Int(swiftRate)) | \(Int(cRate)) | \(ratio) | \(swiftRSS) MiB | \(cRSS) MiB |")
+            let (swiftRate, cRate) = (median(swift.map(\.rate)), median(c.map(\.rate)))
+            let swiftCPU = median(swift.map { 1e6 * $0.cpuSeconds / Double($0.messages) })
+            let cCPU = median(c.map { 1e6 * $0.cpuSeconds / Double($0.messages) })
+            let percent = { (value: Double) in String(format: "%.0f%%", 100 * value) }
+            let micros = { (value: Double) in String(format: "%.2f", value) }
+            let peak = { (runs: [BenchmarkMeasurement]) in "\(runs.map(\.maxRSSKilobytes).max()! / 1024) MiB" }
+            lines.append(
+                "| \(role) | \(Int(swiftRate)) | \(Int(cRate)) | \(percent(swiftRate / cRate)) | \(micros(swiftCPU)) | "
+                    + "\(micros(cCPU)) | \(percent(cCPU / swiftCPU)) | \(peak(swift)) | \(peak(c)) |"
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -16,9 +16,10 @@ enum KafkaBenchmark {
                 try await SwiftProducerRun(
                     bootstrap: arguments[1], topic: arguments[2], partitions: Int(arguments[3]) ?? 1, count: Int(arguments[4]) ?? 0
                 ).run()
-            case "consume" where arguments.count == 5:
+            case "consume" where arguments.count == 5, "consume-messages" where arguments.count == 5:
                 try await SwiftConsumerRun(
-                    bootstrap: arguments[1], topic: arguments[2], group: arguments[3], count: Int(arguments[4]) ?? 0
+                    bootstrap: arguments[1], topic: arguments[2], group: arguments[3], count: Int(arguments[4]) ?? 0,
+                    copying: arguments[0] == "consume-messages"
                 ).run()
             default:
                 try await BenchmarkOrchestrator(options: BenchmarkOptions(arguments: arguments)).run()

@@ -4,12 +4,15 @@ import PacketFlowKafka
 /// The Swift side of the consume measurement: the `batches` sequence of a group member.
 ///
 /// The clock starts at the first record, as in the C baseline, so the group join is not
-/// measured. Touches every record's value and headers, as the baseline does.
+/// measured. Like the baseline it touches every record's key and value length and header
+/// count: in place (`copying == false`, role `consume`) through `Batch.forEachRecord`, or
+/// as `KafkaMessage` values (role `consume-messages`), which copies every byte array.
 struct SwiftConsumerRun {
     var bootstrap: String
     var topic: String
     var group: String
     var count: Int
+    var copying: Bool
 
     func run() async throws {
         let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: bootstrap, groupID: group))
@@ -21,9 +24,16 @@ struct SwiftConsumerRun {
         var headers = 0
         for await batch in consumer.batches {
             if start == nil { start = clock.now }
-            for message in batch {
-                bytes += (message.value?.count ?? 0) + (message.key?.count ?? 0)
-                headers += message.headers.count
+            if copying {
+                for message in batch {
+                    bytes += (message.value?.count ?? 0) + (message.key?.count ?? 0)
+                    headers += message.headers.count
+                }
+            } else {
+                batch.forEachRecord { record in
+                    bytes += (record.value?.count ?? 0) + (record.key?.count ?? 0)
+                    headers += record.headerCount
+                }
             }
             received += batch.count
             if received >= count { break }
@@ -32,7 +42,8 @@ struct SwiftConsumerRun {
         guard received >= count, headers == 3 * received else {
             throw BenchmarkFailure("received \(received) of \(count) records, \(headers) headers, \(bytes) bytes")
         }
-        BenchmarkMeasurement.report(side: "swift", role: "consume", messages: received, seconds: elapsed.seconds)
+        let role = copying ? "consume-messages" : "consume"
+        BenchmarkMeasurement.report(side: "swift", role: role, messages: received, seconds: elapsed.seconds)
         try await consumer.close()
     }
 }

@@ -1,7 +1,7 @@
 /*
  * The C baseline of the Kafka benchmark: librdkafka used directly, with the same settings
  * as PacketFlow's Swift clients. Prints one line in the format the Swift children print:
- *   side=c role=produce messages=N seconds=S rate=R maxrss_kb=K
+ *   side=c role=produce messages=N seconds=S rate=R maxrss_kb=K cpu_seconds=C
  *
  * usage: baseline produce <bootstrap> <topic> <partitions> <count>
  *        baseline consume <bootstrap> <topic> <group> <count>
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double now_seconds(void) {
@@ -44,9 +45,17 @@ static void set(rd_kafka_conf_t *conf, const char *key, const char *value) {
         }
 }
 
+/* User plus system CPU time of this process so far, start-up and group join included. */
+static double cpu_seconds(void) {
+        struct rusage usage;
+        getrusage(RUSAGE_SELF, &usage);
+        return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+               usage.ru_stime.tv_usec / 1e6;
+}
+
 static void report(const char *role, long count, double seconds) {
-        printf("side=c role=%s messages=%ld seconds=%.3f rate=%.0f maxrss_kb=%ld\n", role, count, seconds,
-               count / seconds, max_rss_kb());
+        printf("side=c role=%s messages=%ld seconds=%.3f rate=%.0f maxrss_kb=%ld cpu_seconds=%.3f\n", role, count,
+               seconds, count / seconds, max_rss_kb(), cpu_seconds());
 }
 
 static long delivered, failed;

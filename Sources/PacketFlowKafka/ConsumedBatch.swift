@@ -2,50 +2,48 @@ import CRdKafka
 
 /// Records the poll thread took from librdkafka, still in librdkafka's memory.
 ///
-/// The reader decodes them (`takeMessages()`), so the Swift values are allocated and freed on
-/// the reader's thread and librdkafka's messages are released there too: glibc's per-thread
-/// caches make that far cheaper than allocating on one thread and freeing on another.
-/// Holds the client, so `rd_kafka_destroy` cannot run while messages are outstanding.
-/// `@unchecked Sendable`: handed from the poll thread to one reader through the buffer's
-/// lock and used by that reader alone.
+/// Readers decode one record at a time (`message(at:)`), so the Swift values are allocated
+/// and freed on the reader's thread, one record's worth at a time, which glibc's per-thread
+/// caches serve far faster than a whole batch allocated on one thread and freed on another.
+/// librdkafka's messages are released when the batch goes. Holds the client, so
+/// `rd_kafka_destroy` cannot run while messages are outstanding. `@unchecked Sendable`: the
+/// poll thread hands it through the buffer's lock to one reader, which alone uses it.
 final class ConsumedBatch: @unchecked Sendable {
     private let client: RdKafkaClient
-    private var messages: UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    private let messages: UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    private let topics: [String]
     /// How many records the batch holds.
     let count: Int
 
-    /// Takes ownership of the first `count` messages of `messages`, a buffer it frees.
+    /// Takes ownership of the first `count` messages of `messages` (none an error), and of
+    /// the buffer itself.
     init(client: RdKafkaClient, messages: UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>, count: Int) {
+        var decoder = ConsumedMessageDecoder()
         self.client = client
         self.messages = messages
         self.count = count
+        self.topics = messages[..<count].map { decoder.topicName(of: $0!) }
     }
 
     deinit {
-        releaseMessages()
-    }
-
-    /// Decodes every record into a `KafkaMessage` and releases librdkafka's copies.
-    ///
-    /// Call once; a second call returns an empty array.
-    func takeMessages() -> [KafkaMessage] {
-        guard messages.baseAddress != nil else { return [] }
-        var decoder = ConsumedMessageDecoder()
-        var decoded: [KafkaMessage] = []
-        decoded.reserveCapacity(count)
         for message in messages[..<count] {
-            if let message { decoded.append(decoder.decode(message)) }
-        }
-        releaseMessages()
-        return decoded
-    }
-
-    private func releaseMessages() {
-        guard messages.baseAddress != nil else { return }
-        for message in messages[..<count] {
-            if let message { rd_kafka_message_destroy(message) }
+            rd_kafka_message_destroy(message)
         }
         messages.deallocate()
-        messages = UnsafeMutableBufferPointer(start: nil, count: 0)
+    }
+
+    /// Decodes the record at `index` (each call copies it anew).
+    func message(at index: Int) -> KafkaMessage {
+        ConsumedMessageDecoder.decode(messages[index]!, topic: topics[index])
+    }
+
+    /// The record at `index` in place; valid while the batch lives.
+    func view(at index: Int) -> KafkaRecordView {
+        KafkaRecordView(messages[index]!, topic: topics[index])
+    }
+
+    /// Where the record at `index` sits, without decoding it.
+    func position(at index: Int) -> (topic: String, partition: Int32, offset: Int64) {
+        (topics[index], messages[index]!.pointee.partition, messages[index]!.pointee.offset)
     }
 }

@@ -3,32 +3,36 @@ import Foundation
 
 /// Copies librdkafka's consumed messages into `KafkaMessage` values.
 ///
-/// Lives on the consumer's poll thread only. Keeps the last topic name it decoded, since a
-/// batch usually comes from few topics and their `String`s can be shared.
+/// Keeps the last topic name it read, since a batch usually comes from few topics and their
+/// `String`s can be shared.
 struct ConsumedMessageDecoder {
     private var lastTopic: (handle: OpaquePointer, name: String)?
 
-    /// The record in `message`, which must have no error.
-    mutating func decode(_ message: UnsafePointer<rd_kafka_message_t>) -> KafkaMessage {
-        let raw = message.pointee
-        return KafkaMessage(
-            topic: topicName(raw.rkt),
-            partition: raw.partition,
-            offset: raw.offset,
-            key: Self.bytes(raw.key, raw.key_len),
-            value: Self.bytes(raw.payload, raw.len),
-            headers: Self.headers(of: message),
-            timestamp: Self.timestamp(of: message)
-        )
-    }
-
-    private mutating func topicName(_ handle: OpaquePointer) -> String {
+    /// The name of the topic `message` came from.
+    mutating func topicName(of message: UnsafePointer<rd_kafka_message_t>) -> String {
+        let handle = message.pointee.rkt!
         if let lastTopic, lastTopic.handle == handle {
             return lastTopic.name
         }
         let name = String(cString: rd_kafka_topic_name(handle))
         lastTopic = (handle, name)
         return name
+    }
+
+    /// The record in `message`, which must have no error, from `topic`.
+    ///
+    /// Not thread-safe for one message: librdkafka parses a message's headers on first access.
+    static func decode(_ message: UnsafePointer<rd_kafka_message_t>, topic: String) -> KafkaMessage {
+        let raw = message.pointee
+        return KafkaMessage(
+            topic: topic,
+            partition: raw.partition,
+            offset: raw.offset,
+            key: bytes(raw.key, raw.key_len),
+            value: bytes(raw.payload, raw.len),
+            headers: headers(of: message),
+            timestamp: timestamp(of: message)
+        )
     }
 
     private static func bytes(_ pointer: UnsafeRawPointer?, _ count: Int) -> [UInt8]? {

@@ -55,20 +55,19 @@ final class ConsumerBuffer<Batch: Sendable>: Sendable {
     ///
     /// A cancelled reader gets `nil`.
     func next() async -> Batch? {
-        let id = state.withLock { state in
+        // Fast path: a buffered batch is taken without suspending the task, so the reader
+        // stays on its thread (and its memory in that thread's caches).
+        let (ready, id): (Batch??, UInt64) = state.withLock { state in
+            if let batch = take(from: &state) { return (.some(batch), 0) }
+            if state.finished { return (.some(nil), 0) }
             defer { state.nextReaderID += 1 }
-            return state.nextReaderID
+            return (.none, state.nextReaderID)
         }
+        if let ready { return ready }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let outcome: Batch?? = state.withLock { state in
-                    if !state.batches.isEmpty {
-                        let (batch, count) = state.batches.removeFirst()
-                        let wasFull = state.bufferedCount >= limit
-                        state.bufferedCount -= count
-                        if wasFull && state.bufferedCount < limit { room.signal() }
-                        return .some(batch)
-                    }
+                    if let batch = take(from: &state) { return .some(batch) }
                     if state.finished || Task.isCancelled { return .some(nil) }
                     state.readers.append((id, continuation))
                     return .none
@@ -81,6 +80,16 @@ final class ConsumerBuffer<Batch: Sendable>: Sendable {
             }
             reader?.resume(returning: nil)
         }
+    }
+
+    /// Removes the oldest buffered batch, signalling the poll thread if that made room.
+    private func take(from state: inout State) -> Batch? {
+        guard !state.batches.isEmpty else { return nil }
+        let (batch, count) = state.batches.removeFirst()
+        let wasFull = state.bufferedCount >= limit
+        state.bufferedCount -= count
+        if wasFull && state.bufferedCount < limit { room.signal() }
+        return batch
     }
 
     /// Ends the stream: waiting readers get `nil`, later readers get what is left, then `nil`.

@@ -21,25 +21,27 @@ extension KafkaConsumer {
         /// Hands out the records of one batch before taking the next.
         public struct Iterator: AsyncIteratorProtocol {
             let buffer: ConsumerBuffer<ConsumedBatch>
-            var batch: [KafkaMessage] = []
+            var batch: ConsumedBatch?
             var index = 0
 
             /// The next record, or `nil` once the consumer is closed and drained.
             public mutating func next() async -> KafkaMessage? {
-                if index == batch.count {
+                if batch == nil || index == batch!.count {
+                    // Release the finished batch first: its librdkafka messages go with it.
+                    batch = nil
                     guard let next = await buffer.next() else { return nil }
-                    batch = next.takeMessages()
+                    batch = next
                     index = 0
                 }
                 defer { index += 1 }
-                return batch[index]
+                return batch!.message(at: index)
             }
         }
     }
 
     /// An `AsyncSequence` of a consumer's records in fetched batches, each non-empty.
     public struct Batches: AsyncSequence, Sendable {
-        public typealias Element = [KafkaMessage]
+        public typealias Element = Batch
         let buffer: ConsumerBuffer<ConsumedBatch>
 
         /// Creates the iterator.
@@ -50,8 +52,35 @@ extension KafkaConsumer {
             let buffer: ConsumerBuffer<ConsumedBatch>
 
             /// The next batch, or `nil` once the consumer is closed and drained.
-            public mutating func next() async -> [KafkaMessage]? {
-                await buffer.next()?.takeMessages()
+            public mutating func next() async -> Batch? {
+                await buffer.next().map(Batch.init)
+            }
+        }
+    }
+
+    /// One fetched batch of records, decoded into `KafkaMessage` values as they are read.
+    ///
+    /// Iterate it once for speed: each access copies the record out of librdkafka's memory
+    /// anew, so a record is allocated, used and freed before the next. The batch holds
+    /// librdkafka's memory until it goes. Not `Sendable`: librdkafka parses a record's headers
+    /// on first access, unsynchronised; send `Array(batch)` to other tasks instead.
+    public struct Batch: RandomAccessCollection {
+        let storage: ConsumedBatch
+
+        /// Always 0.
+        public var startIndex: Int { 0 }
+        /// The number of records.
+        public var endIndex: Int { storage.count }
+
+        /// The record at `position`, copied out of librdkafka's memory.
+        public subscript(position: Int) -> KafkaMessage {
+            storage.message(at: position)
+        }
+
+        /// Calls `body` with every record read in place, without copying (see `KafkaRecordView`).
+        public func forEachRecord(_ body: (KafkaRecordView) throws -> Void) rethrows {
+            for index in indices {
+                try body(storage.view(at: index))
             }
         }
     }

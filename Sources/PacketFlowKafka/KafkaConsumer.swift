@@ -73,10 +73,19 @@ public final class KafkaConsumer: Sendable {
 
     /// Marks every record in `messages` processed, storing the highest offset per partition.
     public func storeOffsets(of messages: some Sequence<KafkaMessage>) throws {
+        try storeOffsets(messages.map { ($0.topic, $0.partition, $0.offset) })
+    }
+
+    /// Marks every record of `batch` processed, without decoding the records.
+    public func storeOffsets(of batch: Batch) throws {
+        try storeOffsets(batch.indices.map(batch.storage.position(at:)))
+    }
+
+    private func storeOffsets(_ positions: [(topic: String, partition: Int32, offset: Int64)]) throws {
         var next: [KafkaTopicPartition: Int64] = [:]
-        for message in messages {
-            let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
-            next[partition] = max(next[partition] ?? 0, message.offset + 1)
+        for (topic, partition, offset) in positions {
+            let key = KafkaTopicPartition(topic: topic, partition: partition)
+            next[key] = max(next[key] ?? 0, offset + 1)
         }
         guard !next.isEmpty else { return }
         let list = RdKafkaTopicPartitionList.make(Array(next.keys), offsets: Array(next.values))

@@ -75,4 +75,54 @@ struct KafkaRoundTripTests {
         #expect(counts.delivered == 20_000)
         #expect(counts.failed == 0)
     }
+
+    @Test("the batch path reads records in place, copies them on demand and stores their offsets")
+    func batchPath() async throws {
+        try await withEmbeddedCluster { cluster in
+            let topic = uniqueName("batches")
+            let group = uniqueName("group")
+            try cluster.createTopic(topic, partitions: 1)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+            for index in 0..<50 {
+                try await producer.enqueue(KafkaProducerMessage(
+                    topic: topic,
+                    key: [UInt8(index)],
+                    value: Array("value \(index)".utf8),
+                    headers: [KafkaHeader(key: "index", value: [UInt8(index)]), KafkaHeader(key: "null", value: nil)]
+                ))
+            }
+            try await producer.flush(timeout: .seconds(10))
+            await producer.close()
+
+            var configuration = KafkaConsumerConfiguration.forTest(cluster, group: group)
+            configuration.autoCommit = false
+            let consumer = try KafkaConsumer(configuration: configuration)
+            try consumer.subscribe(topics: [topic])
+            let (inPlace, copied) = try await within(.seconds(30), "50 records in batches") {
+                var inPlace: [[UInt8]] = []
+                var copied: [KafkaMessage] = []
+                for await batch in consumer.batches {
+                    batch.forEachRecord { record in
+                        #expect(record.topic == topic)
+                        #expect(record.headerCount == 2)
+                        #expect(record.header(at: 0).key == "index")
+                        #expect(record.header(at: 1).value == nil)
+                        inPlace.append(Array(record.value!))
+                    }
+                    copied += batch
+                    try consumer.storeOffsets(of: batch)
+                    if copied.count == 50 { break }
+                }
+                return (inPlace, copied)
+            }
+            try await consumer.commit()
+            try await consumer.close()
+
+            #expect(inPlace == (0..<50).map { Array("value \($0)".utf8) })
+            #expect(copied.map(\.value) == inPlace)
+            #expect(copied.map(\.headers[0].value) == (0..<50).map { [UInt8($0)] })
+            let admin = try KafkaTopicAdmin(bootstrapServers: cluster.bootstrapServers)
+            #expect(try await admin.committedOffsets(group: group, topic: topic, partitions: [0]) == [0: 50])
+        }
+    }
 }
