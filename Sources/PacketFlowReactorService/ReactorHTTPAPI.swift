@@ -45,10 +45,10 @@ public struct ReactorHTTPAPI: Sendable {
         router.get("/v1/molecules/:name") { _, context in
             try await Self.answer { try Self.json(.ok, try await reactor.status(try context.parameters.require("name"))) }
         }
-        router.get("/v1/molecules/:molecule/stages/:stage/desired-replicas") { _, context in
+        router.get("/v1/molecules/:name/stages/:stage/desired-replicas") { _, context in
             try await Self.answer {
                 let response = try await reactor.desiredReplicas(
-                    molecule: try context.parameters.require("molecule"), stage: try context.parameters.require("stage"))
+                    molecule: try context.parameters.require("name"), stage: try context.parameters.require("stage"))
                 return try Self.json(.ok, response)
             }
         }

@@ -51,6 +51,12 @@ public final class ReactorMetrics: Sendable {
         ).increment()
     }
 
+    /// Makes this registry the process's swift-metrics backend, so every swift-metrics user
+    /// of the process shows in `/metrics`. Call at most once per process (swift-metrics' rule).
+    public func bootstrapMetricsSystem() {
+        MetricsSystem.bootstrap(factory)
+    }
+
     /// The metrics in Prometheus' text format.
     public func render() -> String {
         registry.emitToString()

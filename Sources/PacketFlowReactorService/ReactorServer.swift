@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// Everything `packetflow reactor` runs, assembled against one Kafka cluster.
 ///
-/// ``services(logger:)`` opens the registry and control topics and returns the
+/// ``services(logger:metrics:)`` opens the registry and control topics and returns the
 /// ``ReactorService`` and the HTTP server, to be run in one `ServiceGroup` (the HTTP server
 /// shuts down first, then the reactor drains its workers).
 public struct ReactorServer: Sendable {
@@ -45,7 +45,7 @@ public struct ReactorServer: Sendable {
     /// Opens the topics and builds the services: the reactor first, the HTTP server second.
     ///
     /// Throws ``ReactorError`` when the cluster cannot be reached.
-    public func services(logger: Logger) async throws -> (reactor: ReactorService, services: [any Service]) {
+    public func services(logger: Logger, metrics: ReactorMetrics = ReactorMetrics()) async throws -> (reactor: ReactorService, services: [any Service]) {
         let registry = try await KafkaMoleculeRegistry.open(
             bootstrapServers: bootstrapServers, topic: registryTopic, properties: properties, logger: logger)
         let control = try await KafkaControlChannel.open(
@@ -56,7 +56,7 @@ public struct ReactorServer: Sendable {
         let reactor = ReactorService(
             configuration: reactor, registry: registry, control: control,
             lagSource: try KafkaLagSource(bootstrapServers: bootstrapServers, properties: properties), scaler: scaler,
-            provisionTopics: { specs in try await provisioner.ensureTopics(specs) },
+            metrics: metrics, provisionTopics: { specs in try await provisioner.ensureTopics(specs) },
             readOverrides: { obey in try await control.readOverrides(obey) }, logger: logger)
         let api = ReactorHTTPAPI(reactor: reactor, token: token)
         let http = Application(

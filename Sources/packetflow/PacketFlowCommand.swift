@@ -23,7 +23,8 @@ struct PacketFlowCommand: AsyncParsableCommand {
         subcommands: [
             BrokerCommand.self, PublishCommand.self, ConsumeCommand.self,
             CheckCommand.self, PlanCommand.self, GraphCommand.self, FmtCommand.self,
-            DeployCommand.self, WorkerCommand.self,
+            DeployCommand.self, WorkerCommand.self, ReactorCommand.self, UndeployCommand.self, ListCommand.self,
+            ScaleCommand.self, StatusCommand.self,
         ]
     )
 }

@@ -2,16 +2,22 @@ import ArgumentParser
 import Foundation
 import PacketFlowDeploy
 import PacketFlowLanguage
+import PacketFlowReactorService
 
-/// `packetflow deploy FILE --target kubernetes [--out DIR]`: run a molecule beyond one machine.
+/// `packetflow deploy FILE [--target reactor|kubernetes]`: run a molecule on the reactor or beyond one machine.
 ///
 /// Each target is one case of ``Target`` and one `run...` method; the options only one target
 /// reads are grouped in its own `ParsableArguments` (``KubernetesOptions``).
 struct DeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",
-        abstract: "Deploy a molecule: generate its Kubernetes manifests, scaled by KEDA from the reactor.",
+        abstract: "Deploy a molecule on the running reactor, or generate its Kubernetes manifests.",
         discussion: """
+            --target reactor (the default) checks and plans the molecule here, then sends it to \
+            the reactor at --reactor (bearer token: --token or $PACKETFLOW_REACTOR_TOKEN), which \
+            creates its topics with the planned partitions, records it in its registry and \
+            starts its workers. A molecule with errors prints its diagnostics and deploys nothing.
+
             --target kubernetes writes, from the molecule's plan, a ConfigMap with the molecule's \
             files, and per stage a Deployment (resources from the packets, node affinity to the \
             group's placement class on the node label packetflow.dev/placement, pod affinity \
@@ -27,6 +33,8 @@ struct DeployCommand: AsyncParsableCommand {
 
     /// Where a molecule is deployed.
     enum Target: String, ExpressibleByArgument, CaseIterable {
+        /// The running reactor (`packetflow reactor`), which starts the workers.
+        case reactor
         /// Kubernetes manifests (Deployments and KEDA ScaledObjects), written, not applied.
         case kubernetes
     }
@@ -38,10 +46,13 @@ struct DeployCommand: AsyncParsableCommand {
     var molecule: String?
 
     @Option(help: ArgumentHelp("Where to deploy: \(Target.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "target"))
-    var target: Target
+    var target: Target = .reactor
 
     @Option(help: ArgumentHelp("A folder to write one file per object to, instead of standard output.", valueName: "dir"))
     var out: String?
+
+    @OptionGroup(title: "Reactor")
+    var reactor: ReactorOptions
 
     @OptionGroup(title: "Kubernetes")
     var kubernetes: KubernetesOptions
@@ -53,6 +64,14 @@ struct DeployCommand: AsyncParsableCommand {
         }
         let plan = try program.plan(molecule: molecule)
         switch target {
+        case .reactor:
+            guard let source = program.sources.first, program.sources.count == 1 else {
+                throw ReactorError(
+                    .invalidMolecule, "\(file) imports other files; the reactor deploys one self-contained file")
+            }
+            let summary = try await reactor.client().deploy(
+                source: source.text, sourceName: URL(fileURLWithPath: file).lastPathComponent, molecule: plan.molecule)
+            print("deployed \(summary.molecule): \(summary.stages.joined(separator: ", ")) (\(summary.desiredReplicas) workers)")
         case .kubernetes:
             try runKubernetes(plan: plan, files: program.sources.map { MoleculeSourceFile(path: $0.name, text: $0.text) })
         }

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PacketFlowReactorService
+import ServiceLifecycle
+
+/// `packetflow reactor`: runs the reactor service until SIGTERM or SIGINT.
+struct ReactorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reactor",
+        abstract: "Run the reactor: deploy molecules, autoscale their stages from lag, heal failures.",
+        discussion: """
+            Deployed molecules are kept in the compacted topic __packetflow.registry; a restarted \
+            reactor reads it back and adopts the workers its predecessor left running (their PIDs \
+            are in STATE-DIR/workers/workers.json), so the worker count does not change. Every \
+            sampling interval it reads each stage's lag (watermarks and committed offsets), \
+            decides its replicas, starts or stops `packetflow worker` processes, judges health \
+            and publishes every decision and healing reaction as an MC packet on pf.control.
+
+            HTTP: GET /v1/molecules, GET /v1/molecules/NAME, POST /v1/molecules and DELETE \
+            /v1/molecules/NAME (these two need Authorization: Bearer TOKEN), GET \
+            /v1/molecules/M/stages/S/desired-replicas (KEDA), /metrics, /healthz, /readyz.
+
+            SIGTERM or SIGINT stops the HTTP server, then drains every worker (SIGTERM, then \
+            SIGKILL after the grace period).
+
+            Example:
+              packetflow broker &
+              PACKETFLOW_REACTOR_TOKEN=secret packetflow reactor &
+              PACKETFLOW_REACTOR_TOKEN=secret packetflow deploy examples/processing-pipeline.pf
+              packetflow status --watch
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: ArgumentHelp("The HTTP host to listen on.", valueName: "host"))
+    var host: String = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The HTTP port.", valueName: "port"))
+    var port: Int = 8080
+
+    @Option(help: ArgumentHelp(
+        "The bearer token deploy and undeploy need. Default: $PACKETFLOW_REACTOR_TOKEN; without one they are refused.",
+        valueName: "token"))
+    var token: String?
+
+    @Option(help: ArgumentHelp("Where the reactor keeps molecule files and worker PIDs.", valueName: "dir"))
+    var stateDir: String = ".packetflow/reactor"
+
+    @Option(help: ArgumentHelp("How often lag is sampled and stages decided, in milliseconds.", valueName: "ms"))
+    var samplingIntervalMs: Int = 2_000
+
+    @Option(help: ArgumentHelp("How long a stopping worker may drain before SIGKILL, in milliseconds.", valueName: "ms"))
+    var gracePeriodMs: Int = 20_000
+
+    @Option(help: ArgumentHelp(
+        "The packetflow binary workers run. Default: this binary.", valueName: "path"))
+    var workerExecutable: String?
+
+    @Option(
+        name: .customLong("worker-argument"),
+        help: ArgumentHelp("An argument appended to every worker's command line. Repeatable.", valueName: "arg"))
+    var workerArguments: [String] = []
+
+    @Flag(help: "Discard the workers' logs instead of writing them to standard error.")
+    var quietWorkers = false
+
+    @Option(help: ArgumentHelp(
+        "How much to log: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("invalid log level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
+        }
+        guard samplingIntervalMs > 0, gracePeriodMs >= 0 else {
+            throw ValidationError("--sampling-interval-ms must be positive and --grace-period-ms not negative")
+        }
+        var logger = Logger(label: "packetflow.reactor") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+
+        let state = URL(fileURLWithPath: stateDir).standardizedFileURL.path
+        var server = ReactorServer(bootstrapServers: connection.bootstrap, stateDirectory: state)
+        server.properties = try connection.properties()
+        server.host = host
+        server.port = port
+        server.token = token ?? ProcessInfo.processInfo.environment["PACKETFLOW_REACTOR_TOKEN"]
+        server.reactor.autoscaler.samplingInterval = .milliseconds(samplingIntervalMs)
+        server.workers.executable =
+            workerExecutable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        server.workers.extraArguments = workerArguments
+        server.workers.gracePeriod = .milliseconds(gracePeriodMs)
+        server.workers.forwardWorkerLogs = !quietWorkers
+
+        let metrics = ReactorMetrics()
+        metrics.bootstrapMetricsSystem()
+        let (_, services) = try await server.services(logger: logger, metrics: metrics)
+        if server.token == nil {
+            logger.warning("no token: deploy and undeploy are refused (set --token or PACKETFLOW_REACTOR_TOKEN)")
+        }
+        logger.info("reactor listening", metadata: ["address": "http://\(host):\(port)"])
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+}
