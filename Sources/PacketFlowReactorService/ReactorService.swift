@@ -224,9 +224,14 @@ public actor ReactorService: Service {
 
     /// One sampling round over every stage: sample, decide, scale, judge health, heal.
     ///
-    /// `run()` calls it every sampling interval; tests call it directly.
+    /// `run()` calls it every sampling interval with the time since the reactor started.
     public func tick() async {
-        let time = now
+        await tick(at: now)
+    }
+
+    /// A sampling round at `time` (an offset from the reactor's start), for tests that drive
+    /// time themselves. Times must increase from one call to the next.
+    public func tick(at time: Duration) async {
         for name in molecules.keys.sorted() {
             guard let plan = molecules[name]?.plan else { continue }
             if let count = try? await lagSource.deadLetters(topic: plan.deadLetterTopic) { deadLetters[name] = count }
