@@ -84,7 +84,15 @@ let package = Package(
         // What users import to write handlers and run workers from their own executables.
         .target(
             name: "PacketFlow",
-            dependencies: ["PacketFlowCore", "PacketFlowJSON", "PacketFlowRuntime"]
+            dependencies: [
+                "PacketFlowCore",
+                "PacketFlowJSON",
+                "PacketFlowLanguage",
+                "PacketFlowRuntime",
+                "PacketFlowBroker",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
 
         // The reactor: deploys molecules, samples lag, autoscales stages and judges their health.
@@ -177,6 +185,29 @@ let package = Package(
             dependencies: ["PacketFlowKafka"],
             path: "Benchmarks/kafka",
             exclude: ["baseline.c", "run.sh"]
+        ),
+
+        // Worker benchmark (issue 5): a passthrough DF stage against a librdkafka relay in C,
+        // ED latency and worker memory. Run it with Benchmarks/worker/run.sh (release build).
+        .executableTarget(
+            name: "WorkerBenchmark",
+            dependencies: [
+                "PacketFlow",
+                "PacketFlowBroker",
+                "PacketFlowKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "Benchmarks/worker",
+            exclude: ["relay.c", "run.sh"]
+        ),
+
+        // Example: your own worker executable with Swift handlers (examples/worker/swift-handlers).
+        .executableTarget(
+            name: "ProcessingPipelineWorker",
+            dependencies: ["PacketFlow", .product(name: "Logging", package: "swift-log")],
+            path: "examples/worker/swift-handlers"
         ),
 
         .testTarget(name: "PacketFlowCoreTests", dependencies: ["PacketFlowCore"]),

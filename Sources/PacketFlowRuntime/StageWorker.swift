@@ -174,7 +174,7 @@ public final class StageWorker: Service {
         return await withTaskGroup(of: [KafkaMessage]?.self) { group in
             group.addTask {
                 var iterator = batches.makeAsyncIterator()
-                return await iterator.next()
+                return await iterator.next().map { Array($0) }
             }
             group.addTask {
                 await drain.wait()

@@ -54,4 +54,15 @@ public struct WorkerConfiguration: Sendable {
         }
         return stage
     }
+
+    /// The topics the stage reads and writes, with the partitions the plan gives them: inputs,
+    /// outputs, state stores, the dead-letter topic and, for MC stages, the control topic.
+    ///
+    /// Sorted by name. Create them before starting the worker (`TopicProvisioner.ensureTopics`).
+    public func requiredTopics() throws -> [(name: String, partitions: Int)] {
+        let stage = try stagePlan()
+        var names = Set(stage.inputTopics + stage.outputTopics + stage.stateStores + [plan.deadLetterTopic])
+        if stage.group == .metaComputational { names.insert(controlTopic) }
+        return names.sorted().map { ($0, plan.topic(named: $0)?.partitions ?? 1) }
+    }
 }

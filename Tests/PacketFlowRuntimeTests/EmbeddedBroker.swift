@@ -89,7 +89,7 @@ final class TopicReader: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
                 for await batch in consumer.batches {
-                    collected.append(contentsOf: batch)
+                    collected.append(contentsOf: Array(batch))
                     if collected.count >= count { return }
                 }
             }

@@ -17,11 +17,14 @@ final class WorkerProcess: Sendable {
     var standardError: String { errorOutput.withLock { $0 } }
 
     /// Runs the worker until it exits; call from a child task.
-    func run(molecule: String, stage: String, bootstrap: String, extra: [String] = []) async throws {
-        let arguments = ["worker", "--molecule", molecule, "--stage", stage, "--bootstrap", bootstrap, "--log-level", "warning"] + extra
+    func run(molecule: String, stage: String, bootstrap: String, environment: [String: String] = [:]) async throws {
+        var overrides: [Environment.Key: String?] = [:]
+        for (name, value) in environment { overrides[Environment.Key(stringLiteral: name)] = value }
+        let arguments = ["worker", "--molecule", molecule, "--stage", stage, "--bootstrap", bootstrap, "--log-level", "warning"]
         let result = try await Subprocess.run(
             .path(.init(try PacketFlowExecutable.path())),
             arguments: Arguments(arguments),
+            environment: .inherit.updating(overrides),
             input: .none,
             output: .discarded,
             error: .string(limit: 1 << 20)

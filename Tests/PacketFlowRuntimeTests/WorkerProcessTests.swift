@@ -8,18 +8,23 @@ import Testing
 /// `packetflow worker` as child processes: killed mid-run, and drained by SIGTERM.
 @Suite("Worker processes", .timeLimit(.minutes(3)), .serialized)
 struct WorkerProcessTests {
-    static let packetCount = 2_000
+    static let packetCount = 6_000
 
-    /// A DF relay stage whose exec program takes about 1 ms a packet, so a run lasts seconds.
+    /// A DF relay stage whose exec program takes about 2 ms a packet, so a run lasts seconds.
+    /// The program marks `handled-$WORKER_NAME` in the molecule's folder once it has handled a
+    /// packet, so a test knows a worker holds partitions.
     static func relayMolecule(_ name: String) throws -> (path: String, plan: TopologyPlan) {
         let folder = FileManager.default.temporaryDirectory.appending(path: uniqueName("worker-test"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let script = folder.appending(path: "relay.py")
         try """
-        import json, sys, time
+        import json, os, sys, time
+        marker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handled-" + os.environ.get("WORKER_NAME", "unnamed"))
         for line in sys.stdin:
             request = json.loads(line)
-            time.sleep(0.001)
+            if not os.path.exists(marker):
+                open(marker, "w").close()
+            time.sleep(0.002)
             sys.stdout.write(json.dumps({"id": request["id"], "outputs": [request["packet"]["payload"]]}) + "\\n")
             sys.stdout.flush()
         """.write(to: script, atomically: true, encoding: .utf8)
@@ -47,23 +52,32 @@ struct WorkerProcessTests {
             let reader = try TopicReader(topic: stage.outputTopics[0], bootstrap: bootstrap)
             let victim = WorkerProcess()
             let survivor = WorkerProcess()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await victim.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap) }
-                group.addTask { try await survivor.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap) }
+            let before = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await victim.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": "victim"]) }
+                group.addTask { try await survivor.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": "survivor"]) }
                 group.addTask { _ = try await reader.read(atLeast: Int.max, within: .seconds(150)) }
-                try await waitUntil("a quarter of the packets out", within: .seconds(60)) { reader.messages.count >= Self.packetCount / 4 }
+                let folder = URL(fileURLWithPath: molecule).deletingLastPathComponent()
+                let admin = try KafkaTopicAdmin(bootstrapServers: bootstrap)
+                var before: Int64 = 0
+                try await waitUntil("both workers handling packets and a quarter out", within: .seconds(60)) {
+                    before = try await admin.watermarks(topic: stage.outputTopics[0]).reduce(0) { $0 + $1.high }
+                    return before >= Self.packetCount / 4
+                        && ["victim", "survivor"].allSatisfy { FileManager.default.fileExists(atPath: folder.appending(path: "handled-\($0)").path) }
+                }
                 try victim.send(SIGKILL)
-                try await waitUntil("every packet out at least once", within: .seconds(90)) {
+                try await waitUntil("every packet out at least once", within: .seconds(120)) {
                     Set(reader.messages.compactMap { $0.header("pf-id") }).count == Self.packetCount
                 }
                 try survivor.send(SIGTERM)
                 try await waitUntil("the survivor to drain and exit", within: .seconds(30)) { survivor.exitCode != nil }
                 group.cancelAll()
+                return before
             }
             await reader.close()
             let ids = reader.messages.compactMap { $0.header("pf-id") }
             let duplicates = ids.count - Set(ids).count
-            print("SIGKILL of one of two DF workers: \(Self.packetCount) in, \(ids.count) out, \(duplicates) duplicates")
+            print("SIGKILL of one of two DF workers (\(before) of \(Self.packetCount) out at the kill): \(ids.count) out, \(duplicates) duplicates")
+            #expect(before < Int64(Self.packetCount), "the kill came after the run")
             #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }))
             #expect(victim.exitCode == -1)
             #expect(survivor.exitCode == 0, "survivor stderr: \(survivor.standardError)")

@@ -77,12 +77,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let properties = try connection.properties()
         configuration.consumerProperties = properties
         configuration.producerProperties = properties
-        let stagePlan = try configuration.stagePlan()
-
-        let topics = Set(stagePlan.inputTopics + stagePlan.outputTopics + stagePlan.stateStores + [plan.deadLetterTopic])
-            .union(stagePlan.group == .metaComputational ? [configuration.controlTopic] : [])
-        let specs = try topics.sorted().map { name throws(BrokerError) in
-            try TopicSpec(name: name, partitions: plan.topic(named: name)?.partitions ?? 1)
+        let specs = try configuration.requiredTopics().map { topic throws(BrokerError) in
+            try TopicSpec(name: topic.name, partitions: topic.partitions)
         }
         try await TopicProvisioner(bootstrapServers: connection.bootstrap, logger: logger).ensureTopics(specs)
 

@@ -1,0 +1,305 @@
+// The worker benchmark (issue 5): a passthrough DF stage's throughput against a raw
+// librdkafka relay in C on the same embedded broker, an ED packet's end-to-end latency at a
+// fixed rate through a one-stage molecule, and the worker's memory idle and under load.
+//
+// Run it with Benchmarks/worker/run.sh (release build, compiles relay.c). Workers run as
+// `packetflow worker` child processes, as the reactor starts them; the embedded cluster runs
+// in this process.
+import Foundation
+import Logging
+import PacketFlow
+import PacketFlowBroker
+import PacketFlowKafka
+import ServiceLifecycle
+import Subprocess
+import Synchronization
+
+@main
+struct WorkerBenchmark {
+    struct Options {
+        var packetflow = ""
+        var relay = ""
+        var messages = 100_000
+        var rate = 1_000
+        var seconds = 10
+
+        init(_ arguments: [String]) throws {
+            var index = 1
+            func value() throws -> String {
+                index += 1
+                guard index < arguments.count else { throw BenchmarkError("missing value for \(arguments[index - 1])") }
+                return arguments[index]
+            }
+            while index < arguments.count {
+                switch arguments[index] {
+                case "--packetflow": packetflow = try value()
+                case "--relay": relay = try value()
+                case "--messages": messages = Int(try value()) ?? messages
+                case "--rate": rate = Int(try value()) ?? rate
+                case "--seconds": seconds = Int(try value()) ?? seconds
+                default: throw BenchmarkError("unknown option \(arguments[index])")
+                }
+                index += 1
+            }
+            guard !packetflow.isEmpty, !relay.isEmpty else {
+                throw BenchmarkError("usage: WorkerBenchmark --packetflow PATH --relay PATH [--messages N] [--rate R] [--seconds S]")
+            }
+        }
+    }
+
+    struct BenchmarkError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func main() async throws {
+        let options = try Options(CommandLine.arguments)
+        let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+        let cluster = try await EmbeddedClusterService.start(brokers: 1, logger: logger)
+        let group = ServiceGroup(services: [cluster], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let bootstrap = cluster.bootstrapServers
+            let folder = FileManager.default.temporaryDirectory.appending(path: "worker-bench-\(UUID().uuidString.prefix(6))")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+
+            let relayRate = try await relayThroughput(options, bootstrap: bootstrap)
+            let worker = try await workerThroughput(options, bootstrap: bootstrap, folder: folder)
+            let latency = try await edLatency(options, bootstrap: bootstrap, folder: folder)
+
+            print("""
+                | measurement | value |
+                |---|---|
+                | C relay (librdkafka consume-produce-commit), msg/s | \(Int(relayRate)) |
+                | worker, passthrough DF stage, 1 process, msg/s | \(Int(worker.rate)) |
+                | worker / C relay | \(String(format: "%.0f", worker.rate / relayRate * 100)) % |
+                | worker peak RSS under throughput load | \(worker.peakKB / 1024) MB |
+                | ED end-to-end latency at \(options.rate)/s, p50 | \(String(format: "%.1f", latency.p50)) ms |
+                | ED end-to-end latency at \(options.rate)/s, p99 | \(String(format: "%.1f", latency.p99)) ms |
+                | ED end-to-end latency, max | \(String(format: "%.1f", latency.max)) ms |
+                | ED packets measured | \(latency.count) |
+                | worker RSS idle (joined, no traffic) | \(latency.idleKB / 1024) MB |
+                | worker RSS after \(options.seconds) s at \(options.rate)/s | \(latency.loadedKB / 1024) MB |
+                """)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    // MARK: throughput
+
+    /// Messages per second the C relay moves, measured on its output topic.
+    static func relayThroughput(_ options: Options, bootstrap: String) async throws -> Double {
+        let input = "bench.relay.in.\(UUID().uuidString.prefix(6))"
+        let output = "bench.relay.out.\(UUID().uuidString.prefix(6))"
+        try await TopicProvisioner(bootstrapServers: bootstrap).ensureTopics([
+            try TopicSpec(name: input, partitions: 12), try TopicSpec(name: output, partitions: 12),
+        ])
+        try await prefill(input, count: options.messages, bootstrap: bootstrap)
+        let rate = try await withThrowingTaskGroup(of: Double?.self) { group in
+            group.addTask {
+                _ = try await Subprocess.run(
+                    .path(.init(options.relay)),
+                    arguments: [bootstrap, input, output, "bench-relay-\(UUID().uuidString.prefix(6))", String(options.messages)],
+                    output: .discarded, error: .discarded)
+                return nil
+            }
+            group.addTask { try await measureArrivals(output, count: options.messages, bootstrap: bootstrap) }
+            var rate = 0.0
+            for try await result in group { if let result { rate = result } }
+            return rate
+        }
+        return rate
+    }
+
+    /// Messages per second one `packetflow worker` moves through a passthrough DF stage, and its peak RSS.
+    static func workerThroughput(_ options: Options, bootstrap: String, folder: URL) async throws -> (rate: Double, peakKB: Int) {
+        let name = "BenchRelay\(UUID().uuidString.prefix(6))"
+        let text = """
+            packet RelayPacket { group: DF, handler: builtin("forward") }
+            molecule \(name) { composition: [RelayPacket] }
+            """
+        let file = folder.appending(path: "relay.pf")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let plan = try MoleculeProgram.parse(text).plan()
+        try await TopicProvisioner(bootstrapServers: bootstrap).ensureTopics(
+            try plan.topics.map { try TopicSpec(name: $0.name, partitions: $0.partitions) })
+        try await prefill(plan.stages[0].inputTopics[0], count: options.messages, bootstrap: bootstrap)
+        let worker = ChildWorker()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run(options.packetflow, molecule: file.path, stage: "RelayPacket", bootstrap: bootstrap) }
+            let rate = try await measureArrivals(plan.stages[0].outputTopics[0], count: options.messages, bootstrap: bootstrap)
+            let peak = worker.memory("VmHWM")
+            worker.terminate()
+            try await group.waitForAll()
+            return (rate, peak)
+        }
+    }
+
+    /// Fills `topic` with `count` DF packets of about 100 bytes, as a producer would.
+    static func prefill(_ topic: String, count: Int, bootstrap: String) async throws {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrap)
+        configuration.linger = .milliseconds(20)
+        let producer = try KafkaProducer(configuration: configuration)
+        for index in 0..<count {
+            let packet = Packet(
+                group: .dataFlow, kind: "reading",
+                payload: Array(#"{"sensor":"s-\#(index % 97)","value":\#(index),"unit":"celsius","note":"benchmark payload"}"#.utf8))
+            let record = PacketWireFormat.record(for: packet, topic: topic)
+            try await producer.enqueue(KafkaProducerMessage(
+                topic: topic, value: record.value, headers: record.headers.map { KafkaHeader(key: $0.name, value: $0.value) },
+                partition: Int32(index / 1_000 % 12)))
+        }
+        try await producer.flush(timeout: .seconds(60))
+        await producer.close()
+    }
+
+    /// Rate at which `topic` grows from its first record to `count`, sampling the watermarks.
+    static func measureArrivals(_ topic: String, count: Int, bootstrap: String) async throws -> Double {
+        let admin = try KafkaTopicAdmin(bootstrapServers: bootstrap)
+        var first: ContinuousClock.Instant?
+        var firstCount = 0
+        let deadline = ContinuousClock.now + .seconds(300)
+        while ContinuousClock.now < deadline {
+            let total = Int(try await admin.watermarks(topic: topic).reduce(0) { $0 + $1.high })
+            let now = ContinuousClock.now
+            if first == nil, total > 0 {
+                first = now
+                firstCount = total
+            }
+            if let first, total >= count {
+                let elapsed = now - first
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                return Double(total - firstCount) / max(seconds, 1e-3)
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        throw BenchmarkError("\(topic) did not reach \(count) records")
+    }
+
+    // MARK: latency
+
+    /// End-to-end latency of ED packets sent at `rate` a second through a one-stage molecule.
+    static func edLatency(_ options: Options, bootstrap: String, folder: URL) async throws
+        -> (p50: Double, p99: Double, max: Double, count: Int, idleKB: Int, loadedKB: Int)
+    {
+        let name = "BenchLatency\(UUID().uuidString.prefix(6))"
+        let text = """
+            packet AlertPacket { group: ED, handler: builtin("forward") }
+            molecule \(name) { composition: [AlertPacket] }
+            """
+        let file = folder.appending(path: "latency.pf")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let plan = try MoleculeProgram.parse(text).plan()
+        let input = plan.stages[0].inputTopics[0]
+        let output = plan.stages[0].outputTopics[0]
+        try await TopicProvisioner(bootstrapServers: bootstrap).ensureTopics(
+            try plan.topics.map { try TopicSpec(name: $0.name, partitions: $0.partitions) })
+
+        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: bootstrap, groupID: "bench-latency-\(UUID().uuidString.prefix(6))")
+        consumerConfiguration.fetchWaitMax = .milliseconds(10)
+        consumerConfiguration.autoCommit = false
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration)
+        try consumer.subscribe(topics: [output])
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: bootstrap)
+        producerConfiguration.linger = .milliseconds(1)
+        let producer = try KafkaProducer(configuration: producerConfiguration)
+        let samples = LatencySamples()
+        let worker = ChildWorker()
+
+        let result = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run(options.packetflow, molecule: file.path, stage: "AlertPacket", bootstrap: bootstrap) }
+            group.addTask {
+                for await batch in consumer.batches {
+                    let now = wallMicroseconds()
+                    for message in batch {
+                        guard let sent = (try? JSON.parse(message.value ?? []))?["sentMicros"]?.int64Value else { continue }
+                        if sent < 0 {
+                            samples.markWarm()
+                        } else {
+                            samples.add(Double(now - sent) / 1_000)
+                        }
+                    }
+                }
+            }
+            // Warm up until worker and reader are both in their groups and a packet went through.
+            while !samples.isWarm {
+                try await send(producer, input, sentMicros: -1)
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try await Task.sleep(for: .seconds(1))
+            let idle = worker.memory("VmRSS")
+            let total = options.rate * options.seconds
+            let start = ContinuousClock.now
+            for index in 0..<total {
+                let due = start + .microseconds(Int64(index) * 1_000_000 / Int64(options.rate))
+                if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                try await send(producer, input, sentMicros: wallMicroseconds())
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while samples.count < total, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let loaded = worker.memory("VmRSS")
+            worker.terminate()
+            try await consumer.close()
+            try await group.waitForAll()
+            let sorted = samples.values.sorted()
+            func percentile(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+            return (percentile(0.5), percentile(0.99), sorted.last ?? .nan, sorted.count, idle, loaded)
+        }
+        await producer.close()
+        return result
+    }
+
+    static func send(_ producer: KafkaProducer, _ topic: String, sentMicros: Int64) async throws {
+        let packet = Packet(group: .eventDriven, kind: "alert", payload: Array(#"{"sentMicros":\#(sentMicros)}"#.utf8))
+        let record = PacketWireFormat.record(for: packet, topic: topic)
+        try await producer.enqueue(KafkaProducerMessage(
+            topic: topic, value: record.value, headers: record.headers.map { KafkaHeader(key: $0.name, value: $0.value) }))
+    }
+
+    static func wallMicroseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000
+    }
+}
+
+/// `packetflow worker` as a child process whose memory can be read and which can be stopped.
+final class ChildWorker: Sendable {
+    private let pid = Mutex<pid_t?>(nil)
+
+    func run(_ packetflow: String, molecule: String, stage: String, bootstrap: String) async throws {
+        _ = try await Subprocess.run(
+            .path(.init(packetflow)),
+            arguments: ["worker", "--molecule", molecule, "--stage", stage, "--bootstrap", bootstrap, "--log-level", "error"],
+            input: .none, output: .discarded, error: .discarded
+        ) { execution in
+            pid.withLock { $0 = execution.processIdentifier.value }
+        }
+    }
+
+    /// A `/proc/PID/status` memory field in kB (VmRSS now, VmHWM peak).
+    func memory(_ field: String) -> Int {
+        guard let pid = pid.withLock({ $0 }), let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return -1 }
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+    }
+
+    /// SIGTERM: the worker drains and exits.
+    func terminate() {
+        if let pid = pid.withLock({ $0 }) { kill(pid, SIGTERM) }
+    }
+}
+
+/// Latencies in milliseconds as the reader measures them, and whether the warm-up packet came back.
+final class LatencySamples: Sendable {
+    private let state = Mutex<(warm: Bool, values: [Double])>((false, []))
+
+    func markWarm() { state.withLock { $0.warm = true } }
+    func add(_ milliseconds: Double) { state.withLock { $0.values.append(milliseconds) } }
+    var isWarm: Bool { state.withLock { $0.warm } }
+    var count: Int { state.withLock { $0.values.count } }
+    var values: [Double] { state.withLock { $0.values } }
+}
