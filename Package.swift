@@ -248,8 +248,14 @@ let package = Package(
             dependencies: [
                 "PacketFlowReactorService",
                 "PacketFlowBroker",
+                "PacketFlowKafka",
+                "PacketFlowLanguage",
+                "PacketFlowReactor",
                 "PacketFlowTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .testTarget(name: "PacketFlowReactorTests", dependencies: ["PacketFlowReactor"]),
