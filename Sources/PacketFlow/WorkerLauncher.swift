@@ -36,11 +36,11 @@ public enum WorkerLauncher {
         let program = try MoleculeProgram.load(path: moleculeFile, loader: FileSystemSourceLoader())
         var configuration = WorkerConfiguration(plan: try program.plan(molecule: molecule), stage: stage, bootstrapServers: bootstrapServers)
         configure(&configuration)
+        let worker = try StageWorker(configuration: configuration, handlers: handlers, logger: logger)
         let specs = try configuration.requiredTopics().map { topic throws(BrokerError) in
             try TopicSpec(name: topic.name, partitions: topic.partitions)
         }
         try await TopicProvisioner(bootstrapServers: bootstrapServers, logger: logger).ensureTopics(specs)
-        let worker = try StageWorker(configuration: configuration, handlers: handlers, logger: logger)
         let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

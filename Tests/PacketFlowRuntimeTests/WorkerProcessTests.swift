@@ -119,4 +119,24 @@ struct WorkerProcessTests {
             #expect(second.exitCode == 0)
         }
     }
+
+    @Test("packetflow worker refuses a swift(...) stage with one clear line and a non-zero exit, before reaching Kafka")
+    func swiftHandlerFromCLI() async throws {
+        let molecule = packageRoot.appending(path: "examples/processing-pipeline.pf").path
+        let outcome = try await PacketFlowExecutable.run(
+            ["worker", "--molecule", molecule, "--stage", "ValidatePacket", "--bootstrap", "127.0.0.1:9"])
+        #expect(outcome.exitCode == 1)
+        let lines = outcome.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(outcome.standardError)")
+        #expect(lines.first?.contains("no Swift handler named validate") == true)
+    }
+
+    @Test("packetflow worker names the stages there are when asked for one that does not exist")
+    func unknownStage() async throws {
+        let molecule = packageRoot.appending(path: "examples/processing-pipeline.pf").path
+        let outcome = try await PacketFlowExecutable.run(
+            ["worker", "--molecule", molecule, "--stage", "Nope", "--bootstrap", "127.0.0.1:9"])
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.standardError.contains("has no stage Nope; its stages are ValidatePacket, ComputePacket, SavePacket"))
+    }
 }

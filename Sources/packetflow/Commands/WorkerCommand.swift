@@ -77,12 +77,13 @@ struct WorkerCommand: AsyncParsableCommand {
         let properties = try connection.properties()
         configuration.consumerProperties = properties
         configuration.producerProperties = properties
+        // Handlers resolve first, so a stage this binary cannot run fails before touching Kafka.
+        let worker = try StageWorker(configuration: configuration, logger: logger)
         let specs = try configuration.requiredTopics().map { topic throws(BrokerError) in
             try TopicSpec(name: topic.name, partitions: topic.partitions)
         }
         try await TopicProvisioner(bootstrapServers: connection.bootstrap, logger: logger).ensureTopics(specs)
 
-        let worker = try StageWorker(configuration: configuration, logger: logger)
         let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
