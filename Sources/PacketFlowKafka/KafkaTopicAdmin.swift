@@ -45,7 +45,7 @@ public final class KafkaTopicAdmin: Sendable {
     ///
     /// Creates no topic, even on the embedded cluster.
     public func listTopics() async throws -> [KafkaTopicDescription] {
-        try await BlockingCall.run { [self] () throws(KafkaError) in
+        try await blocking { [self] () throws(KafkaError) in
             try client.allTopics(timeout: timeout)
                 .map { KafkaTopicDescription(name: $0.name, partitionCount: $0.partitions.count) }
                 .sorted { $0.name < $1.name }
@@ -64,7 +64,7 @@ public final class KafkaTopicAdmin: Sendable {
         replicationFactor: Int = 1,
         configs: [String: String] = [:]
     ) async throws {
-        try await BlockingCall.run { [self] () throws(KafkaError) in
+        try await blocking { [self] () throws(KafkaError) in
             if try client.allTopics(timeout: timeout).contains(where: { $0.name == name }) {
                 return
             }
@@ -76,7 +76,7 @@ public final class KafkaTopicAdmin: Sendable {
     ///
     /// Throws `KafkaError` with code `unknownTopicOrPartition` if the topic does not exist.
     public func watermarks(topic: String) async throws -> [KafkaPartitionWatermarks] {
-        try await BlockingCall.run { [self] () throws(KafkaError) in
+        try await blocking { [self] () throws(KafkaError) in
             try readWatermarks(topic: topic)
         }
     }
@@ -85,19 +85,30 @@ public final class KafkaTopicAdmin: Sendable {
     ///
     /// Reads them through a handle that uses the group's id without joining the group.
     public func committedOffsets(group: String, topic: String, partitions: [Int32]) async throws -> [Int32: Int64?] {
-        try await BlockingCall.run { [self] () throws(KafkaError) in
+        try await blocking { [self] () throws(KafkaError) in
             try readCommitted(group: group, topic: topic, partitions: partitions)
         }
     }
 
     /// How far `group` is behind on `topic`, per partition and in total (see `KafkaGroupLag`).
     public func lag(group: String, topic: String) async throws -> KafkaGroupLag {
-        try await BlockingCall.run { [self] () throws(KafkaError) in
+        try await blocking { [self] () throws(KafkaError) in
             let watermarks = try readWatermarks(topic: topic)
             let committed = try readCommitted(group: group, topic: topic, partitions: watermarks.map(\.partition))
             return KafkaGroupLag(group: group, topic: topic, partitions: watermarks.map { mark in
                 KafkaGroupLag.Partition(partition: mark.partition, low: mark.low, high: mark.high, committed: committed[mark.partition] ?? nil)
             })
+        }
+    }
+
+    /// Runs `body` off the cooperative pool, after dropping error events that piled up since
+    /// the last call, so that a long outage cannot grow the main queue without bound.
+    private func blocking<Result: Sendable>(
+        _ body: @escaping @Sendable () throws(KafkaError) -> Result
+    ) async throws(KafkaError) -> Result {
+        try await BlockingCall.run { [self] () throws(KafkaError) in
+            _ = drainLastError()
+            return try body()
         }
     }
 
