@@ -1,7 +1,6 @@
 import CRdKafka
 import Foundation
 import Logging
-import Synchronization
 
 /// Produces records to Kafka, one awaited at a time (`send`) or fire-and-forget (`enqueue`).
 ///
@@ -17,9 +16,6 @@ public final class KafkaProducer: Sendable {
     private let pollThread: PollingThread
     private let bootstrapServers: String
     private let logger: Logger
-    /// Records handed to `enqueue`, to serve waiting reports every `inlineServingInterval`.
-    private let enqueued = Atomic<Int>(0)
-    private static let inlineServingInterval = 1024
 
     /// Creates the producer and starts its poll thread.
     ///
@@ -70,9 +66,7 @@ public final class KafkaProducer: Sendable {
         // `message` out of this function's async frame, which would cost a copy per record.
         let generation = events.currentRoomGeneration
         guard let error = produce(message, opaque: nil) else {
-            if enqueued.wrappingAdd(1, ordering: .relaxed).newValue % Self.inlineServingInterval == 0 {
-                events.serveReady()
-            }
+            events.recordEnqueued()
             return
         }
         try await enqueueWhenRoom(message, firstError: error, generation: generation)
@@ -86,7 +80,10 @@ public final class KafkaProducer: Sendable {
             if let fatal = events.fatalError { throw fatal }
             await events.waitForRoom(since: generation)
             generation = events.currentRoomGeneration
-            guard let next = produce(message, opaque: nil) else { return }
+            guard let next = produce(message, opaque: nil) else {
+                events.recordEnqueued()
+                return
+            }
             error = next
         }
     }
