@@ -3,7 +3,8 @@ import PacketFlowLanguage
 
 /// A molecule the reactor runs: its source text and the plan made from it.
 ///
-/// This is the value of a registry record (JSON: `name`, `sourceName`, `source`, `plan`).
+/// This is the value of a registry record (JSON: `name`, `sourceName`, `source`, `plan`,
+/// `manualReplicas`).
 /// Molecules are deployed as one self-contained file: imports are not resolved by the reactor.
 public struct DeployedMolecule: Sendable, Hashable, Codable {
     /// The molecule's name (the registry key).
@@ -14,13 +15,19 @@ public struct DeployedMolecule: Sendable, Hashable, Codable {
     public var source: String
     /// The topology plan made from ``source`` at deploy time.
     public var plan: TopologyPlan
+    /// Stages pinned by `packetflow scale`, with their replicas; kept here so a restarted
+    /// reactor keeps obeying them. Nil or empty: every stage is autoscaled.
+    public var manualReplicas: [String: Int]?
 
     /// Creates a record.
-    public init(name: String, sourceName: String, source: String, plan: TopologyPlan) {
+    public init(
+        name: String, sourceName: String, source: String, plan: TopologyPlan, manualReplicas: [String: Int]? = nil
+    ) {
         self.name = name
         self.sourceName = sourceName
         self.source = source
         self.plan = plan
+        self.manualReplicas = manualReplicas
     }
 
     /// Checks and plans `source`; throws ``ReactorError`` (`invalidMolecule`) with the rendered

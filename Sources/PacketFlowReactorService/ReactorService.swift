@@ -116,7 +116,7 @@ public actor ReactorService: Service {
     ///
     /// Throws ``ReactorError`` (`invalidMolecule` with rendered diagnostics) and deploys
     /// nothing when the molecule has errors. Deploying a molecule again replaces its plan
-    /// (its workers restart on the new file).
+    /// (its workers restart on the new file) and lifts its manual overrides.
     @discardableResult
     public func deploy(source: String, sourceName: String = "molecule.pf", molecule: String? = nil) async throws
         -> MoleculeSummary
@@ -207,6 +207,17 @@ public actor ReactorService: Service {
         state.lastAction = "manual"
         state.lastReason = "manual-override"
         stages[override.molecule]![index] = state
+        if var molecule = molecules[override.molecule] {
+            var pins = molecule.manualReplicas ?? [:]
+            pins[override.stage] = state.manual
+            molecule.manualReplicas = pins.isEmpty ? nil : pins
+            molecules[override.molecule] = molecule
+            do {
+                try await registry.write(molecule)
+            } catch {
+                logger.error("cannot record the override", metadata: ["stage": "\(override.stage)", "error": "\(error)"])
+            }
+        }
         do {
             try await scaler.setReplicas(state.desired, for: state.worker)
         } catch {
@@ -323,11 +334,14 @@ public actor ReactorService: Service {
                 other.name != stage.name && !Set(other.outputTopics).isDisjoint(with: stage.inputTopics)
             }?.name
             // Workers a previous reactor left running (adopted by the scaler) count: never fewer.
-            let desired = max(StageState.initialReplicas(for: stage), await scaler.running(worker))
-            states.append(
-                StageState(
-                    plan: stage, worker: worker, upstream: upstream, configuration: configuration.autoscaler,
-                    desired: desired))
+            let manual = molecule.manualReplicas?[stage.name]
+            let adopted = await scaler.running(worker)
+            let desired = manual ?? max(StageState.initialReplicas(for: stage), adopted)
+            var state = StageState(
+                plan: stage, worker: worker, upstream: upstream, configuration: configuration.autoscaler,
+                desired: desired)
+            state.manual = manual
+            states.append(state)
             try await scaler.setReplicas(desired, for: worker)
         }
         molecules[molecule.name] = molecule

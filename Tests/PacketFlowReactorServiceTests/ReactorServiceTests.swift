@@ -52,6 +52,8 @@ struct ReactorServiceTests {
         #expect(await second.reactor.list().map(\.molecule) == ["Relay"])
         #expect(scaler.count("RelayPacket") == 3)
         #expect(scaler.count("SinkPacket") == 1)
+        let relay = try await second.reactor.status("Relay").stages.first { $0.stage == "RelayPacket" }
+        #expect(relay?.manualReplicas == 3, "the override is kept in the registry")
     }
 
     @Test("undeploy stops the workers and removes the molecule from the registry")

@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import PacketFlowBroker
+import PacketFlowKafka
+import PacketFlowLanguage
+import PacketFlowReactorService
+import PacketFlowTestSupport
+import ServiceLifecycle
+import Subprocess
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The reactor with real `packetflow worker` processes on the embedded broker.
+///
+/// Serialized: each test runs a broker and several worker processes, and the machine has two cores.
+@Suite("Reactor with worker processes", .serialized, .timeLimit(.minutes(3)))
+struct ReactorProcessTests {
+    static let logger = Logger(label: "test.reactor") { _ in SwiftLogNoOpLogHandler() }
+
+    /// A relay molecule with a name of its own, so its topics and groups are the test's alone.
+    static func relay(_ name: String) -> String {
+        Molecules.relay.replacingOccurrences(of: "molecule Relay", with: "molecule \(name)")
+    }
+
+    @Test("a killed worker is restarted and no packet is lost")
+    func killedWorkerRestarted() async throws {
+        try await EmbeddedBroker.withRunning(brokers: 1, logger: Self.logger) { broker in
+            let bootstrap = broker.cluster.bootstrapServers
+            let state = FileManagerTemporary.folder("reactor-kill")
+            var workers = ProcessWorkerScalerConfiguration(
+                executable: try PacketFlowExecutable.path(), bootstrapServers: bootstrap, stateDirectory: state + "/workers")
+            workers.forwardWorkerLogs = false
+            workers.initialBackoff = .milliseconds(200)
+            let scaler = ProcessWorkerScaler(configuration: workers, logger: Self.logger)
+            let provisioner = TopicProvisioner(bootstrapServers: bootstrap, logger: Self.logger)
+            var configuration = ReactorConfiguration(stateDirectory: state)
+            configuration.autoscaler.samplingInterval = .milliseconds(500)
+            let reactor = ReactorService(
+                configuration: configuration, registry: InMemoryRegistry(), control: RecordingControl(),
+                lagSource: try KafkaLagSource(bootstrapServers: bootstrap), scaler: scaler,
+                provisionTopics: { try await provisioner.ensureTopics($0) }, logger: Self.logger)
+            let group = ServiceGroup(services: [reactor], logger: Self.logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                defer { tasks.cancelAll() }
+                try await waitUntil("the reactor is ready") { await reactor.isReady }
+
+                let name = "Relay" + uniqueName("k").replacingOccurrences(of: "-", with: "")
+                try await reactor.deploy(source: Self.relay(name), sourceName: "relay.pf")
+                let stage = WorkerStage(
+                    molecule: name, stage: "RelayPacket", moleculeFile: "\(state)/molecules/\(name).pf")
+                try await waitUntil("the relay worker runs", within: .seconds(30)) { await scaler.running(stage) == 1 }
+
+                let producer = try KafkaProducer(configuration: .init(bootstrapServers: bootstrap))
+                let input = TopologyNames.inputTopic(molecule: name)
+                for number in 0..<100 {
+                    _ = try await producer.send(.init(topic: input, value: Array(#"{"n":\#(number)}"#.utf8)))
+                }
+                let victim = try #require(await scaler.processIdentifiers(stage).first)
+                #expect(kill(victim, SIGKILL) == 0)
+                for number in 100..<200 {
+                    _ = try await producer.send(.init(topic: input, value: Array(#"{"n":\#(number)}"#.utf8)))
+                }
+                await producer.close()
+
+                try await waitUntil("the worker is restarted", within: .seconds(30)) {
+                    // The autoscaler may add a worker for the backlog meanwhile: count the restart, not the replicas.
+                    let restarted = await scaler.restarts(stage) >= 1
+                    let running = await scaler.processIdentifiers(stage)
+                    return restarted && !running.isEmpty && !running.contains(victim)
+                }
+                let output = TopologyNames.outputTopic(molecule: name)
+                let expected = Set((0..<200).map { #"{"n":\#($0)}"# })
+                var seen: Set<String> = []
+                try await waitUntil("every packet reaches the output", within: .seconds(90)) {
+                    let messages = (try? await Kcat(bootstrap: bootstrap).consume(topic: output)) ?? []
+                    seen = Set(messages.compactMap(\.payload))
+                    return expected.isSubset(of: seen)
+                }
+                #expect(expected.subtracting(seen).isEmpty)
+                let status = try await reactor.status(name)
+                #expect(status.stages.first?.restarts == 1)
+                await group.triggerGracefulShutdown()
+                try await tasks.next()
+                #expect(await scaler.running(stage) == 0)
+            }
+        }
+    }
+
+    @Test("the command line deploys, scales by an MC packet, and a killed reactor's successor keeps the workers")
+    func reactorKilledAndRestarted() async throws {
+        try await EmbeddedBroker.withRunning(brokers: 1, logger: Self.logger) { broker in
+            let bootstrap = broker.cluster.bootstrapServers
+            let state = FileManagerTemporary.folder("reactor-restart")
+            let port = Int.random(in: 20_000...40_000)
+            let url = "http://127.0.0.1:\(port)"
+            let name = "Relay" + uniqueName("r").replacingOccurrences(of: "-", with: "")
+            let file = state + "/relay.pf"
+            try Self.relay(name).write(toFile: file, atomically: true, encoding: .utf8)
+            let broken = state + "/broken.pf"
+            try Molecules.malformed.write(toFile: broken, atomically: true, encoding: .utf8)
+            let arguments = [
+                "reactor", "--bootstrap", bootstrap, "--port", String(port), "--token", "s3cret", "--state-dir", state,
+                "--sampling-interval-ms", "500", "--quiet-workers", "--log-level", "warning",
+            ]
+            let client = ReactorClient(baseURL: url, token: "s3cret")
+            var workersBefore: Set<Int32> = []
+
+            try await Self.runReactor(arguments) { reactor in
+                try await waitUntil("the reactor answers", within: .seconds(30)) { (try? await client.list()) != nil }
+
+                let anonymous = try await PacketFlowExecutable.run(["deploy", file, "--reactor", url])
+                #expect(anonymous.exitCode != 0)
+                #expect(anonymous.standardError.contains("bearer token"))
+                let malformed = try await PacketFlowExecutable.run(
+                    ["deploy", broken, "--reactor", url], environment: ["PACKETFLOW_REACTOR_TOKEN": "s3cret"])
+                #expect(malformed.exitCode != 0)
+                #expect(malformed.standardError.contains("MissingPacket"))
+                #expect(try await client.list().isEmpty)
+
+                let deploy = try await PacketFlowExecutable.run(
+                    ["deploy", file, "--reactor", url], environment: ["PACKETFLOW_REACTOR_TOKEN": "s3cret"])
+                #expect(deploy.exitCode == 0, "\(deploy.standardError)")
+                #expect(deploy.standardOutput.contains("deployed \(name)"))
+
+                let scale = try await PacketFlowExecutable.run(
+                    ["scale", name, "RelayPacket", "2", "--bootstrap", bootstrap, "--reactor", url])
+                #expect(scale.exitCode == 0, "\(scale.standardError)")
+                #expect(scale.standardOutput.contains("RelayPacket: manual override (packetflow scale): scaled 1 -> 2"))
+
+                try await waitUntil("three workers run", within: .seconds(30)) {
+                    let pids = Self.recordedWorkers(state)
+                    return pids.count == 3 && pids.allSatisfy(Self.isAlive)
+                }
+                workersBefore = Self.recordedWorkers(state)
+                try reactor.send(signal: .kill)
+            }
+            #expect(workersBefore.allSatisfy(Self.isAlive), "workers outlive a killed reactor")
+
+            try await Self.runReactor(arguments) { reactor in
+                try await waitUntil("the restarted reactor has its molecule back", within: .seconds(30)) {
+                    (try? await client.list().first?.runningReplicas) == 3
+                }
+                #expect(Self.recordedWorkers(state) == workersBefore, "the same workers, adopted, none added")
+                let status = try await client.status(name)
+                #expect(status.stages.first { $0.stage == "RelayPacket" }?.manualReplicas == 2)
+                try reactor.send(signal: .terminate)
+            }
+            try await waitUntil("a stopped reactor drains its workers", within: .seconds(30)) {
+                !workersBefore.contains(where: Self.isAlive)
+            }
+        }
+    }
+
+    /// Runs `packetflow reactor` until `body` returns and the process exits (body signals it).
+    private static func runReactor(
+        _ arguments: [String], _ body: (Execution<NoInput, DiscardedOutput, DiscardedOutput>) async throws -> Void
+    ) async throws {
+        _ = try await Subprocess.run(
+            .path(.init(try PacketFlowExecutable.path())), arguments: Arguments(arguments), input: .none,
+            output: .discarded, error: .discarded, body: body)
+    }
+
+    /// The PIDs `workers.json` lists.
+    private static func recordedWorkers(_ state: String) -> Set<Int32> {
+        struct Record: Decodable { var pid: Int32 }
+        guard let data = FileManager.default.contents(atPath: state + "/workers/workers.json"),
+            let records = try? JSONDecoder().decode([Record].self, from: data)
+        else { return [] }
+        return Set(records.map(\.pid))
+    }
+
+    private static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        // A zombie (exited, not yet reaped) counts as gone.
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !status.contains(") Z ")
+    }
+}
