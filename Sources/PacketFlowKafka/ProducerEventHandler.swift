@@ -2,10 +2,10 @@ import CRdKafka
 import Foundation
 import Synchronization
 
-/// The producer's side of its poll thread: delivery reports in batches, errors, queue room.
+/// Serves a producer's main queue: delivery reports in batches, errors, queue room.
 ///
-/// Runs on the `PollingThread`; the producer reads its state from any thread, hence the
-/// `Mutex`. Records sent with `KafkaProducer.send` carry a retained `DeliveryPromise` as
+/// Runs on the `PollingThread`, and on the enqueuing thread while records flow
+/// (`recordEnqueued`); the producer reads its state from any thread, hence the `Mutex`. Records sent with `KafkaProducer.send` carry a retained `DeliveryPromise` as
 /// their opaque, records from `enqueue` carry none and are only counted.
 final class ProducerEventHandler: Sendable {
     private let queue: RdKafkaQueue
