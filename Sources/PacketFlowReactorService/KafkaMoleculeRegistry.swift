@@ -17,6 +17,8 @@ public struct KafkaMoleculeRegistry: MoleculeRegistryStorage {
     public let bootstrapServers: String
     /// The registry topic. Default: ``defaultTopic``.
     public let topic: String
+    /// Longest time ``load()`` waits to read the topic to its end. Default: 60 s.
+    public var loadTimeout: Duration = .seconds(60)
     private let properties: [String: String]
     private let producer: KafkaProducer
     private let logger: Logger
@@ -53,10 +55,9 @@ public struct KafkaMoleculeRegistry: MoleculeRegistryStorage {
 
     public func load() async throws -> [String: DeployedMolecule] {
         let admin = try KafkaTopicAdmin(bootstrapServers: bootstrapServers, properties: properties)
-        let ends = try await admin.watermarks(topic: topic)
-        var remaining = Dictionary(uniqueKeysWithValues: ends.filter { $0.high > $0.low }.map { ($0.partition, $0.high) })
-        var molecules: [String: DeployedMolecule] = [:]
-        guard !remaining.isEmpty else { return molecules }
+        let marks = try await admin.watermarks(topic: topic)
+        let remaining = Dictionary(uniqueKeysWithValues: marks.filter { $0.high > $0.low }.map { ($0.partition, $0.high) })
+        guard !remaining.isEmpty else { return [:] }
         // A group of its own that never commits: every load reads from the start.
         var configuration = KafkaConsumerConfiguration(
             bootstrapServers: bootstrapServers, groupID: "packetflow-reactor-registry-\(UInt64.random(in: 0...UInt64.max))")
@@ -67,15 +68,38 @@ public struct KafkaMoleculeRegistry: MoleculeRegistryStorage {
         configuration.properties = properties
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         try consumer.subscribe(topics: [topic])
-        for await message in consumer.messages {
-            if let end = remaining[message.partition], message.offset < end {
-                apply(message, to: &molecules)
-                if message.offset + 1 >= end { remaining[message.partition] = nil }
+        let deadline = ContinuousClock.now + loadTimeout
+        let ends = remaining
+        // A watchdog stops the reader at the deadline: a registry that cannot be read fails the
+        // start instead of leaving the reactor unready forever.
+        let (read, complete) = await withTaskGroup(of: ([String: DeployedMolecule], Bool)?.self) { group in
+            group.addTask {
+                var remaining = ends
+                var molecules: [String: DeployedMolecule] = [:]
+                // A cancelled reader gets nil from the consumer, which ends the loop.
+                for await message in consumer.messages {
+                    if let end = remaining[message.partition], message.offset < end {
+                        apply(message, to: &molecules)
+                        if message.offset + 1 >= end { remaining[message.partition] = nil }
+                    }
+                    if remaining.isEmpty { break }
+                }
+                return (molecules, remaining.isEmpty)
             }
-            if remaining.isEmpty { break }
+            group.addTask {
+                try? await Task.sleep(until: deadline)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            if let first { return first }
+            return await group.next().flatMap { $0 } ?? ([:], false)
         }
         try? await consumer.close()
-        return molecules
+        guard complete else {
+            throw ReactorError(.registryFailed, "cannot read the registry topic \(topic) to its end within \(loadTimeout)")
+        }
+        return read
     }
 
     private func apply(_ message: KafkaMessage, to molecules: inout [String: DeployedMolecule]) {
