@@ -138,6 +138,19 @@ let package = Package(
             dependencies: ["PacketFlowCore", "PacketFlowJSON", "PacketFlowKafka", "PacketFlowBroker"]
         ),
 
+        // Dev mode (`packetflow dev`): the live terminal view, the load driver, the session.
+        .target(
+            name: "PacketFlowDev",
+            dependencies: [
+                "PacketFlowCore",
+                "PacketFlowKafka",
+                "PacketFlowLanguage",
+                "PacketFlowReactorService",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // The command-line shell: parses arguments and runs the libraries' services.
         .executableTarget(
             name: "packetflow",
@@ -151,6 +164,7 @@ let package = Package(
                 "PacketFlowRuntime",
                 "PacketFlowDeploy",
                 "PacketFlowReactorService",
+                "PacketFlowDev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -255,6 +269,15 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .testTarget(
+            name: "PacketFlowDevTests",
+            dependencies: [
+                "PacketFlowDev",
+                "PacketFlowReactorService",
+                "PacketFlowTestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),

@@ -59,8 +59,10 @@ public struct ReactorServer: Sendable {
             metrics: metrics, provisionTopics: { specs in try await provisioner.ensureTopics(specs) },
             readOverrides: { obey in try await control.readOverrides(obey) }, logger: logger)
         let api = ReactorHTTPAPI(reactor: reactor, token: token)
+        let router = api.router()
+        DashboardRoutes(moleculeFolder: self.reactor.stateDirectory + "/molecules").add(to: router)
         let http = Application(
-            router: api.router(), configuration: .init(address: .hostname(host, port: port)), logger: logger)
+            router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
         return (reactor, [reactor, http])
     }
 }

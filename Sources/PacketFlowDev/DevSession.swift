@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import PacketFlowKafka
+import PacketFlowLanguage
+import PacketFlowReactorService
+import ServiceLifecycle
+
+/// The part of `packetflow dev` that runs beside the broker and the reactor: deploys the
+/// molecules, drives load, draws the live view and prints the summary.
+///
+/// Run it in the same `ServiceGroup` as the reactor, configured to shut the group down when
+/// it returns: it returns when ``DevSessionConfiguration/duration`` has passed, or on graceful
+/// shutdown (Ctrl-C, SIGTERM), after printing the summary. The group then stops the HTTP
+/// server, drains the workers and stops the broker.
+public struct DevSession: Service {
+    private let configuration: DevSessionConfiguration
+    private let reactor: ReactorService
+    private let logger: Logger
+    private let write: @Sendable (String) -> Void
+
+    /// A session deploying to `reactor`; `write` prints to the terminal (standard output).
+    public init(
+        configuration: DevSessionConfiguration, reactor: ReactorService, logger: Logger,
+        write: @escaping @Sendable (String) -> Void
+    ) {
+        self.configuration = configuration
+        self.reactor = reactor
+        self.logger = logger
+        self.write = write
+    }
+
+    public func run() async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        while await !reactor.isReady {
+            guard clock.now < deadline else { throw DevError("the reactor did not load its registry within 60 s") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        for molecule in configuration.molecules {
+            let summary = try await reactor.deploy(source: molecule.source, sourceName: molecule.sourceName)
+            write("deployed \(summary.molecule): stages \(summary.stages.joined(separator: ", "))\n")
+        }
+        let admin = try KafkaTopicAdmin(bootstrapServers: configuration.bootstrapServers, properties: configuration.properties)
+        let start = clock.now
+        var board = DevStatusBoard()
+        await withTaskGroup(of: Void.self) { group in
+            if configuration.loadRate > 0, let first = configuration.molecules.first {
+                let topics = first.plan.topics.filter { $0.role == .source }.map(\.name)
+                let driver = DevLoadDriver(
+                    bootstrapServers: configuration.bootstrapServers, properties: configuration.properties)
+                let loadFor = configuration.loadDuration ?? configuration.duration ?? .seconds(365 * 86_400)
+                let rate = configuration.loadRate
+                write("load: \(Int(rate)) events/s into \(topics.joined(separator: ", ")) for \(loadFor)\n")
+                let logger = logger
+                group.addTask {
+                    do {
+                        try await driver.run(topics: topics, rate: rate, for: loadFor)
+                    } catch {
+                        logger.error("the load driver stopped", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            await draw(board: &board, admin: admin, start: start)
+            group.cancelAll()
+            await group.waitForAll()
+        }
+        await refresh(&board, admin: admin, second: Int((clock.now - start).components.seconds))
+        if configuration.interactive { write("\u{1B}[?25h") }
+        write(board.summary() + "\n")
+    }
+
+    /// Redraws until the duration has passed or the group shuts down gracefully.
+    private func draw(board: inout DevStatusBoard, admin: KafkaTopicAdmin, start: ContinuousClock.Instant) async {
+        let clock = ContinuousClock()
+        var lastLine = clock.now - .seconds(3_600)
+        if configuration.interactive { write("\u{1B}[?25l\u{1B}[2J") }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let elapsed = clock.now - start
+            if let duration = configuration.duration, elapsed >= duration { return }
+            await refresh(&board, admin: admin, second: Int(elapsed.components.seconds))
+            if configuration.interactive {
+                write("\u{1B}[H" + configuration.banner + "\n" + board.frame(width: 110))
+            } else if clock.now - lastLine >= configuration.statusLineInterval {
+                lastLine = clock.now
+                write(board.statusLine() + "\n")
+            }
+            try? await Task.sleep(for: configuration.refreshInterval)
+        }
+    }
+
+    private func refresh(_ board: inout DevStatusBoard, admin: KafkaTopicAdmin, second: Int) async {
+        var statuses: [MoleculeStatus] = []
+        for summary in await reactor.list() {
+            if let status = try? await reactor.status(summary.molecule) { statuses.append(status) }
+        }
+        board.observe(statuses, at: second)
+        for molecule in configuration.molecules {
+            let sources = molecule.plan.topics.filter { $0.role == .source }.map(\.name)
+            let sinks = molecule.plan.topics.filter { $0.role == .sink }.map(\.name)
+            board.record(
+                .init(
+                    packetsIn: await Self.records(in: sources, admin: admin),
+                    packetsOut: await Self.records(in: sinks, admin: admin)),
+                molecule: molecule.plan.molecule)
+        }
+    }
+
+    private static func records(in topics: [String], admin: KafkaTopicAdmin) async -> Int64 {
+        var total: Int64 = 0
+        for topic in topics {
+            let marks = (try? await admin.watermarks(topic: topic)) ?? []
+            total += marks.reduce(0) { $0 + max(0, $1.high - $1.low) }
+        }
+        return total
+    }
+}
