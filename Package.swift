@@ -138,6 +138,32 @@ let package = Package(
             dependencies: ["PacketFlowCore", "PacketFlowJSON", "PacketFlowKafka", "PacketFlowBroker"]
         ),
 
+        // Connectors (issue 8), each a module under connectors/: HTTP event ingest.
+        .target(
+            name: "PacketFlowHTTPIngest",
+            dependencies: [
+                "PacketFlowCore",
+                "PacketFlowJSON",
+                "PacketFlowKafka",
+                "PacketFlowBroker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "connectors/HTTPIngest/Sources"
+        ),
+        .testTarget(
+            name: "PacketFlowHTTPIngestTests",
+            dependencies: [
+                "PacketFlowHTTPIngest",
+                "PacketFlowKafka",
+                "PacketFlowTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "connectors/HTTPIngest/Tests"
+        ),
+
         // Dev mode (`packetflow dev`): the live terminal view, the load driver, the session.
         .target(
             name: "PacketFlowDev",
@@ -164,6 +190,7 @@ let package = Package(
                 "PacketFlowRuntime",
                 "PacketFlowDeploy",
                 "PacketFlowReactorService",
+                "PacketFlowHTTPIngest",
                 "PacketFlowDev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,110 @@
+import PacketFlowBroker
+import PacketFlowCore
+import PacketFlowKafka
+import Synchronization
+
+/// Publishes the events of a request as packets and returns once the broker acknowledged all.
+///
+/// Each event becomes a packet of the configured group with a fresh id, its topic's name as
+/// kind, and the event as payload (the wire format's headers, as `packetflow publish` writes
+/// them). Events go through the producer's awaitable `send`, all of a request at once, so the
+/// answer comes after the last acknowledgement: at least once, never acknowledged early.
+/// Thread-safe; the caller owns the producer and closes it after the server stopped.
+public final class IngestPublisher: Sendable {
+    private let producer: KafkaProducer
+    private let provisioner: TopicProvisioner?
+    private let group: PacketGroup
+    private let knownTopics = Mutex<Set<String>>([])
+    /// Events outstanding, bounded so a slow broker turns into 429s instead of memory.
+    public let inFlight: InFlightLimit
+
+    /// A publisher over `producer`; `provisioner` creates missing topics (nil: never).
+    public init(producer: KafkaProducer, provisioner: TopicProvisioner?, configuration: IngestConfiguration) {
+        self.producer = producer
+        self.provisioner = configuration.createTopics ? provisioner : nil
+        self.group = configuration.group
+        self.inFlight = InFlightLimit(limit: configuration.maxInFlightEvents)
+    }
+
+    /// Publishes `events` to `topic`; returns how many were acknowledged (all of them).
+    ///
+    /// Throws ``IngestError``: `invalidTopic` for an illegal name, `tooManyInFlight` when the
+    /// limit has no room (nothing was sent), `brokerUnavailable` when the topic cannot be
+    /// created, the producer's queue is full or an acknowledgement failed (the message says how
+    /// many events were acknowledged: a retry of the request publishes those again).
+    public func publish(_ events: [ArraySlice<UInt8>], to topic: String) async throws(IngestError) -> Int {
+        try Self.checkTopicName(topic)
+        guard inFlight.tryAcquire(events.count) else {
+            throw IngestError(.tooManyInFlight, "\(inFlight.current) events are waiting for the broker; retry later")
+        }
+        defer { inFlight.release(events.count) }
+        try await ensureTopic(topic)
+        let headers = headers(topic: topic)
+        let failures = await withTaskGroup(of: KafkaError?.self) { tasks in
+            for event in events {
+                let message = KafkaProducerMessage(
+                    topic: topic, value: Array(event), headers: Self.withID(headers))
+                tasks.addTask { [producer] in
+                    do {
+                        _ = try await producer.send(message)
+                        return nil
+                    } catch let error as KafkaError {
+                        return error
+                    } catch {
+                        return KafkaError(code: .state, message: "\(error)")
+                    }
+                }
+            }
+            var failures: [KafkaError] = []
+            for await failure in tasks {
+                if let failure { failures.append(failure) }
+            }
+            return failures
+        }
+        guard let first = failures.first else { return events.count }
+        let acknowledged = events.count - failures.count
+        let what = first.code == .queueFull ? "the producer's queue is full" : "the broker did not acknowledge: \(first)"
+        throw IngestError(
+            .brokerUnavailable,
+            "\(what); \(acknowledged) of \(events.count) events were acknowledged and would be published again by a retry")
+    }
+
+    private func ensureTopic(_ topic: String) async throws(IngestError) {
+        guard let provisioner, !knownTopics.withLock({ $0.contains(topic) }) else { return }
+        do {
+            try await provisioner.ensureTopic(topic, partitions: group.properties.defaultPartitions)
+        } catch where error.code == .partitionCountMismatch {
+            // An existing topic with fewer partitions than the group's default is fine.
+        } catch {
+            throw IngestError(.brokerUnavailable, "cannot create topic \(topic): \(error)")
+        }
+        knownTopics.withLock { _ = $0.insert(topic) }
+    }
+
+    /// The wire format's order: version, then the id (added per event), group and kind.
+    private func headers(topic: String) -> [KafkaHeader] {
+        [
+            KafkaHeader(key: PacketWireFormat.Header.version, value: String(PacketWireFormat.version)),
+            KafkaHeader(key: PacketWireFormat.Header.group, value: group.symbol),
+            KafkaHeader(key: PacketWireFormat.Header.kind, value: topic),
+        ]
+    }
+
+    private static func withID(_ headers: [KafkaHeader]) -> [KafkaHeader] {
+        var result = headers
+        result.insert(KafkaHeader(key: PacketWireFormat.Header.id, value: PacketID.generate().rawValue), at: 1)
+        return result
+    }
+
+    /// Kafka's rule: 1 to 249 characters of `a-z A-Z 0-9 . _ -`, and not `.` or `..`.
+    static func checkTopicName(_ topic: String) throws(IngestError) {
+        let legal = !topic.isEmpty && topic.utf8.count <= 249 && topic != "." && topic != ".."
+            && topic.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || byte == 0x2E || byte == 0x5F || byte == 0x2D
+            }
+        guard legal else {
+            throw IngestError(.invalidTopic, "\(topic): a topic name is 1 to 249 of a-z A-Z 0-9 . _ -")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PacketFlowHTTPIngest
+import PacketFlowKafka
+import PacketFlowTestSupport
+import Testing
+
+@Suite("HTTP ingest API", .timeLimit(.minutes(2)))
+struct HTTPIngestAPITests {
+    static let token = "t0ken"
+
+    /// Runs `body` with an API over a producer to `bootstrap`, closing the producer afterwards.
+    private func withAPI(
+        bootstrap: String,
+        configure: (inout IngestConfiguration, inout KafkaProducerConfiguration) -> Void = { _, _ in },
+        _ body: @escaping @Sendable (any TestClientProtocol, IngestPublisher) async throws -> Void
+    ) async throws {
+        var configuration = IngestConfiguration()
+        configuration.createTopics = false
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: bootstrap)
+        producerConfiguration.linger = .milliseconds(1)
+        configure(&configuration, &producerConfiguration)
+        let producer = try KafkaProducer(configuration: producerConfiguration)
+        let publisher = IngestPublisher(producer: producer, provisioner: nil, configuration: configuration)
+        let application = Application(router: HTTPIngestAPI(publisher: publisher, configuration: configuration).router())
+        do {
+            try await application.test(.router) { client in try await body(client, publisher) }
+        } catch {
+            await producer.close(timeout: .seconds(1))
+            throw error
+        }
+        await producer.close(timeout: .seconds(5))
+    }
+
+    private static func json(_ response: TestResponse) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any] ?? [:]
+    }
+
+    @Test("JSON lines are published as ED packets and answered 202 after acknowledgement")
+    func publishesLines() async throws {
+        try await withEmbeddedCluster(brokers: 1) { cluster in
+            let topic = uniqueName("ingest")
+            try cluster.createTopic(topic, partitions: 3)
+            try await withAPI(bootstrap: cluster.bootstrapServers) { client, _ in
+                let lines = (1...50).map { #"{"n":\#($0)}"# }.joined(separator: "\n")
+                let response = try await client.execute(
+                    uri: "/topics/\(topic)", method: .post, headers: [.contentType: "application/x-ndjson"],
+                    body: ByteBuffer(string: lines))
+                #expect(response.status == .accepted)
+                #expect(try Self.json(response)["accepted"] as? Int == 50)
+                let single = try await client.execute(
+                    uri: "/topics/\(topic)", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: "{\n \"n\": 51\n}"))
+                #expect(single.status == .accepted)
+            }
+            let messages = try await Kcat(bootstrap: cluster.bootstrapServers).consume(topic: topic)
+            #expect(messages.count == 51)
+            let headers = messages.first?.headers ?? []
+            #expect(headers.starts(with: ["pf-version", "1", "pf-id"]))
+            #expect(headers.contains("pf-group") && headers.contains("ED") && headers.contains(topic))
+            let ids = Set(messages.compactMap { $0.headers?[3] })
+            #expect(ids.count == 51, "every event gets its own packet id")
+        }
+    }
+
+    @Test("bad JSON gets 400 with its line and column, and nothing of the body is published")
+    func badJSON() async throws {
+        try await withEmbeddedCluster(brokers: 1) { cluster in
+            let topic = uniqueName("ingest-bad")
+            try cluster.createTopic(topic, partitions: 1)
+            try await withAPI(bootstrap: cluster.bootstrapServers) { client, _ in
+                let response = try await client.execute(
+                    uri: "/topics/\(topic)", method: .post, body: ByteBuffer(string: "{\"a\":1}\n{\"b\":2}\n{\"c\" 3}\n"))
+                #expect(response.status == .badRequest)
+                let answer = try Self.json(response)
+                #expect(answer["line"] as? Int == 3)
+                #expect(answer["column"] as? Int == 6)
+                #expect((answer["error"] as? String)?.hasPrefix("line 3, column 6: invalid JSON") == true)
+                let badTopic = try await client.execute(uri: "/topics/no%20spaces", method: .post, body: ByteBuffer(string: "{}"))
+                #expect(badTopic.status == .badRequest)
+            }
+            #expect(try await Kcat(bootstrap: cluster.bootstrapServers).consume(topic: topic).isEmpty)
+        }
+    }
+
+    @Test("a body over the limit gets 413")
+    func oversized() async throws {
+        try await withAPI(bootstrap: "127.0.0.1:1", configure: { configuration, _ in configuration.maxBodyBytes = 1024 }) { client, _ in
+            let big = String(repeating: "{\"padding\":\"\(String(repeating: "x", count: 100))\"}\n", count: 20)
+            let response = try await client.execute(uri: "/topics/t", method: .post, body: ByteBuffer(string: big))
+            #expect(response.status == .contentTooLarge)
+            #expect((try Self.json(response)["error"] as? String)?.contains("1024 bytes") == true)
+        }
+    }
+
+    @Test("with a token configured, a request without it or with another gets 401", arguments: [nil, "Bearer wrong", "t0ken"])
+    func unauthorized(header: String?) async throws {
+        try await withAPI(bootstrap: "127.0.0.1:1", configure: { configuration, _ in configuration.token = Self.token }) { client, _ in
+            let headers: HTTPFields = header.map { [.authorization: $0] } ?? [:]
+            let response = try await client.execute(uri: "/topics/t", method: .post, headers: headers, body: ByteBuffer(string: "{}"))
+            #expect(response.status == .unauthorized)
+            #expect(response.headers[.wwwAuthenticate] == "Bearer")
+        }
+    }
+
+    @Test("the right token is accepted")
+    func authorized() async throws {
+        try await withEmbeddedCluster(brokers: 1) { cluster in
+            let topic = uniqueName("ingest-auth")
+            try cluster.createTopic(topic, partitions: 1)
+            try await withAPI(bootstrap: cluster.bootstrapServers, configure: { configuration, _ in configuration.token = Self.token }) {
+                client, _ in
+                let response = try await client.execute(
+                    uri: "/topics/\(topic)", method: .post, headers: [.authorization: "Bearer \(Self.token)"],
+                    body: ByteBuffer(string: "{}"))
+                #expect(response.status == .accepted)
+            }
+        }
+    }
+
+    @Test("with the broker unreachable, a full in-flight limit gets 429 and the waiting request 503, both with Retry-After")
+    func fullQueue() async throws {
+        try await withAPI(
+            bootstrap: "127.0.0.1:1",
+            configure: { configuration, producer in
+                configuration.maxInFlightEvents = 2
+                configuration.retryAfter = .seconds(3)
+                producer.messageTimeout = .seconds(2)
+            }
+        ) { client, publisher in
+            async let waiting = client.execute(uri: "/topics/t", method: .post, body: ByteBuffer(string: "{\"a\":1}\n{\"a\":2}"))
+            try await waitUntil("the first request's events are in flight", within: .seconds(10)) { publisher.inFlight.current == 2 }
+            let refused = try await client.execute(uri: "/topics/t", method: .post, body: ByteBuffer(string: "{\"b\":1}"))
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "3")
+            let failed = try await waiting
+            #expect(failed.status == .serviceUnavailable)
+            #expect(failed.headers[.retryAfter] == "3")
+            #expect((try Self.json(failed)["error"] as? String)?.contains("0 of 2 events were acknowledged") == true)
+            #expect(publisher.inFlight.current == 0)
+        }
+    }
+}
