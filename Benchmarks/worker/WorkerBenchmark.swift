@@ -3,8 +3,8 @@
 // fixed rate through a one-stage molecule, and the worker's memory idle and under load.
 //
 // Run it with Benchmarks/worker/run.sh (release build, compiles relay.c). Workers run as
-// `packetflow worker` child processes, as the reactor starts them; the embedded cluster runs
-// in this process.
+// child processes (this executable in worker mode: what `packetflow worker` does, through
+// WorkerLauncher), as the reactor starts them; the embedded cluster runs in this process.
 import Foundation
 import Logging
 import PacketFlow
@@ -17,7 +17,6 @@ import Synchronization
 @main
 struct WorkerBenchmark {
     struct Options {
-        var packetflow = ""
         var relay = ""
         var messages = 100_000
         var rate = 1_000
@@ -32,7 +31,6 @@ struct WorkerBenchmark {
             }
             while index < arguments.count {
                 switch arguments[index] {
-                case "--packetflow": packetflow = try value()
                 case "--relay": relay = try value()
                 case "--messages": messages = Int(try value()) ?? messages
                 case "--rate": rate = Int(try value()) ?? rate
@@ -41,8 +39,8 @@ struct WorkerBenchmark {
                 }
                 index += 1
             }
-            guard !packetflow.isEmpty, !relay.isEmpty else {
-                throw BenchmarkError("usage: WorkerBenchmark --packetflow PATH --relay PATH [--messages N] [--rate R] [--seconds S]")
+            guard !relay.isEmpty else {
+                throw BenchmarkError("usage: WorkerBenchmark --relay PATH [--messages N] [--rate R] [--seconds S]")
             }
         }
     }
@@ -53,7 +51,15 @@ struct WorkerBenchmark {
     }
 
     static func main() async throws {
-        let options = try Options(CommandLine.arguments)
+        let arguments = CommandLine.arguments
+        if arguments.count == 5, arguments[1] == "worker" {
+            // Worker mode: one stage with built-in handlers, until SIGTERM.
+            try await WorkerLauncher.run(
+                moleculeFile: arguments[2], stage: arguments[3], bootstrapServers: arguments[4], handlers: HandlerRegistry(),
+                logger: Logger(label: "bench.worker") { _ in SwiftLogNoOpLogHandler() })
+            return
+        }
+        let options = try Options(arguments)
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let cluster = try await EmbeddedClusterService.start(brokers: 1, logger: logger)
         let group = ServiceGroup(services: [cluster], logger: logger)
@@ -63,8 +69,12 @@ struct WorkerBenchmark {
             let folder = FileManager.default.temporaryDirectory.appending(path: "worker-bench-\(UUID().uuidString.prefix(6))")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 
+            progress("C relay: \(options.messages) messages")
             let relayRate = try await relayThroughput(options, bootstrap: bootstrap)
+            progress("worker: \(options.messages) messages")
             let worker = try await workerThroughput(options, bootstrap: bootstrap, folder: folder)
+            if ProcessInfo.processInfo.environment["BENCH_THROUGHPUT_ONLY"] != nil { return }
+            progress("ED latency: \(options.rate)/s for \(options.seconds) s")
             let latency = try await edLatency(options, bootstrap: bootstrap, folder: folder)
 
             print("""
@@ -86,6 +96,10 @@ struct WorkerBenchmark {
         }
     }
 
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data("bench: \(line)\n".utf8))
+    }
+
     // MARK: throughput
 
     /// Messages per second the C relay moves, measured on its output topic.
@@ -96,6 +110,7 @@ struct WorkerBenchmark {
             try TopicSpec(name: input, partitions: 12), try TopicSpec(name: output, partitions: 12),
         ])
         try await prefill(input, count: options.messages, bootstrap: bootstrap)
+        progress("prefilled \(input)")
         let rate = try await withThrowingTaskGroup(of: Double?.self) { group in
             group.addTask {
                 _ = try await Subprocess.run(
@@ -112,7 +127,7 @@ struct WorkerBenchmark {
         return rate
     }
 
-    /// Messages per second one `packetflow worker` moves through a passthrough DF stage, and its peak RSS.
+    /// Messages per second one worker process moves through a passthrough DF stage, and its peak RSS.
     static func workerThroughput(_ options: Options, bootstrap: String, folder: URL) async throws -> (rate: Double, peakKB: Int) {
         let name = "BenchRelay\(UUID().uuidString.prefix(6))"
         let text = """
@@ -127,7 +142,7 @@ struct WorkerBenchmark {
         try await prefill(plan.stages[0].inputTopics[0], count: options.messages, bootstrap: bootstrap)
         let worker = ChildWorker()
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.run(options.packetflow, molecule: file.path, stage: "RelayPacket", bootstrap: bootstrap) }
+            group.addTask { try await worker.run(molecule: file.path, stage: "RelayPacket", bootstrap: bootstrap) }
             let rate = try await measureArrivals(plan.stages[0].outputTopics[0], count: options.messages, bootstrap: bootstrap)
             let peak = worker.memory("VmHWM")
             worker.terminate()
@@ -197,7 +212,9 @@ struct WorkerBenchmark {
             try plan.topics.map { try TopicSpec(name: $0.name, partitions: $0.partitions) })
 
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: bootstrap, groupID: "bench-latency-\(UUID().uuidString.prefix(6))")
-        consumerConfiguration.fetchWaitMax = .milliseconds(10)
+        // The observer's own fetch wait is kept short so the figure is the worker's, not the reader's.
+        consumerConfiguration.fetchWaitMax = .milliseconds(1)
+        consumerConfiguration.pollBatchSize = 1
         consumerConfiguration.autoCommit = false
         let consumer = try KafkaConsumer(configuration: consumerConfiguration)
         try consumer.subscribe(topics: [output])
@@ -208,7 +225,7 @@ struct WorkerBenchmark {
         let worker = ChildWorker()
 
         let result = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.run(options.packetflow, molecule: file.path, stage: "AlertPacket", bootstrap: bootstrap) }
+            group.addTask { try await worker.run(molecule: file.path, stage: "AlertPacket", bootstrap: bootstrap) }
             group.addTask {
                 for await batch in consumer.batches {
                     let now = wallMicroseconds()
@@ -266,14 +283,15 @@ struct WorkerBenchmark {
     }
 }
 
-/// `packetflow worker` as a child process whose memory can be read and which can be stopped.
+/// This executable in worker mode as a child process whose memory can be read and which can be stopped.
 final class ChildWorker: Sendable {
     private let pid = Mutex<pid_t?>(nil)
 
-    func run(_ packetflow: String, molecule: String, stage: String, bootstrap: String) async throws {
+    func run(molecule: String, stage: String, bootstrap: String) async throws {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         _ = try await Subprocess.run(
-            .path(.init(packetflow)),
-            arguments: ["worker", "--molecule", molecule, "--stage", stage, "--bootstrap", bootstrap, "--log-level", "error"],
+            .path(.init(executable)),
+            arguments: ["worker", molecule, stage, bootstrap],
             input: .none, output: .discarded, error: .discarded
         ) { execution in
             pid.withLock { $0 = execution.processIdentifier.value }

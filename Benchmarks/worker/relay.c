@@ -154,10 +154,8 @@ int main(int argc, char **argv) {
         flush_and_commit(producer, consumer, pending);
         double seconds = now_seconds() - started;
         printf("side=c relayed=%ld seconds=%.3f rate=%.0f maxrss_kb=%ld\n", relayed, seconds, relayed / seconds, max_rss_kb());
-        rd_kafka_consumer_close(consumer);
-        rd_kafka_destroy(consumer);
-        rd_kafka_flush(producer, 10000);
-        rd_kafka_destroy(producer);
-        rd_kafka_topic_partition_list_destroy(pending);
+        fflush(stdout);
+        /* Offsets are committed and every record acknowledged: exit without leaving the group
+         * (consumer_close can wait on the embedded cluster for the session timeout). */
         return 0;
 }

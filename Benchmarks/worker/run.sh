@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Worker benchmark: passthrough DF stage vs a librdkafka relay in C, ED latency, worker memory.
 # Usage: Benchmarks/worker/run.sh [--messages N] [--rate R] [--seconds S]
-# Builds packetflow and WorkerBenchmark in release mode (scratch path .build-bench unless
-# SCRATCH is set), compiles relay.c, and prints a markdown table.
+# Builds WorkerBenchmark in release mode (scratch path .build-bench unless SCRATCH is set),
+# compiles relay.c, and prints a markdown table. Workers are WorkerBenchmark children in
+# worker mode, which run a stage exactly as `packetflow worker` does (WorkerLauncher).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scratch="${SCRATCH:-.build-bench}"
 mkdir -p "$scratch"
 cc -O2 -Wall -Wextra -o "$scratch/worker-relay" Benchmarks/worker/relay.c $(pkg-config --cflags --libs rdkafka)
-swift build -c release --scratch-path "$scratch" --product packetflow
 swift build -c release --scratch-path "$scratch" --product WorkerBenchmark
-exec "$scratch/release/WorkerBenchmark" --packetflow "$scratch/release/packetflow" --relay "$scratch/worker-relay" "$@"
+exec "$scratch/release/WorkerBenchmark" --relay "$scratch/worker-relay" "$@"

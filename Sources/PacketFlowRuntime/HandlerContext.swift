@@ -39,6 +39,21 @@ public struct HandlerContext: Sendable {
         self.stores = Dictionary(stateStores.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Creates a context with the stores already keyed by name: the worker's per-call path.
+    init(
+        molecule: String, stage: String, packetName: String, attempt: Int, logger: Logger,
+        stores: [String: StateStore], cache: ResourceCache?, budget: TokenBucket?
+    ) {
+        self.molecule = molecule
+        self.stage = stage
+        self.packetName = packetName
+        self.attempt = attempt
+        self.logger = logger
+        self.cache = cache
+        self.budget = budget
+        self.stores = stores
+    }
+
     /// The state store `name` shared through a metallic bond, or the only one when `name` is nil.
     ///
     /// Throws ``RuntimeError`` (`unknownStateStore`) when the stage shares no such store.

@@ -46,12 +46,12 @@ public final class HandlerRegistry: Sendable {
                     .unknownHandler,
                     "no Swift handler named \(name) (\(known)); Swift handlers run from your own executable built on the PacketFlow library (see examples/), the packetflow CLI runs exec and builtin handlers only")
             }
-            return ResolvedHandler(call: handler, exec: nil)
+            return ResolvedHandler(call: handler, exec: nil, boundsItself: false)
         case .builtin(let text):
-            return ResolvedHandler(call: try BuiltinHandler.handler(for: text), exec: nil)
+            return ResolvedHandler(call: try BuiltinHandler.handler(for: text), exec: nil, boundsItself: true)
         case .exec(let command):
             let exec = ExecHandler(command: command, timeout: timeout, logger: logger)
-            return ResolvedHandler(call: { try await exec.handle($0, $1) }, exec: exec)
+            return ResolvedHandler(call: { try await exec.handle($0, $1) }, exec: exec, boundsItself: true)
         }
     }
 }
@@ -60,6 +60,9 @@ public final class HandlerRegistry: Sendable {
 struct ResolvedHandler: Sendable {
     /// Calls the handler.
     var call: PacketHandler
-    /// The program behind an exec handler, which enforces the timeout itself.
+    /// The program behind an exec handler.
     var exec: ExecHandler?
+    /// Whether calls need no timeout from the runner: exec handlers enforce it themselves and
+    /// built-ins never wait, which spares two tasks and a timer per packet on the hot path.
+    var boundsItself: Bool
 }

@@ -26,7 +26,7 @@ final class StageRunner: Sendable {
     let tracker: OffsetTracker
     private let producer: KafkaProducer
     private let outputTopics: [String]
-    private let stores: [StateStore]
+    private let stores: [String: StateStore]
     private let cache: ResourceCache?
     private let budget: TokenBucket?
     private let aggregator: CollectiveAggregator<OffsetTracker.Ticket>?
@@ -44,7 +44,7 @@ final class StageRunner: Sendable {
         self.tracker = tracker
         self.producer = producer
         self.outputTopics = stage.outputTopics + (stage.group == .metaComputational ? [configuration.controlTopic] : [])
-        self.stores = stores
+        self.stores = Dictionary(stores.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let isResourceStage = stage.group == .resourceManagement
         self.cache = isResourceStage ? ResourceCache(capacity: configuration.cacheCapacity) : nil
         self.budget = isResourceStage ? TokenBucket(rate: configuration.budgetRate) : nil
@@ -154,7 +154,7 @@ final class StageRunner: Sendable {
                 packet.kind = step.packet.name
                 let context = HandlerContext(
                     molecule: plan.molecule, stage: stage.name, packetName: step.packet.name, attempt: input.attempt,
-                    logger: logger, stateStores: stores, cache: cache, budget: budget)
+                    logger: logger, stores: stores, cache: cache, budget: budget)
                 next += try await call(step, packet, context)
             }
             current = next
@@ -164,7 +164,7 @@ final class StageRunner: Sendable {
 
     /// One handler call, bounded by the stage timeout (exec handlers bound their own calls).
     private func call(_ step: Step, _ packet: Packet, _ context: HandlerContext) async throws -> [Packet] {
-        if step.handler.exec != nil { return try await step.handler.call(packet, context) }
+        if step.handler.boundsItself { return try await step.handler.call(packet, context) }
         let timeout = Duration.milliseconds(stage.timeoutMilliseconds)
         let name = step.packet.name
         return try await withThrowingTaskGroup(of: [Packet].self) { group in

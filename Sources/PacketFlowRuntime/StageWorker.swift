@@ -45,7 +45,9 @@ public final class StageWorker: Service {
         consumerConfiguration.offsetReset = .earliest
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.fetchWaitMax = properties.consumer.fetchWaitMax
-        consumerConfiguration.pollBatchSize = properties.consumer.maxBatch
+        // librdkafka's batch consume waits until a batch is full or 100 ms pass: latency-first
+        // groups take records one at a time so a lone record is handed on at once.
+        consumerConfiguration.pollBatchSize = properties.latency == .low ? 1 : properties.consumer.maxBatch
         consumerConfiguration.bufferedMessageLimit = max(properties.consumer.maxBatch * 4, 1_000)
         // Offsets are stored and committed by the worker only, below unfinished messages.
         consumerConfiguration.autoCommit = false
