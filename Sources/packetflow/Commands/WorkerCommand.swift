@@ -27,7 +27,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
             Example:
               packetflow broker &
-              packetflow worker --molecule examples/worker/enrichment.pf --stage FilterPacket
+              packetflow worker --molecule examples/worker/processing-pipeline-exec.pf \\
+                --stage ValidatePacket
             """)
 
     @Option(help: ArgumentHelp("The molecule file (.pf).", valueName: "file"))
