@@ -10,7 +10,8 @@ lines="${1:-1000000}"
 rounds="${2:-3}"
 scratch="${SCRATCH:-.build-bench}"
 work="$(mktemp -d)"
-trap 'kill "$broker" 2>/dev/null; wait "$broker" 2>/dev/null; rm -rf "$work"' EXIT
+broker=""
+trap '[ -n "$broker" ] && kill "$broker" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
 swift build -c release --scratch-path "$scratch" --product packetflow >&2
 packetflow="$scratch/release/packetflow"

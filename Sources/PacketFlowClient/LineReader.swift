@@ -102,7 +102,7 @@ public final class LineReader: @unchecked Sendable {
         return 0
     }
 
-    private func grow(lineNumber: Int) throws(ClientError) {
+    private func grow(lineNumber: Int) throws {
         guard buffer.count < Self.maximumLineLength else {
             throw ClientError(.input, "\(name):\(lineNumber): line longer than \(Self.maximumLineLength) bytes")
         }
@@ -113,7 +113,7 @@ public final class LineReader: @unchecked Sendable {
     }
 
     /// Reads once into the buffer after `offset`; returns the byte count, 0 at the end.
-    private func readChunk(into offset: Int) async throws(ClientError) -> Int {
+    private func readChunk(into offset: Int) async throws -> Int {
         let outcome: Result<Int, ClientError> = await withCheckedContinuation { continuation in
             Self.ioQueue.async { [self] in
                 while true {

@@ -1,4 +1,5 @@
 import CRdKafka
+import Logging
 
 /// Owns one `rd_kafka_t` handle and destroys it on deinit.
 ///
@@ -55,6 +56,7 @@ final class RdKafkaClient: @unchecked Sendable {
         _ properties: [(key: String, value: String)]
     ) throws(KafkaError) -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
+        rd_kafka_conf_set_log_cb(conf, forwardLibrdkafkaLog)
         var errorText = [CChar](repeating: 0, count: 512)
         for (key, value) in properties {
             let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
@@ -68,4 +70,26 @@ final class RdKafkaClient: @unchecked Sendable {
         }
         return conf
     }
+}
+
+/// librdkafka's log lines, through swift-log instead of straight to standard error.
+///
+/// Connection failures (facility FAIL) go out at debug level: librdkafka retries them on its
+/// own, and PacketFlow reports an unreachable cluster as one error of its own
+/// (`waitUntilConnected`). Everything else keeps librdkafka's syslog severity.
+private func forwardLibrdkafkaLog(
+    _ client: OpaquePointer?, _ level: Int32, _ facility: UnsafePointer<CChar>?, _ text: UnsafePointer<CChar>?
+) {
+    let facility = facility.map { String(cString: $0) } ?? ""
+    let swiftLevel: Logger.Level =
+        switch level {
+        case ...2: .critical
+        case 3: facility == "FAIL" ? .debug : .error
+        case 4: facility == "FAIL" ? .debug : .warning
+        case 5: .notice
+        case 6: .info
+        default: .debug
+        }
+    Logger(label: "packetflow.kafka.librdkafka").log(
+        level: swiftLevel, "\(text.map { String(cString: $0) } ?? "")", metadata: ["facility": "\(facility)"])
 }
