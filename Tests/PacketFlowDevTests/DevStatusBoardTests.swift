@@ -1,3 +1,4 @@
+import Foundation
 import PacketFlowDev
 import PacketFlowReactorService
 import Testing
@@ -5,14 +6,15 @@ import Testing
 @Suite("Dev mode's live view and summary")
 struct DevStatusBoardTests {
     static func status(desired: Int, lag: Int64, decision: String?) -> MoleculeStatus {
-        let stage = StageStatus(
-            stage: "ComputePacket", group: "DF", consumerGroup: "pf.Checkout.ComputePacket", partitions: 12,
-            runningReplicas: 1, desiredReplicas: desired, manualReplicas: nil, lag: lag, inputRate: 150,
-            processingRate: 100, perReplicaRate: 100, deadLetters: 0, restarts: 0, health: "OK", stable: true,
-            healthReasons: [], lastDecision: decision, lastAction: "hold", lastReason: "balanced")
-        return MoleculeStatus(
-            molecule: "Checkout", sourceName: "checkout.pf", deadLetterTopic: "pf.Checkout.dead-letter", deadLetters: 0,
-            stages: [stage])
+        let words = decision.map { "\"\($0)\"" } ?? "null"
+        let json = """
+            {"molecule":"Checkout","sourceName":"checkout.pf","deadLetterTopic":"pf.Checkout.dead-letter","deadLetters":0,
+             "stages":[{"stage":"ComputePacket","group":"DF","consumerGroup":"pf.Checkout.ComputePacket","partitions":12,
+             "runningReplicas":1,"desiredReplicas":\(desired),"lag":\(lag),"inputRate":150,"processingRate":100,
+             "perReplicaRate":100,"deadLetters":0,"restarts":0,"health":"OK","stable":true,"healthReasons":[],
+             "lastDecision":\(words),"lastAction":"hold","lastReason":"balanced"}]}
+            """
+        return try! JSONDecoder().decode(MoleculeStatus.self, from: Data(json.utf8))
     }
 
     @Test("a rise in desired replicas is logged as a scale-out with the reactor's words")
