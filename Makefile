@@ -18,10 +18,16 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# Dev mode: the embedded broker on $(BROKER_ADDRESS), with the example's topics.
+# Dev mode: the embedded broker on $(BROKER_ADDRESS), the reactor (web page on
+# http://127.0.0.1:8080/ui) and examples/dev, with DEV_LOAD events/s for DEV_LOAD_FOR so the
+# reactor scales out and back in; ends after DEV_DURATION (DEV_DURATION=0 runs until Ctrl-C).
+DEV_LOAD ?= 150
+DEV_LOAD_FOR ?= 60s
+DEV_DURATION ?= 4m
 dev: deps
-	$(SWIFT) build
-	$$($(SWIFT) build --show-bin-path)/packetflow dev --listen $(BROKER_ADDRESS)
+	$(SWIFT) build --product packetflow
+	$$($(SWIFT) build --show-bin-path)/packetflow dev --listen $(BROKER_ADDRESS) --load $(DEV_LOAD) \
+		--load-for $(DEV_LOAD_FOR) $(if $(filter 0,$(DEV_DURATION)),,--duration $(DEV_DURATION))
 
 broker: deps
 	$(SWIFT) build

@@ -1,0 +1,16 @@
+import Foundation
+import PacketFlowTestSupport
+import Subprocess
+import Testing
+
+@Suite("Generated and followed docs")
+struct DocsTests {
+    @Test("docs/cli.md is current: it is what scripts/gen-cli-docs.sh makes from the command definitions")
+    func cliReferenceIsCurrent() async throws {
+        let result = try await Subprocess.run(
+            .path("/bin/bash"), arguments: [DevRun.root + "/scripts/gen-cli-docs.sh", "--check"],
+            environment: .inherit.updating(["PACKETFLOW": try PacketFlowExecutable.path()]),
+            output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
+        #expect(result.terminationStatus.isSuccess, "\(result.standardOutput.prefix(3_000))\(result.standardError)")
+    }
+}
