@@ -129,16 +129,7 @@ struct WorkerBenchmark {
 
     /// Messages per second one worker process moves through a passthrough DF stage, and its peak RSS.
     static func workerThroughput(_ options: Options, bootstrap: String, folder: URL) async throws -> (rate: Double, peakKB: Int) {
-        let name = "BenchRelay\(UUID().uuidString.prefix(6))"
-        let text = """
-            packet RelayPacket { group: DF, handler: builtin("forward") }
-            molecule \(name) { composition: [RelayPacket] }
-            """
-        let file = folder.appending(path: "relay.pf")
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        let plan = try MoleculeProgram.parse(text).plan()
-        try await TopicProvisioner(bootstrapServers: bootstrap).ensureTopics(
-            try plan.topics.map { try TopicSpec(name: $0.name, partitions: $0.partitions) })
+        let (file, plan) = try await oneStageMolecule("RelayPacket", group: "DF", folder: folder, bootstrap: bootstrap)
         try await prefill(plan.stages[0].inputTopics[0], count: options.messages, bootstrap: bootstrap)
         let worker = ChildWorker()
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -149,6 +140,20 @@ struct WorkerBenchmark {
             try await group.waitForAll()
             return (rate, peak)
         }
+    }
+
+    /// Writes a molecule of one `builtin("forward")` stage of `group` and creates its topics.
+    static func oneStageMolecule(_ packet: String, group: String, folder: URL, bootstrap: String) async throws -> (URL, TopologyPlan) {
+        let text = """
+            packet \(packet) { group: \(group), handler: builtin("forward") }
+            molecule Bench\(packet)\(UUID().uuidString.prefix(6)) { composition: [\(packet)] }
+            """
+        let file = folder.appending(path: "\(packet).pf")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let plan = try MoleculeProgram.parse(text).plan()
+        try await TopicProvisioner(bootstrapServers: bootstrap).ensureTopics(
+            try plan.topics.map { try TopicSpec(name: $0.name, partitions: $0.partitions) })
+        return (file, plan)
     }
 
     /// Fills `topic` with `count` DF packets of about 100 bytes, as a producer would.
@@ -198,18 +203,9 @@ struct WorkerBenchmark {
     static func edLatency(_ options: Options, bootstrap: String, folder: URL) async throws
         -> (p50: Double, p99: Double, max: Double, count: Int, idleKB: Int, loadedKB: Int)
     {
-        let name = "BenchLatency\(UUID().uuidString.prefix(6))"
-        let text = """
-            packet AlertPacket { group: ED, handler: builtin("forward") }
-            molecule \(name) { composition: [AlertPacket] }
-            """
-        let file = folder.appending(path: "latency.pf")
-        try text.write(to: file, atomically: true, encoding: .utf8)
-        let plan = try MoleculeProgram.parse(text).plan()
+        let (file, plan) = try await oneStageMolecule("AlertPacket", group: "ED", folder: folder, bootstrap: bootstrap)
         let input = plan.stages[0].inputTopics[0]
         let output = plan.stages[0].outputTopics[0]
-        try await TopicProvisioner(bootstrapServers: bootstrap).ensureTopics(
-            try plan.topics.map { try TopicSpec(name: $0.name, partitions: $0.partitions) })
 
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: bootstrap, groupID: "bench-latency-\(UUID().uuidString.prefix(6))")
         // The observer's own fetch wait is kept short so the figure is the worker's, not the reader's.

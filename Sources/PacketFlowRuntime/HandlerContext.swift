@@ -29,14 +29,10 @@ public struct HandlerContext: Sendable {
         logger: Logger = Logger(label: "packetflow.handler"),
         stateStores: [StateStore] = [], cache: ResourceCache? = nil, budget: TokenBucket? = nil
     ) {
-        self.molecule = molecule
-        self.stage = stage
-        self.packetName = packetName
-        self.attempt = attempt
-        self.logger = logger
-        self.cache = cache
-        self.budget = budget
-        self.stores = Dictionary(stateStores.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.init(
+            molecule: molecule, stage: stage, packetName: packetName, attempt: attempt, logger: logger,
+            stores: Dictionary(stateStores.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }),
+            cache: cache, budget: budget)
     }
 
     /// Creates a context with the stores already keyed by name: the worker's per-call path.

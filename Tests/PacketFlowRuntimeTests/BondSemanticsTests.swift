@@ -162,14 +162,26 @@ struct BondSemanticsTests {
             }
             let (outputs, controlled) = try await withWorkers(workers) {
                 let outputs = try await publishAndRead(packets, to: plan.stages[0].inputTopics[0], from: plan.stages[1].outputTopics[0], bootstrap: bootstrap)
-                let reader = try TopicReader(topic: control, bootstrap: bootstrap)
-                let controlled = try await reader.read(atLeast: 3)
-                await reader.close()
+                let controlled = try await readTopic(control, atLeast: 3, bootstrap: bootstrap)
                 return (outputs, controlled)
             }
             #expect(outputs.map(\.text) == [#"{"item":"x","cached":false}"#, #"{"item":"x","cached":true}"#, #"{"item":"y","cached":false}"#])
             #expect(controlled.map(\.text) == outputs.map(\.text))
             #expect(controlled.allSatisfy { $0.header("pf-group") == "MC" })
         }
+    }
+
+    @Test("a weak bond is only a placement hint: two independent stages, no shared topic or store")
+    func weak() throws {
+        let plan = try MoleculeProgram.parse("""
+            packet IngestPacket { group: ED, handler: builtin("forward") }
+            packet AuditPacket { group: CF, handler: builtin("log") }
+            molecule Weak { composition: [IngestPacket, AuditPacket], bonds: [{IngestPacket, AuditPacket, :weak}] }
+            """).plan()
+        #expect(plan.placementHints.map { Set($0.stages) } == [["IngestPacket", "AuditPacket"]])
+        #expect(plan.stages.count == 2)
+        #expect(plan.stateStores.isEmpty)
+        #expect(Set(plan.stages[0].outputTopics).isDisjoint(with: plan.stages[1].inputTopics))
+        #expect(plan.stages[0].consumerGroup != plan.stages[1].consumerGroup)
     }
 }

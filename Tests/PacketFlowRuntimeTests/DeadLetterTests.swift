@@ -39,9 +39,7 @@ struct DeadLetterTests {
             let (outputs, dead) = try await withWorkers(workers) {
                 let outputs = try await publishAndRead(
                     packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap, expecting: 10)
-                let reader = try TopicReader(topic: plan.deadLetterTopic, bootstrap: bootstrap)
-                let dead = try await reader.read(atLeast: 1)
-                await reader.close()
+                let dead = try await readTopic(plan.deadLetterTopic, atLeast: 1, bootstrap: bootstrap)
                 return (outputs, dead)
             }
             #expect(outputs.compactMap { try? JSON.parse($0.value ?? [])["n"]?.int64Value } == (0..<10).map(Int64.init))
@@ -77,12 +75,8 @@ struct DeadLetterTests {
                         (key: "k", value: #"{"n":2}"#, headers: [KafkaHeader(key: "pf-group", value: "XX")]),
                         (key: "k", value: #"{"n":3}"#, headers: []),
                     ], to: input, bootstrap: bootstrap)
-                let outputReader = try TopicReader(topic: plan.stages[0].outputTopics[0], bootstrap: bootstrap)
-                let outputs = try await outputReader.read(atLeast: 2)
-                await outputReader.close()
-                let reader = try TopicReader(topic: plan.deadLetterTopic, bootstrap: bootstrap)
-                let dead = try await reader.read(atLeast: 2)
-                await reader.close()
+                let outputs = try await readTopic(plan.stages[0].outputTopics[0], atLeast: 2, bootstrap: bootstrap)
+                let dead = try await readTopic(plan.deadLetterTopic, atLeast: 2, bootstrap: bootstrap)
                 return (outputs, dead)
             }
             #expect(outputs.map(\.text) == [#"{"n":1}"#, #"{"n":3}"#])
@@ -111,9 +105,7 @@ struct DeadLetterTests {
             let (outputs, dead) = try await withWorkers(workers) {
                 let outputs = try await publishAndRead(
                     packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap, expecting: 1)
-                let reader = try TopicReader(topic: plan.deadLetterTopic, bootstrap: bootstrap)
-                let dead = try await reader.read(atLeast: 1)
-                await reader.close()
+                let dead = try await readTopic(plan.deadLetterTopic, atLeast: 1, bootstrap: bootstrap)
                 return (outputs, dead)
             }
             #expect(outputs.map(\.text) == [#"{"fresh":true}"#])

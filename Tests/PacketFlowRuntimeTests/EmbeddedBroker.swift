@@ -160,10 +160,7 @@ func makeWorkers(_ plan: TopologyPlan, bootstrap: String, handlers: HandlerRegis
 /// Publishes `packets` to `input`, then reads `output` until as many records arrived.
 func publishAndRead(_ packets: [Packet], to input: String, from output: String, bootstrap: String, expecting count: Int? = nil) async throws -> [KafkaMessage] {
     try await publish(packets, to: input, bootstrap: bootstrap)
-    let reader = try TopicReader(topic: output, bootstrap: bootstrap)
-    let results = try await reader.read(atLeast: count ?? packets.count)
-    await reader.close()
-    return results
+    return try await readTopic(output, atLeast: count ?? packets.count, bootstrap: bootstrap)
 }
 
 /// Waits until `group` has committed every record of `topic` (lag 0).
@@ -178,4 +175,12 @@ func waitUntilCommitted(group: String, topic: String, bootstrap: String, within 
 func readToEnd(_ reader: TopicReader, topic: String, bootstrap: String) async throws -> Bool {
     let total = try await KafkaTopicAdmin(bootstrapServers: bootstrap).watermarks(topic: topic).reduce(0) { $0 + $1.high - $1.low }
     return reader.messages.count >= total
+}
+
+/// Reads `topic` from its start until `count` records arrived, in a group of its own.
+func readTopic(_ topic: String, atLeast count: Int, bootstrap: String) async throws -> [KafkaMessage] {
+    let reader = try TopicReader(topic: topic, bootstrap: bootstrap)
+    let messages = try await reader.read(atLeast: count)
+    await reader.close()
+    return messages
 }

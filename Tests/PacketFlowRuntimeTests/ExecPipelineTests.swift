@@ -93,9 +93,7 @@ struct ExecPipelineTests {
             }
             let (outputs, dead) = try await withWorkers(workers) {
                 let outputs = try await publishAndRead(packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap, expecting: 2)
-                let reader = try TopicReader(topic: plan.deadLetterTopic, bootstrap: bootstrap)
-                let dead = try await reader.read(atLeast: 1)
-                await reader.close()
+                let dead = try await readTopic(plan.deadLetterTopic, atLeast: 1, bootstrap: bootstrap)
                 return (outputs, dead)
             }
             #expect(outputs.map(\.text).sorted() == [#"{"n":1}"#, #"{"n":3}"#])

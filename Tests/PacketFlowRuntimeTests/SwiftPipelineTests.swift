@@ -63,17 +63,13 @@ struct SwiftPipelineTests {
     /// keeps the order its input had per key.
     static func expectOrderPerKey(_ plan: TopologyPlan, results: [KafkaMessage], bootstrap: String) async throws {
         // Validate (CF) hands each key's orders on in their input order.
-        let bond = try TopicReader(topic: plan.stages[0].outputTopics[0], bootstrap: bootstrap)
-        let validated = try await bond.read(atLeast: packetCount)
-        await bond.close()
+        let validated = try await readTopic(plan.stages[0].outputTopics[0], atLeast: packetCount, bootstrap: bootstrap)
         for key in keys {
             let sequence = validated.filter { $0.key == Array(key.utf8) }.compactMap { try? JSON.parse($0.value ?? [])["seq"]?.int64Value }
             #expect(sequence == sequence.sorted(), "key \(key) out of order after the CF stage")
         }
         // Save (CF) keeps the order its input had per key.
-        let toSave = try TopicReader(topic: plan.stages[2].inputTopics[0], bootstrap: bootstrap)
-        let saveInput = try await toSave.read(atLeast: packetCount)
-        await toSave.close()
+        let saveInput = try await readTopic(plan.stages[2].inputTopics[0], atLeast: packetCount, bootstrap: bootstrap)
         for key in keys {
             let before = saveInput.filter { $0.key == Array(key.utf8) }.compactMap { $0.header("pf-id") }
             let after = results.filter { $0.key == Array(key.utf8) }.compactMap { $0.header("pf-id")?.dropLast(2) }.map(String.init)

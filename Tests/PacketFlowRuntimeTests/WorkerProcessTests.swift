@@ -41,15 +41,27 @@ struct WorkerProcessTests {
         (0..<count).map { Packet(group: .dataFlow, kind: "n", payload: Array("{\"n\":\($0)}".utf8)) }
     }
 
-    @Test("two workers on a DF stage, one killed with SIGKILL mid-run: every input comes out at least once")
-    func killOneOfTwo() async throws {
-        let (molecule, plan) = try Self.relayMolecule("Kill\(UUID().uuidString.prefix(6))")
+    /// Runs `body` on a fresh broker where the relay molecule's input holds `packetCount`
+    /// packets, with a reader on its output (closed afterwards).
+    static func withPublishedRelay(
+        _ prefix: String,
+        _ body: (_ molecule: String, _ stage: StagePlan, _ packets: [Packet], _ reader: TopicReader, _ bootstrap: String) async throws -> Void
+    ) async throws {
+        let (molecule, plan) = try relayMolecule("\(prefix)\(UUID().uuidString.prefix(6))")
         let stage = plan.stages[0]
         try await withEmbeddedBroker { bootstrap in
             try await provision(plan, bootstrap: bootstrap)
-            let packets = Self.numbered(Self.packetCount)
+            let packets = numbered(packetCount)
             try await publish(packets, to: stage.inputTopics[0], bootstrap: bootstrap)
             let reader = try TopicReader(topic: stage.outputTopics[0], bootstrap: bootstrap)
+            try await body(molecule, stage, packets, reader, bootstrap)
+            await reader.close()
+        }
+    }
+
+    @Test("two workers on a DF stage, one killed with SIGKILL mid-run: every input comes out at least once")
+    func killOneOfTwo() async throws {
+        try await Self.withPublishedRelay("Kill") { molecule, stage, packets, reader, bootstrap in
             let victim = WorkerProcess()
             let survivor = WorkerProcess()
             let before = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -73,7 +85,6 @@ struct WorkerProcessTests {
                 group.cancelAll()
                 return before
             }
-            await reader.close()
             let ids = reader.messages.compactMap { $0.header("pf-id") }
             let duplicates = ids.count - Set(ids).count
             print("SIGKILL of one of two DF workers (\(before) of \(Self.packetCount) out at the kill): \(ids.count) out, \(duplicates) duplicates")
@@ -86,13 +97,7 @@ struct WorkerProcessTests {
 
     @Test("SIGTERM mid-run drains: exit 0, and with a second worker every packet comes out exactly once")
     func drainOnSigterm() async throws {
-        let (molecule, plan) = try Self.relayMolecule("Drain\(UUID().uuidString.prefix(6))")
-        let stage = plan.stages[0]
-        try await withEmbeddedBroker { bootstrap in
-            try await provision(plan, bootstrap: bootstrap)
-            let packets = Self.numbered(Self.packetCount)
-            try await publish(packets, to: stage.inputTopics[0], bootstrap: bootstrap)
-            let reader = try TopicReader(topic: stage.outputTopics[0], bootstrap: bootstrap)
+        try await Self.withPublishedRelay("Drain") { molecule, stage, packets, reader, bootstrap in
             let first = WorkerProcess()
             let second = WorkerProcess()
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -112,7 +117,6 @@ struct WorkerProcessTests {
                 try await waitUntil("the second worker to exit", within: .seconds(30)) { second.exitCode != nil }
                 group.cancelAll()
             }
-            await reader.close()
             let ids = reader.messages.compactMap { $0.header("pf-id") }
             #expect(ids.count == Self.packetCount, "\(ids.count - Set(ids).count) duplicates")
             #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }))
