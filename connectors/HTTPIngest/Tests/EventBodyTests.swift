@@ -14,7 +14,7 @@ struct EventBodyTests {
         arguments: [
             ("{\"a\":1}\n{\"b\":}\n", 2, 6),
             ("{\"a\":1}\n\n[1,2,,3]", 3, 6),
-            ("nope", 1, 1),
+            ("nope", 1, 4),
         ])
     func invalidLine(text: String, line: Int, column: Int) {
         #expect {
