@@ -87,7 +87,8 @@ struct StepLoadTests {
                 #expect(peak >= 2)
 
                 // Scale-in only after the stabilization window that follows the end of the load.
-                let firstIn = try #require(observations.first { $0.time > firstOut.time && $0.desired < peak })
+                let peakReached = try #require(observations.firstIndex { $0.desired == peak })
+                let firstIn = try #require(observations[peakReached...].first { $0.desired < peak })
                 #expect(firstIn.time >= loadEnd + Self.dataFlowStabilization)
 
                 let events = running.control.packets.withLock { $0 }
