@@ -102,7 +102,7 @@ public struct EventPublisher: Sendable {
         try await run.pace()
         var headers = constantHeaders.before
         headers.reserveCapacity(2 + constantHeaders.after.count)
-        headers.append(KafkaHeader(key: PacketWireFormat.Header.id, value: PacketID.generate().rawValue))
+        headers.append(KafkaHeader(key: PacketWireFormat.Header.id, value: run.ids.generate().rawValue))
         headers.append(contentsOf: constantHeaders.after)
         try await producer.enqueue(KafkaProducerMessage(topic: options.topic, key: key, value: Array(line), headers: headers))
         run.sent += 1
@@ -155,6 +155,7 @@ public struct EventPublisher: Sendable {
         let start: ContinuousClock.Instant
         var sent = 0
         var invalid = 0
+        var ids = PacketIDGenerator()
         var lastReport: ContinuousClock.Instant
 
         init(options: PublishOptions, clock: ContinuousClock) {

@@ -23,3 +23,23 @@ struct PacketIDTests {
         #expect(PacketID.generate(milliseconds: 32, using: &generator).rawValue.hasPrefix("0000000010"))
     }
 }
+
+@Suite("Packet id generator")
+struct PacketIDGeneratorTests {
+    @Test("ids from the fast generator are ULIDs, unique and in time order")
+    func fastGenerator() {
+        var generator = PacketIDGenerator()
+        let ids = (0..<10_000).map { _ in generator.generate() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.rawValue.count == 26 })
+        let later = PacketID.generate(milliseconds: PacketID.generate().rawValue.isEmpty ? 0 : (1 << 47), using: &generator)
+        #expect(ids.allSatisfy { $0 < later })
+    }
+
+    @Test("two generators do not repeat each other's sequence")
+    func independentSeeds() {
+        var first = PacketIDGenerator()
+        var second = PacketIDGenerator()
+        #expect((0..<4).map { _ in first.next() } != (0..<4).map { _ in second.next() })
+    }
+}
