@@ -257,6 +257,7 @@ let package = Package(
             name: "PacketFlowKafkaTests",
             dependencies: [
                 "PacketFlowKafka",
+                "PacketFlowTestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),

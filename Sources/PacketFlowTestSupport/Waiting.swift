@@ -11,6 +11,12 @@ public func uniqueName(_ prefix: String) -> String {
 /// A test's deadline passed before what it waited for happened.
 public struct DeadlineExceeded: Error, CustomStringConvertible {
     public var what: String
+
+    /// An error saying `what` did not happen in time.
+    public init(what: String) {
+        self.what = what
+    }
+
     public var description: String { "timed out waiting for \(what)" }
 }
 

@@ -1,4 +1,5 @@
 import PacketFlowKafka
+import PacketFlowTestSupport
 import Testing
 
 @Suite("Consumer groups share partitions")

@@ -1,5 +1,6 @@
 import Foundation
 import PacketFlowKafka
+import PacketFlowTestSupport
 import Testing
 
 @Suite("Records round-trip through the embedded cluster")

@@ -1,4 +1,5 @@
 import PacketFlowKafka
+import PacketFlowTestSupport
 import Testing
 
 @Suite("An unreachable bootstrap address fails clearly and in bounded time")
