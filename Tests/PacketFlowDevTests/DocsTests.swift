@@ -13,4 +13,14 @@ struct DocsTests {
             output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
         #expect(result.terminationStatus.isSuccess, "\(result.standardOutput.prefix(3_000))\(result.standardError)")
     }
+
+    @Test("the tutorial runs from start to end (scripts/tutorial-check.sh)", .timeLimit(.minutes(6)))
+    func tutorialRuns() async throws {
+        let result = try await Subprocess.run(
+            .path("/bin/bash"), arguments: [DevRun.root + "/scripts/tutorial-check.sh"],
+            environment: .inherit.updating(["PACKETFLOW": try PacketFlowExecutable.path()]),
+            output: .string(limit: 4 << 20), error: .string(limit: 4 << 20))
+        #expect(result.terminationStatus.isSuccess, "\(result.standardOutput.suffix(3_000))\(result.standardError)")
+        #expect(result.standardOutput.contains("tutorial ok"))
+    }
 }
