@@ -36,8 +36,9 @@ broker: deps
 bench: deps
 	Benchmarks/run.sh
 
+# Formats the example molecules; the concept's example stays exactly as the concept wrote it.
 fmt: build
-	$$($(SWIFT) build --show-bin-path)/packetflow fmt --write examples/*.pf
+	$$($(SWIFT) build --show-bin-path)/packetflow fmt --write $(filter-out examples/processing-pipeline.pf,$(wildcard examples/*.pf examples/*/*.pf))
 
 clean:
 	rm -rf .build
