@@ -177,6 +177,14 @@ let package = Package(
             ]
         ),
 
+        // Connectors (issue 8): the file sink's rotating JSON-lines writer.
+        .target(name: "PacketFlowFileConnectors", path: "connectors/Files/Sources"),
+        .testTarget(
+            name: "PacketFlowFileConnectorsTests",
+            dependencies: ["PacketFlowFileConnectors"],
+            path: "connectors/Files/Tests"
+        ),
+
         // The command-line shell: parses arguments and runs the libraries' services.
         .executableTarget(
             name: "packetflow",
