@@ -177,11 +177,15 @@ let package = Package(
             ]
         ),
 
-        // Connectors (issue 8): the file sink's rotating JSON-lines writer.
-        .target(name: "PacketFlowFileConnectors", path: "connectors/Files/Sources"),
+        // Connectors (issue 8): file and stdout sinks as stage handlers (rotating JSON-lines writer).
+        .target(
+            name: "PacketFlowFileConnectors",
+            dependencies: ["PacketFlowCore", "PacketFlowRuntime"],
+            path: "connectors/Files/Sources"
+        ),
         .testTarget(
             name: "PacketFlowFileConnectorsTests",
-            dependencies: ["PacketFlowFileConnectors"],
+            dependencies: ["PacketFlowFileConnectors", "PacketFlowCore", "PacketFlowRuntime"],
             path: "connectors/Files/Tests"
         ),
 
