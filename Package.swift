@@ -185,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PacketFlowFileConnectorsTests",
-            dependencies: ["PacketFlowFileConnectors", "PacketFlowCore", "PacketFlowRuntime"],
+            dependencies: ["PacketFlowFileConnectors", "PacketFlowCore", "PacketFlowRuntime", "PacketFlowTestSupport"],
             path: "connectors/Files/Tests"
         ),
 

@@ -4,6 +4,8 @@ public struct FileConnectorError: Error, Sendable, CustomStringConvertible {
     public enum Code: Sendable, Hashable {
         /// The file cannot be opened, written, or rotated.
         case writeFailed
+        /// The file cannot be opened or read.
+        case readFailed
         /// A setting is out of range (a limit below 1).
         case invalidConfiguration
     }
