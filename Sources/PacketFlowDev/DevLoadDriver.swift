@@ -21,12 +21,13 @@ public struct DevLoadDriver: Sendable {
         self.properties = properties
     }
 
-    /// Publishes `rate` events a second, shared over `topics`, for `duration`.
+    /// Publishes `rate()` events a second (read every 20 ms, so it can change), shared over
+    /// `topics`, for `duration`.
     ///
     /// Returns the events delivered. Cancellation stops it early (and still flushes).
     @discardableResult
-    public func run(topics: [String], rate: Double, for duration: Duration) async throws -> Int {
-        guard !topics.isEmpty, rate > 0 else { return 0 }
+    public func run(topics: [String], rate: @escaping @Sendable () -> Double, for duration: Duration) async throws -> Int {
+        guard !topics.isEmpty else { return 0 }
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         configuration.properties = properties
         configuration.clientID = "packetflow-dev-load"
@@ -45,13 +46,18 @@ public struct DevLoadDriver: Sendable {
     }
 
     private func publish(
-        into producer: KafkaProducer, topics: [String], rate: Double, for duration: Duration, sent: inout Int
+        into producer: KafkaProducer, topics: [String], rate: @Sendable () -> Double, for duration: Duration,
+        sent: inout Int
     ) async throws {
         let clock = ContinuousClock()
         let start = clock.now
+        var last = start
+        var due = 0.0
         while !Task.isCancelled, clock.now - start < duration {
-            let due = Int(rate * (clock.now - start).seconds)
-            while sent < due {
+            let now = clock.now
+            due += rate() * (now - last).seconds
+            last = now
+            while Double(sent) < due.rounded(.down) {
                 let topic = topics[sent % topics.count]
                 let id = "o-\(sent)"
                 let value = #"{"id":"\#(id)","order":{"id":"\#(id)"},"qty":\#(1 + sent % 5),"value":\#(sent % 100)}"#

@@ -44,23 +44,27 @@ public struct DevSession: Service {
         let start = clock.now
         var board = DevStatusBoard()
         await withTaskGroup(of: Void.self) { group in
-            if configuration.loadRate > 0, let first = configuration.molecules.first {
+            let control = DevLoadControl(rate: configuration.loadRate, onRate: configuration.loadRate > 0 ? configuration.loadRate : 100)
+            let keyboard = configuration.interactive ? DevKeyboard.start(control: control) : nil
+            defer { keyboard?.restore() }
+            if configuration.loadRate > 0 || keyboard != nil, let first = configuration.molecules.first {
                 let topics = first.plan.topics.filter { $0.role == .source }.map(\.name)
                 let driver = DevLoadDriver(
                     bootstrapServers: configuration.bootstrapServers, properties: configuration.properties)
                 let loadFor = configuration.loadDuration ?? configuration.duration ?? .seconds(365 * 86_400)
-                let rate = configuration.loadRate
-                write("load: \(Int(rate)) events/s into \(topics.joined(separator: ", ")) for \(loadFor)\n")
+                if !configuration.interactive {
+                    write("load: \(Int(configuration.loadRate)) events/s into \(topics.joined(separator: ", ")) for \(loadFor)\n")
+                }
                 let logger = logger
                 group.addTask {
                     do {
-                        try await driver.run(topics: topics, rate: rate, for: loadFor)
+                        try await driver.run(topics: topics, rate: { control.rate }, for: loadFor)
                     } catch {
                         logger.error("the load driver stopped", metadata: ["error": "\(error)"])
                     }
                 }
             }
-            await draw(board: &board, admin: admin, start: start)
+            await draw(board: &board, admin: admin, start: start, control: control)
             group.cancelAll()
             await group.waitForAll()
         }
@@ -70,16 +74,19 @@ public struct DevSession: Service {
     }
 
     /// Redraws until the duration has passed or the group shuts down gracefully.
-    private func draw(board: inout DevStatusBoard, admin: KafkaTopicAdmin, start: ContinuousClock.Instant) async {
+    private func draw(
+        board: inout DevStatusBoard, admin: KafkaTopicAdmin, start: ContinuousClock.Instant, control: DevLoadControl
+    ) async {
         let clock = ContinuousClock()
         var lastLine = clock.now - .seconds(3_600)
         if configuration.interactive { write("\u{1B}[?25l\u{1B}[2J") }
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled && !control.quitRequested {
             let elapsed = clock.now - start
             if let duration = configuration.duration, elapsed >= duration { return }
             await refresh(&board, admin: admin, second: Int(elapsed.components.seconds))
             if configuration.interactive {
-                write("\u{1B}[H" + configuration.banner + "\n" + board.frame(width: 110))
+                let keys = "keys: l load on/off (now \(Int(control.rate)) events/s), + more, - less, q quit"
+                write("\u{1B}[H" + configuration.banner + "\n" + keys + "\u{1B}[K\n\n" + board.frame(width: 110))
             } else if clock.now - lastLine >= configuration.statusLineInterval {
                 lastLine = clock.now
                 write(board.statusLine() + "\n")

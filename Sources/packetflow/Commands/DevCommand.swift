@@ -19,7 +19,8 @@ struct DevCommand: AsyncParsableCommand {
             examples/dev/*.pf), prints the bootstrap address and the URLs, and shows per \
             molecule and stage its consumer group, replicas, lag as a bar, rates, health and \
             the reactor's latest scale decisions. On a terminal the view redraws in place; \
-            otherwise a status line is printed every few seconds.
+            otherwise a status line is printed every few seconds. Keys in the live view: l \
+            switches the load on or off, + and - change its rate, q quits.
 
             --load RATE publishes example orders into the first molecule's sources so the \
             reactor scales out; --load-for ends the load early so it scales back in (data-flow \
