@@ -10,7 +10,14 @@ struct BrokerFailure: Equatable, Sendable {
     var reason: String
 
     /// Parses librdkafka's error text; `nil` if it does not name a broker.
-    init?(librdkafkaText text: String) {
+    init?(librdkafkaText fullText: String) {
+        // Secured brokers are named with their protocol: `sasl_ssl://host:9093/bootstrap: ...`.
+        var text = Substring(fullText)
+        if let scheme = text.range(of: "://"),
+            text[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0 == "_" })
+        {
+            text = text[scheme.upperBound...]
+        }
         guard let slash = text.firstIndex(of: "/"), let colon = text[slash...].firstIndex(of: ":") else {
             return nil
         }

@@ -27,6 +27,10 @@ struct KafkaErrorTests {
                 "nohost:9092/bootstrap: Failed to resolve 'nohost:9092': Name or service not known (after 2ms in state CONNECT)",
                 "broker nohost:9092 unreachable: failed to resolve 'nohost:9092': name or service not known"
             ),
+            (
+                "sasl_ssl://127.0.0.1:9/bootstrap: Connect to ipv4#127.0.0.1:9 failed: Connection refused (after 0ms in state CONNECT)",
+                "broker 127.0.0.1:9 unreachable: connection refused"
+            ),
         ]
     )
     func brokerFailure(text: String, summary: String) {
