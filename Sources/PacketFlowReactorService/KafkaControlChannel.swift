@@ -16,12 +16,13 @@ public struct KafkaControlChannel: ControlPublisher {
     public static let consumerGroup = "packetflow-reactor"
 
     /// The cluster's bootstrap address.
-    public let bootstrapServers: String
+    public var bootstrapServers: String { connection.bootstrapServers }
     /// The control topic.
-    public let topic: String
-    private let properties: [String: String]
-    private let producer: KafkaProducer
-    private let logger: Logger
+    public var topic: String { connection.name }
+    private let connection: ReactorTopic
+    private var properties: [String: String] { connection.properties }
+    private var producer: KafkaProducer { connection.producer }
+    private var logger: Logger { connection.logger }
 
     /// Makes sure the topic exists (one partition, so packets keep one order) and opens a
     /// producer. Throws ``ReactorError`` (`controlFailed`).
@@ -29,28 +30,17 @@ public struct KafkaControlChannel: ControlPublisher {
         bootstrapServers: String, topic: String = defaultTopic, properties: [String: String] = [:], logger: Logger
     ) async throws -> KafkaControlChannel {
         do {
-            try await TopicProvisioner(bootstrapServers: bootstrapServers, properties: properties, logger: logger)
-                .ensureTopic(topic, partitions: 1)
-            var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
-            configuration.clientID = "packetflow-reactor-control"
-            configuration.properties = properties
-            let producer = try KafkaProducer(configuration: configuration, logger: logger)
             return KafkaControlChannel(
-                bootstrapServers: bootstrapServers, topic: topic, properties: properties, producer: producer,
-                logger: logger)
+                connection: try await ReactorTopic.open(
+                    bootstrapServers: bootstrapServers, name: topic, properties: properties,
+                    clientID: "packetflow-reactor-control", logger: logger))
         } catch {
             throw ReactorError(.controlFailed, "cannot open the control topic \(topic) at \(bootstrapServers): \(error)")
         }
     }
 
-    private init(
-        bootstrapServers: String, topic: String, properties: [String: String], producer: KafkaProducer, logger: Logger
-    ) {
-        self.bootstrapServers = bootstrapServers
-        self.topic = topic
-        self.properties = properties
-        self.producer = producer
-        self.logger = logger
+    private init(connection: ReactorTopic) {
+        self.connection = connection
     }
 
     public func publish(_ packet: Packet) async throws {

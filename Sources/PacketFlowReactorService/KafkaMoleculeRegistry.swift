@@ -14,43 +14,34 @@ public struct KafkaMoleculeRegistry: MoleculeRegistryStorage {
     public static let defaultTopic = "__packetflow.registry"
 
     /// The cluster's bootstrap address.
-    public let bootstrapServers: String
+    public var bootstrapServers: String { connection.bootstrapServers }
     /// The registry topic. Default: ``defaultTopic``.
-    public let topic: String
+    public var topic: String { connection.name }
     /// Longest time ``load()`` waits to read the topic to its end. Default: 60 s.
     public var loadTimeout: Duration = .seconds(60)
-    private let properties: [String: String]
-    private let producer: KafkaProducer
-    private let logger: Logger
+    private let connection: ReactorTopic
+    private var properties: [String: String] { connection.properties }
+    private var producer: KafkaProducer { connection.producer }
+    private var logger: Logger { connection.logger }
 
-    /// Makes sure the topic exists (one partition, `cleanup.policy=compact` on a real cluster)
+    /// Makes sure the topic exists (one partition; on a real cluster, create it beforehand with
+    /// `cleanup.policy=compact`, since provisioning sets no topic configs yet)
     /// and opens a producer. Throws ``ReactorError`` (`registryFailed`).
     public static func open(
         bootstrapServers: String, topic: String = defaultTopic, properties: [String: String] = [:], logger: Logger
     ) async throws -> KafkaMoleculeRegistry {
         do {
-            try await TopicProvisioner(bootstrapServers: bootstrapServers, properties: properties, logger: logger)
-                .ensureTopic(topic, partitions: 1)
-            var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
-            configuration.clientID = "packetflow-reactor-registry"
-            configuration.properties = properties
-            let producer = try KafkaProducer(configuration: configuration, logger: logger)
             return KafkaMoleculeRegistry(
-                bootstrapServers: bootstrapServers, topic: topic, properties: properties, producer: producer,
-                logger: logger)
+                connection: try await ReactorTopic.open(
+                    bootstrapServers: bootstrapServers, name: topic, properties: properties,
+                    clientID: "packetflow-reactor-registry", logger: logger))
         } catch {
             throw ReactorError(.registryFailed, "cannot open the registry topic \(topic) at \(bootstrapServers): \(error)")
         }
     }
 
-    private init(
-        bootstrapServers: String, topic: String, properties: [String: String], producer: KafkaProducer, logger: Logger
-    ) {
-        self.bootstrapServers = bootstrapServers
-        self.topic = topic
-        self.properties = properties
-        self.producer = producer
-        self.logger = logger
+    private init(connection: ReactorTopic) {
+        self.connection = connection
     }
 
     public func load() async throws -> [String: DeployedMolecule] {

@@ -1,0 +1,28 @@
+import Logging
+import PacketFlowBroker
+import PacketFlowKafka
+
+/// A one-partition topic the reactor owns (registry, control), with the producer that writes it.
+///
+/// One partition keeps every record in one order. Opening makes sure the topic exists.
+struct ReactorTopic: Sendable {
+    let bootstrapServers: String
+    let name: String
+    let properties: [String: String]
+    let producer: KafkaProducer
+    let logger: Logger
+
+    /// Ensures the topic and opens its producer; errors are the caller's to word.
+    static func open(
+        bootstrapServers: String, name: String, properties: [String: String], clientID: String, logger: Logger
+    ) async throws -> ReactorTopic {
+        try await TopicProvisioner(bootstrapServers: bootstrapServers, properties: properties, logger: logger)
+            .ensureTopic(name, partitions: 1)
+        var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
+        configuration.clientID = clientID
+        configuration.properties = properties
+        let producer = try KafkaProducer(configuration: configuration, logger: logger)
+        return ReactorTopic(
+            bootstrapServers: bootstrapServers, name: name, properties: properties, producer: producer, logger: logger)
+    }
+}
