@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -189,6 +190,38 @@ let package = Package(
             path: "connectors/Files/Tests"
         ),
 
+        // Connectors (issue 8): the PostgreSQL sink, batched idempotent upserts of a connector topic.
+        .target(
+            name: "PacketFlowPostgres",
+            dependencies: [
+                "PacketFlowCore",
+                "PacketFlowJSON",
+                "PacketFlowKafka",
+                "PacketFlowLanguage",
+                "PacketFlowRuntime",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "connectors/PostgreSQL/Sources"
+        ),
+        .testTarget(
+            name: "PacketFlowPostgresTests",
+            dependencies: [
+                "PacketFlowPostgres",
+                "PacketFlowCore",
+                "PacketFlowKafka",
+                "PacketFlowLanguage",
+                "PacketFlowRuntime",
+                "PacketFlowTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "connectors/PostgreSQL/Tests"
+        ),
+
         // The command-line shell: parses arguments and runs the libraries' services.
         .executableTarget(
             name: "packetflow",
@@ -203,6 +236,7 @@ let package = Package(
                 "PacketFlowDeploy",
                 "PacketFlowReactorService",
                 "PacketFlowHTTPIngest",
+                "PacketFlowPostgres",
                 "PacketFlowDev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,8 +3,8 @@ import PacketFlowCore
 import PacketFlowKafka
 
 extension PacketRecord {
-    /// The core model's view of a consumed message.
-    init(consumed message: KafkaMessage) {
+    /// The core model's view of a consumed message (the runtime and connectors read packets through it).
+    public init(consumed message: KafkaMessage) {
         self.init(
             topic: message.topic,
             partition: message.partition,
@@ -16,7 +16,7 @@ extension PacketRecord {
     }
 
     /// The message that produces this record (its partition left to the partitioner).
-    var producerMessage: KafkaProducerMessage {
+    public var producerMessage: KafkaProducerMessage {
         KafkaProducerMessage(
             topic: topic, key: key, value: value,
             headers: headers.map { KafkaHeader(key: $0.name, value: $0.value) },
