@@ -25,7 +25,7 @@ struct PacketFlowCommand: AsyncParsableCommand {
             CheckCommand.self, PlanCommand.self, GraphCommand.self, FmtCommand.self,
             DeployCommand.self, WorkerCommand.self, ReactorCommand.self, UndeployCommand.self, ListCommand.self,
             ScaleCommand.self, StatusCommand.self,
-            IngestCommand.self,
+            IngestCommand.self, ConnectorCommand.self,
             DevCommand.self,
         ]
     )
