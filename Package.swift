@@ -223,6 +223,21 @@ let package = Package(
             path: "connectors/PostgreSQL/Tests"
         ),
 
+        // PostgreSQL sink benchmark (issue 8): rows/s of one-row statements against batches.
+        // Run it with connectors/PostgreSQL/Benchmark/run.sh (release build, throwaway server).
+        .executableTarget(
+            name: "PostgresSinkBenchmark",
+            dependencies: [
+                "PacketFlowPostgres",
+                "PacketFlowCore",
+                "PacketFlowLanguage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "connectors/PostgreSQL/Benchmark",
+            exclude: ["run.sh"]
+        ),
+
         // The command-line shell: parses arguments and runs the libraries' services.
         .executableTarget(
             name: "packetflow",

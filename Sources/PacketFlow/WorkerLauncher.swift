@@ -38,7 +38,7 @@ public enum WorkerLauncher {
         configure(&configuration)
         let worker = try StageWorker(configuration: configuration, handlers: handlers, logger: logger)
         let specs = try configuration.requiredTopics().map { topic throws(BrokerError) in
-            try TopicSpec(name: topic.name, partitions: topic.partitions)
+            try TopicSpec(name: topic.name, partitions: topic.partitions, configs: configuration.plan.kafkaConfigs(ofTopic: topic.name))
         }
         try await TopicProvisioner(bootstrapServers: bootstrapServers, logger: logger).ensureTopics(specs)
         let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -10,7 +10,8 @@ import PacketFlowKafka
 ///   fewer is an error (`partitionCountMismatch`), since neither side adds partitions here;
 /// - if the cluster lists `TopicRequestChannel.topic`, it is the embedded broker: missing
 ///   topics are requested there (the mock answers no CreateTopics);
-/// - otherwise missing topics are created with the Admin API's CreateTopics;
+/// - otherwise missing topics are created with the Admin API's CreateTopics, with
+///   `replicationFactor` and `topicConfigs` merged with the spec's own configs;
 /// - either way it waits, bounded by `timeout`, until metadata shows every topic with its
 ///   partitions.
 ///
@@ -28,6 +29,9 @@ public struct TopicProvisioner: Sendable {
     /// Raw librdkafka properties for every client it opens (TLS and SASL settings of a real
     /// cluster). Default: none.
     public var properties: [String: String]
+    /// Topic configs for every topic created through CreateTopics, such as `retention.ms`;
+    /// a spec's own configs win over these. Default: none.
+    public var topicConfigs: [String: String]
 
     private let logger: Logger
 
@@ -37,12 +41,14 @@ public struct TopicProvisioner: Sendable {
         timeout: Duration = .seconds(30),
         replicationFactor: Int = 1,
         properties: [String: String] = [:],
+        topicConfigs: [String: String] = [:],
         logger: Logger = Logger(label: "packetflow.topics")
     ) {
         self.bootstrapServers = bootstrapServers
         self.timeout = timeout
         self.replicationFactor = replicationFactor
         self.properties = properties
+        self.topicConfigs = topicConfigs
         self.logger = logger
     }
 
@@ -79,7 +85,9 @@ public struct TopicProvisioner: Sendable {
         } else {
             for spec in missing {
                 do {
-                    try await admin.ensureTopic(spec.name, partitions: spec.partitions, replicationFactor: replicationFactor)
+                    try await admin.ensureTopic(
+                        spec.name, partitions: spec.partitions, replicationFactor: replicationFactor,
+                        configs: topicConfigs.merging(spec.configs) { _, own in own })
                 } catch {
                     throw failure("cannot create topic \(spec) on the cluster at \(bootstrapServers)", error)
                 }

@@ -1,19 +1,23 @@
-/// A topic name with the number of partitions it must have.
+/// A topic name with the number of partitions it must have, and the configs to create it with.
 ///
 /// The value behind `packetflow broker --topic NAME:PARTITIONS` and behind each message on
-/// the topic-request channel (see `TopicRequestChannel`).
+/// the topic-request channel (see `TopicRequestChannel`). `configs` (such as
+/// `cleanup.policy=compact`) reach a real cluster's CreateTopics; the embedded broker's mock
+/// cluster has no topic configs and ignores them.
 public struct TopicSpec: Hashable, Sendable, CustomStringConvertible {
     /// The topic's name.
     public var name: String
     /// How many partitions the topic must have; at least 1.
     public var partitions: Int
+    /// Topic configs for CreateTopics, e.g. `["cleanup.policy": "compact"]`. Default: none.
+    public var configs: [String: String]
 
     /// Creates a specification, checking what Kafka would reject.
     ///
     /// Throws `BrokerError` with code `invalidTopicSpec` when the name is not a legal Kafka
     /// topic name (1 to 249 characters from `a-z A-Z 0-9 . _ -`, not `.` or `..`) or
     /// `partitions` is below 1.
-    public init(name: String, partitions: Int) throws(BrokerError) {
+    public init(name: String, partitions: Int, configs: [String: String] = [:]) throws(BrokerError) {
         guard Self.isLegalTopicName(name) else {
             throw BrokerError(
                 code: .invalidTopicSpec,
@@ -28,6 +32,7 @@ public struct TopicSpec: Hashable, Sendable, CustomStringConvertible {
         }
         self.name = name
         self.partitions = partitions
+        self.configs = configs
     }
 
     /// Parses `NAME:PARTITIONS`, e.g. `orders:12`.

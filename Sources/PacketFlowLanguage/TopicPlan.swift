@@ -53,4 +53,10 @@ public struct TopicPlan: Sendable, Hashable, Codable {
         self.producers = producers
         self.consumers = consumers
     }
+
+    /// The topic configs to create it with on a real cluster: `cleanup.policy=compact` for a
+    /// state store's changelog, nothing otherwise (the cluster's defaults).
+    public var kafkaConfigs: [String: String] {
+        cleanupPolicy == .compact ? ["cleanup.policy": "compact"] : [:]
+    }
 }

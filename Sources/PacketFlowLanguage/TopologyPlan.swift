@@ -49,4 +49,10 @@ public struct TopologyPlan: Sendable, Hashable, Codable {
     public func topic(named name: String) -> TopicPlan? {
         topics.first { $0.name == name }
     }
+
+    /// The configs to create topic `name` with (see ``TopicPlan/kafkaConfigs``); none for a
+    /// topic the plan does not list.
+    public func kafkaConfigs(ofTopic name: String) -> [String: String] {
+        topic(named: name)?.kafkaConfigs ?? [:]
+    }
 }

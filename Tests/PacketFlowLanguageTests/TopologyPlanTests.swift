@@ -20,7 +20,10 @@ struct TopologyPlanTests {
                 + " retries=\(stage.retries) timeout=\(stage.timeoutMilliseconds)"
                 + (stage.stateStores.isEmpty ? "" : " state=\(stage.stateStores.joined(separator: ","))")
         }
-        + plan.topics.map { "topic \($0.name) \($0.role.rawValue) \($0.partitions)\($0.managed ? "" : " external")" }
+        + plan.topics.map { topic in
+            "topic \(topic.name) \(topic.role.rawValue) \(topic.partitions)\(topic.managed ? "" : " external")"
+                + topic.kafkaConfigs.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+        }
         + plan.stateStores.map { "store \($0.name) \($0.stages.joined(separator: ","))" }
         + plan.placementHints.map { "hint \($0.stages.joined(separator: ","))" }
         + plan.connectors.map { "connector \($0.name) \($0.topic) \($0.options.sorted { $0.key < $1.key })" }
@@ -67,7 +70,7 @@ struct TopologyPlanTests {
                 "topic pf.Shared.dead-letter dead-letter 1",
                 "topic pf.Shared.input source 6",
                 "topic pf.Shared.output sink 6",
-                "topic pf.Shared.state.CachePacket-ValidatePacket state 6",
+                "topic pf.Shared.state.CachePacket-ValidatePacket state 6 cleanup.policy=compact",
                 "store pf.Shared.state.CachePacket-ValidatePacket CachePacket,ValidatePacket",
                 "hint AlertPacket,ValidatePacket",
             ]),

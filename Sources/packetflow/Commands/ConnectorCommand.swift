@@ -84,7 +84,7 @@ struct ConnectorCommand: AsyncParsableCommand {
         let specs = try [connector.topic, plan.deadLetterTopic].map { topic throws(BrokerError) in
             try TopicSpec(name: topic, partitions: plan.topic(named: topic)?.partitions ?? 1)
         }
-        try await TopicProvisioner(bootstrapServers: connection.bootstrap, logger: logger).ensureTopics(specs)
+        try await connection.topicProvisioner(logger: logger).ensureTopics(specs)
 
         let sink = PostgresSink(configuration: configuration, logger: logger)
         let group = ServiceGroup(services: [sink], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

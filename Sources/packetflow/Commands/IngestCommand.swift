@@ -79,6 +79,8 @@ struct IngestCommand: AsyncParsableCommand {
 
         var server = HTTPIngestServer(bootstrapServers: connection.bootstrap)
         server.properties = try connection.properties()
+        server.replicationFactor = connection.replicationFactor
+        server.topicConfigs = try connection.topicConfigs()
         server.host = address.host
         server.port = address.port
         server.logger = logger

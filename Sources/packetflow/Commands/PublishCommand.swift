@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PacketFlowBroker
 import PacketFlowClient
 import PacketFlowCore
@@ -150,9 +151,8 @@ struct PublishCommand: AsyncParsableCommand {
     /// Creates the topic when it is missing; an existing topic is used as it is, unless
     /// --partitions asks for more partitions than it has.
     private func ensureTopic(group: PacketGroup) async throws {
-        let provisioner = TopicProvisioner(
-            bootstrapServers: connection.bootstrap, timeout: .seconds(15),
-            replicationFactor: connection.replicationFactor, properties: try connection.properties())
+        var provisioner = try connection.topicProvisioner(logger: Logger(label: "packetflow.topics"))
+        provisioner.timeout = .seconds(15)
         do {
             try await provisioner.ensureTopic(topic, partitions: partitions ?? group.properties.defaultPartitions)
         } catch {

@@ -81,9 +81,9 @@ struct WorkerCommand: AsyncParsableCommand {
         // Handlers resolve first, so a stage this binary cannot run fails before touching Kafka.
         let worker = try StageWorker(configuration: configuration, logger: logger)
         let specs = try configuration.requiredTopics().map { topic throws(BrokerError) in
-            try TopicSpec(name: topic.name, partitions: topic.partitions)
+            try TopicSpec(name: topic.name, partitions: topic.partitions, configs: plan.kafkaConfigs(ofTopic: topic.name))
         }
-        try await TopicProvisioner(bootstrapServers: connection.bootstrap, logger: logger).ensureTopics(specs)
+        try await connection.topicProvisioner(logger: logger).ensureTopics(specs)
 
         let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()

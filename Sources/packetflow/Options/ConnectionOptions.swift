@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import PacketFlowBroker
 import PacketFlowKafka
 
 /// How a command reaches Kafka: the bootstrap address, TLS and SASL, and raw librdkafka properties.
@@ -78,6 +80,45 @@ struct ConnectionOptions: ParsableArguments {
         valueName: "n"
     ))
     var replicationFactor: Int = ProcessInfo.processInfo.environment["PACKETFLOW_REPLICATION_FACTOR"].flatMap { Int($0) } ?? 1
+
+    @Option(
+        name: .customLong("topic-config"),
+        help: ArgumentHelp(
+            "A config for every topic created on a real cluster, e.g. retention.ms=604800000. Repeatable. Default: $PACKETFLOW_TOPIC_CONFIG (comma-separated).",
+            valueName: "key=value"
+        )
+    )
+    var rawTopicConfigs: [String] = []
+
+    /// Checks the topic configs as the arguments are parsed, so a command fails before it connects.
+    func validate() throws {
+        _ = try topicConfigs()
+    }
+
+    /// Topic configs from `--topic-config` or, without any, `$PACKETFLOW_TOPIC_CONFIG`; a
+    /// malformed one is a validation error naming it.
+    func topicConfigs(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [String: String] {
+        let entries = rawTopicConfigs.isEmpty
+            ? (environment["PACKETFLOW_TOPIC_CONFIG"] ?? "").split(separator: ",").map(String.init)
+            : rawTopicConfigs
+        var configs: [String: String] = [:]
+        for entry in entries {
+            let text = entry.trimmingCharacters(in: .whitespaces)
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+                throw ValidationError("--topic-config \(text): expected key=value, e.g. retention.ms=604800000")
+            }
+            configs[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        return configs
+    }
+
+    /// The provisioner every command creates its topics with: this cluster, its security
+    /// properties, the replication factor and the topic configs of the flags.
+    func topicProvisioner(logger: Logger) throws -> TopicProvisioner {
+        TopicProvisioner(
+            bootstrapServers: bootstrap, replicationFactor: replicationFactor, properties: try properties(),
+            topicConfigs: try topicConfigs(), logger: logger)
+    }
 
     /// Every librdkafka property for a client, from the file, environment, flags and
     /// `--property`; a malformed one is a validation error naming it.

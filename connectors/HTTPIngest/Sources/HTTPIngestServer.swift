@@ -14,6 +14,10 @@ public struct HTTPIngestServer: Service {
     public var bootstrapServers: String
     /// Raw librdkafka properties (TLS, SASL). Default: none.
     public var properties: [String: String] = [:]
+    /// Replicas of topics it creates on a real cluster. Default: 1.
+    public var replicationFactor = 1
+    /// Topic configs of topics it creates on a real cluster, such as `retention.ms`. Default: none.
+    public var topicConfigs: [String: String] = [:]
     /// The HTTP host. Default: 127.0.0.1.
     public var host = "127.0.0.1"
     /// The HTTP port. Default: 8081.
@@ -42,7 +46,9 @@ public struct HTTPIngestServer: Service {
             await producer.close(timeout: .seconds(1))
             throw error
         }
-        let provisioner = TopicProvisioner(bootstrapServers: bootstrapServers, properties: properties, logger: logger)
+        let provisioner = TopicProvisioner(
+            bootstrapServers: bootstrapServers, replicationFactor: replicationFactor, properties: properties,
+            topicConfigs: topicConfigs, logger: logger)
         let publisher = IngestPublisher(producer: producer, provisioner: provisioner, configuration: configuration)
         let onListening = onListening
         let application = Application(
