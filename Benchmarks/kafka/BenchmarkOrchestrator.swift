@@ -3,8 +3,8 @@ import PacketFlowKafka
 
 /// Runs the comparison: one embedded cluster in this process, every measurement in a child.
 ///
-/// Producing: each side writes `messages` records into a fresh topic, `rounds` times, the
-/// order rotating. Consuming: each reader (Swift in place, Swift copying into `KafkaMessage`,
+/// Producing: each producer (Swift from borrowed bytes, Swift from `KafkaProducerMessage`, C)
+/// writes `messages` records into a fresh topic, `rounds` times, the order rotating. Consuming: each reader (Swift in place, Swift copying into `KafkaMessage`,
 /// C) reads the first Swift-produced topic in a fresh group. Reports median rates, the
 /// Swift/C ratio, CPU time per record and each side's peak RSS.
 struct BenchmarkOrchestrator {
@@ -24,10 +24,10 @@ struct BenchmarkOrchestrator {
         print("cluster \(bootstrap); \(options.messages) records x \(options.rounds) rounds, \(options.partitions) partitions")
 
         var measurements: [BenchmarkMeasurement] = []
-        let producers: [Runner] = [("swift", "produce"), ("c", "produce")]
+        let producers: [Runner] = [("swift", "produce"), ("swift", "produce-messages"), ("c", "produce")]
         for round in 1...options.rounds {
             for runner in Self.rotated(producers, by: round) {
-                let topic = "produce-\(runner.side)-\(round)"
+                let topic = "\(runner.role)-\(runner.side)-\(round)"
                 try cluster.createTopic(topic, partitions: options.partitions)
                 measurements.append(try await measure(runner, [bootstrap, topic, String(options.partitions), count]))
             }
@@ -80,7 +80,8 @@ struct BenchmarkOrchestrator {
             "| Swift path | Swift msg/s | C msg/s | Swift/C | Swift CPU µs/msg | C CPU µs/msg | C/Swift CPU | Swift peak RSS | C peak RSS |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for (role, baselineRole) in [("produce", "produce"), ("consume", "consume"), ("consume-messages", "consume")] {
+        let pairs = [("produce", "produce"), ("produce-messages", "produce"), ("consume", "consume"), ("consume-messages", "consume")]
+        for (role, baselineRole) in pairs {
             let swift = measurements.filter { $0.side == "swift" && $0.role == role }
             let c = measurements.filter { $0.side == "c" && $0.role == baselineRole }
             guard !swift.isEmpty, !c.isEmpty else { continue }

@@ -4,7 +4,7 @@ import PacketFlowKafka
 /// Kafka throughput benchmark: the Swift clients against librdkafka used directly from C.
 ///
 /// Without arguments it runs the whole comparison (see `BenchmarkOrchestrator`). The roles
-/// `produce` and `consume` are its child processes, one per measurement, so that each one's
+/// `produce`, `produce-messages`, `consume` and `consume-messages` are its child processes, one per measurement, so that each one's
 /// peak memory is its own.
 @main
 enum KafkaBenchmark {
@@ -12,9 +12,10 @@ enum KafkaBenchmark {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             switch arguments.first {
-            case "produce" where arguments.count == 5:
+            case "produce" where arguments.count == 5, "produce-messages" where arguments.count == 5:
                 try await SwiftProducerRun(
-                    bootstrap: arguments[1], topic: arguments[2], partitions: Int(arguments[3]) ?? 1, count: Int(arguments[4]) ?? 0
+                    bootstrap: arguments[1], topic: arguments[2], partitions: Int(arguments[3]) ?? 1, count: Int(arguments[4]) ?? 0,
+                    usingMessages: arguments[0] == "produce-messages"
                 ).run()
             case "consume" where arguments.count == 5, "consume-messages" where arguments.count == 5:
                 try await SwiftConsumerRun(

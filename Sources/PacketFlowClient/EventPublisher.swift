@@ -20,7 +20,8 @@ public struct EventPublisher: Sendable {
 
     private let producer: KafkaProducer
     private let options: PublishOptions
-    private let constantHeaders: (before: [KafkaHeader], after: [KafkaHeader])
+    /// The headers every event carries, around its own `pf-id`.
+    private let constantHeaders: (before: KafkaHeaderList, after: KafkaHeaderList)
 
     /// Creates a publisher that sends through `producer`; the caller owns and closes it.
     public init(producer: KafkaProducer, options: PublishOptions) {
@@ -28,11 +29,11 @@ public struct EventPublisher: Sendable {
         self.options = options
         // The wire format's order: version, id, group, kind, then the user's headers.
         self.constantHeaders = (
-            before: [KafkaHeader(key: PacketWireFormat.Header.version, value: String(PacketWireFormat.version))],
-            after: [
+            before: KafkaHeaderList([KafkaHeader(key: PacketWireFormat.Header.version, value: String(PacketWireFormat.version))]),
+            after: KafkaHeaderList([
                 KafkaHeader(key: PacketWireFormat.Header.group, value: options.group.symbol),
                 KafkaHeader(key: PacketWireFormat.Header.kind, value: options.kind ?? options.topic),
-            ] + options.headers.map { KafkaHeader(key: $0.name, value: $0.value) })
+            ] + options.headers.map { KafkaHeader(key: $0.name, value: $0.value) }))
     }
 
     /// Publishes every event of `input`, then waits up to `flushTimeout` for acknowledgements.
@@ -100,11 +101,14 @@ public struct EventPublisher: Sendable {
             return true
         }
         try await run.pace()
-        var headers = constantHeaders.before
-        headers.reserveCapacity(2 + constantHeaders.after.count)
-        headers.append(KafkaHeader(key: PacketWireFormat.Header.id, value: run.ids.generate().rawValue))
-        headers.append(contentsOf: constantHeaders.after)
-        try await producer.enqueue(KafkaProducerMessage(topic: options.topic, key: key, value: Array(line), headers: headers))
+        let id = run.ids.generate()
+        // The line is handed over in place (the reader keeps it until this returns) and the
+        // constant headers are prebuilt: no per-event arrays.
+        try await producer.enqueue(topic: options.topic, key: key, value: line) { headers in
+            headers.append(contentsOf: constantHeaders.before)
+            headers.append(name: PacketWireFormat.Header.id, value: id.rawValue)
+            headers.append(contentsOf: constantHeaders.after)
+        }
         run.sent += 1
         if run.sent & 0x3FF == 0 { run.reportIfDue(progress) }
         return true

@@ -4,8 +4,12 @@ import Logging
 
 /// Produces records to Kafka, one awaited at a time (`send`) or fire-and-forget (`enqueue`).
 ///
+/// `enqueue` takes a `KafkaProducerMessage`, or for bulk loads borrowed bytes and a prebuilt
+/// `KafkaHeaderList` (`enqueue(topic:partition:key:value:headers:)`), which costs no Swift
+/// allocation per record.
+///
 /// A dedicated poll thread serves librdkafka's delivery reports in batches, so neither path
-/// blocks a Swift task on I/O; `enqueue` also serves the reports already waiting every 1,024
+/// blocks a Swift task on I/O; `enqueue` also serves the reports already waiting every 64
 /// records, so librdkafka frees each record's memory on the thread that allocated it (glibc's
 /// per-thread caches: measured 40% less CPU and a third of the memory). Idempotence is on by default: records reach each partition once
 /// and in order. All methods are thread-safe. Call `close()` when done; dropping the producer
@@ -48,7 +52,10 @@ public final class KafkaProducer: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             let promise = DeliveryPromise(continuation)
             let opaque = Unmanaged.passRetained(promise).toOpaque()
-            if let error = produce(message, opaque: opaque) {
+            let error = message.withOutgoingRecord(opaque: opaque) { record in
+                produce(record) { headers in message.headers.forEach { headers.append($0) } }
+            }
+            if let error {
                 Unmanaged<DeliveryPromise>.fromOpaque(opaque).release()
                 promise.fail(error)
             }
@@ -62,30 +69,47 @@ public final class KafkaProducer: Sendable {
     /// counted in `deliveryCounts`; call `flush(timeout:)` to wait for all of them. Throws
     /// `KafkaError` if librdkafka refuses the record for another reason, or after a fatal error.
     public func enqueue(_ message: KafkaProducerMessage) async throws {
-        // The common case never suspends; keeping the waiting loop in another function keeps
-        // `message` out of this function's async frame, which would cost a copy per record.
-        let generation = events.currentRoomGeneration
-        guard let error = produce(message, opaque: nil) else {
-            events.recordEnqueued()
-            return
+        try await enqueue { [self] in
+            message.withOutgoingRecord(opaque: nil) { record in
+                produce(record) { headers in message.headers.forEach { headers.append($0) } }
+            }
         }
-        try await enqueueWhenRoom(message, firstError: error, generation: generation)
     }
 
-    /// The slow path of `enqueue`: waits for queue room and retries, until produced or failed.
-    private func enqueueWhenRoom(_ message: KafkaProducerMessage, firstError: KafkaError, generation: UInt64) async throws {
-        var (error, generation) = (firstError, generation)
-        while true {
+    /// Hands a record whose value is borrowed bytes to librdkafka, which copies it, and returns
+    /// without waiting for delivery: the bulk path, with no Swift allocation per record.
+    ///
+    /// `value` (`nil`: a null value) must stay valid until the call returns, e.g. a line in a
+    /// read buffer. `key` is an array because keys are small and usually Swift values; it is
+    /// read in place. `headers` adds the record's headers in order, typically a prebuilt
+    /// `KafkaHeaderList` plus the few that change per record; each append copies, and the
+    /// closure may run more than once (again after waiting for room). Queue-full waiting,
+    /// counting and errors are as in `enqueue(_:)`.
+    public func enqueue(
+        topic: String,
+        partition: Int32? = nil,
+        key: [UInt8]? = nil,
+        value: UnsafeRawBufferPointer?,
+        headers: (inout KafkaRecordHeaders) -> Void = { _ in }
+    ) async throws {
+        try await enqueue { [self] in
+            key.withOptionalBytes { key in
+                produce(OutgoingRecord(topic: topic, partition: partition, key: key, value: value), headers: headers)
+            }
+        }
+    }
+
+    /// Runs `produceOnce` until librdkafka takes the record, waiting for room while the queue
+    /// is full.
+    private func enqueue(_ produceOnce: () -> KafkaError?) async throws {
+        var generation = events.currentRoomGeneration
+        while let error = produceOnce() {
             guard error.code == .queueFull else { throw error }
             if let fatal = events.fatalError { throw fatal }
             await events.waitForRoom(since: generation)
             generation = events.currentRoomGeneration
-            guard let next = produce(message, opaque: nil) else {
-                events.recordEnqueued()
-                return
-            }
-            error = next
         }
+        events.recordEnqueued()
     }
 
     /// Outcomes of records sent with `enqueue` so far: delivered, failed, first failures.
@@ -136,16 +160,12 @@ public final class KafkaProducer: Sendable {
         events.wakeAllWaiters()
     }
 
-    /// Calls `rd_kafka_produceva`; returns the error instead of throwing, for the hot path.
-    private func produce(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) -> KafkaError? {
+    /// Produces `record` unless the producer is closed; returns the error instead of throwing,
+    /// for the hot path.
+    private func produce(_ record: OutgoingRecord, headers: (inout KafkaRecordHeaders) -> Void) -> KafkaError? {
         if pollThread.isStopping {
             return KafkaError(code: .destroyed, message: "the producer is closed")
         }
-        return message.withProduceArguments(opaque: opaque) { arguments in
-            guard let error = rd_kafka_produceva(client.pointer, arguments.baseAddress, arguments.count) else {
-                return nil
-            }
-            return KafkaError(consuming: error, "cannot produce to \(message.topic)")
-        }
+        return record.produce(on: client, headers: headers)
     }
 }

@@ -56,19 +56,32 @@ struct KafkaRoundTripTests {
         #expect(received[1].timestamp != nil)
     }
 
-    @Test("enqueue delivers a burst larger than the local queue and counts it")
-    func enqueueBurst() async throws {
-        try await withEmbeddedCluster { cluster in try await enqueueBurst(on: cluster) }
+    @Test("enqueue delivers a burst larger than the local queue and counts it", arguments: [false, true])
+    func enqueueBurst(fromBorrowedBytes: Bool) async throws {
+        try await withEmbeddedCluster { cluster in try await enqueueBurst(on: cluster, fromBorrowedBytes: fromBorrowedBytes) }
     }
 
-    private func enqueueBurst(on cluster: EmbeddedKafkaCluster) async throws {
+    /// Messages, or borrowed bytes with a prebuilt header list (whose header copies must not
+    /// leak when the queue is full and librdkafka refuses the record).
+    private func enqueueBurst(on cluster: EmbeddedKafkaCluster, fromBorrowedBytes: Bool) async throws {
         let topic = uniqueName("burst")
         try cluster.createTopic(topic, partitions: 3)
         var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
         configuration.queueMessageLimit = 1_000
         let producer = try KafkaProducer(configuration: configuration)
+        let headers = KafkaHeaderList([KafkaHeader(key: "source", value: "burst")])
+        let value = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
+        defer { value.deallocate() }
+        value.initializeMemory(as: UInt8.self, repeating: 0x61)
         for index in 0..<20_000 {
-            try await producer.enqueue(KafkaProducerMessage(topic: topic, value: Array("record \(index)".utf8)))
+            if fromBorrowedBytes {
+                try await producer.enqueue(topic: topic, value: UnsafeRawBufferPointer(value)) {
+                    $0.append(contentsOf: headers)
+                    $0.append(name: "sequence", value: String(index))
+                }
+            } else {
+                try await producer.enqueue(KafkaProducerMessage(topic: topic, value: Array("record \(index)".utf8)))
+            }
         }
         try await producer.flush(timeout: .seconds(30))
         let counts = producer.deliveryCounts

@@ -1,0 +1,65 @@
+import Foundation
+import PacketFlowKafka
+import PacketFlowTestSupport
+import Testing
+
+@Suite("Producing from borrowed bytes and prebuilt header lists")
+struct BorrowedBytesProducerTests {
+    static let constant = [
+        KafkaHeader(key: "pf-version", value: "1"),
+        KafkaHeader(key: "empty", value: []),
+        KafkaHeader(key: "null", value: nil),
+        KafkaHeader(key: "pf-version", value: "repeated"),
+    ]
+
+    @Test("value, key, a prebuilt list and per-record headers arrive as given, in order")
+    func roundTrip() async throws {
+        try await withEmbeddedCluster { cluster in try await roundTrip(on: cluster) }
+    }
+
+    private func roundTrip(on cluster: EmbeddedKafkaCluster) async throws {
+        let topic = uniqueName("borrowed")
+        try cluster.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+        #expect(KafkaHeaderList(Self.constant).count == 4)
+        let lines = ["{\"n\":1}", "", "{\"n\":3}"]
+        for (index, line) in lines.enumerated() {
+            // Borrowed bytes as a reader hands them out; the empty line has no address at all.
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: line.utf8.count, alignment: 1)
+            defer { buffer.deallocate() }
+            buffer.copyBytes(from: line.utf8)
+            let value = line.isEmpty ? UnsafeRawBufferPointer(start: nil, count: 0) : UnsafeRawBufferPointer(buffer)
+            try await Self.enqueue(producer, topic: topic, value: value, index: index)
+        }
+        try await producer.enqueue(topic: topic, value: nil)
+        try await producer.flush(timeout: .seconds(30))
+        #expect(producer.deliveryCounts.delivered == 4)
+        await producer.close()
+
+        let consumer = try KafkaConsumer(configuration: .forTest(cluster, group: uniqueName("group")))
+        try consumer.subscribe(topics: [topic])
+        let received = try await collect(4, from: consumer)
+        try await consumer.close()
+
+        #expect(received.map { $0.value.map { String(decoding: $0, as: UTF8.self) } } == lines + [nil])
+        #expect(received[1].value == [])
+        #expect(received.map(\.key) == [[0x6B, 0x30], [0x6B, 0x31], [0x6B, 0x32], nil])
+        for (index, message) in received.prefix(3).enumerated() {
+            #expect(message.headers == [Self.constant[0], KafkaHeader(key: "pf-id", value: "id-\(index)")] + Self.constant.dropFirst())
+        }
+        #expect(received[3].headers.isEmpty)
+    }
+
+    /// Enqueues one record whose value is `value`, key `k<index>`, headers: the list's first,
+    /// then `pf-id`, then the rest (the publisher's layout).
+    private static func enqueue(
+        _ producer: KafkaProducer, topic: String, value: UnsafeRawBufferPointer, index: Int
+    ) async throws {
+        let (first, rest) = (KafkaHeaderList([constant[0]]), KafkaHeaderList(Array(constant.dropFirst())))
+        try await producer.enqueue(topic: topic, key: Array("k\(index)".utf8), value: value) { headers in
+            headers.append(contentsOf: first)
+            headers.append(name: "pf-id", value: "id-\(index)")
+            headers.append(contentsOf: rest)
+        }
+    }
+}
