@@ -11,8 +11,8 @@ import PacketFlowCore
 /// member beyond the partitions gets none and idles). When required capacity exceeds the
 /// current capacity by more than ``AutoscalerConfiguration/scaleOutTolerance``, it scales out at once, by at most
 /// the group's scale-out factor per decision (at least one replica); it scales in only when
-/// the recommendation stayed below the current replicas for the group's whole stabilization
-/// window, never while a backlog drains or lag rises, by at most
+/// the recommendation stayed below the current replicas for the whole stabilization window
+/// (the group's, or ``AutoscalerConfiguration/scaleInStabilization``), never while a backlog drains or lag rises, by at most
 /// ``AutoscalerConfiguration/scaleInFraction`` per step and one step per
 /// ``AutoscalerConfiguration/scaleInInterval``. Unknown capacity with rising lag is a cold
 /// start: one scale-out step. Rising lag on a backlog always adds a replica below the maximum,
@@ -120,6 +120,8 @@ public struct Autoscaler: Sendable {
                 return .init(
                     replicas: min(scaleOutLimit(from: current, policy: policy), bounds.ceiling), reason: .coldStart)
             }
+            // No input and no lag need no capacity: the minimum does, whatever a replica handles.
+            if required <= 0, current > bounds.floor { return .init(replicas: bounds.floor, reason: .overProvisioned) }
             return .init(replicas: bounds.clamp(current), reason: .rateUnknown)
         }
         let replicas = bounds.clamp(modelReplicas)
@@ -205,7 +207,7 @@ public struct Autoscaler: Sendable {
                 desired: current, reason: .drainingBacklog,
                 words: "holding \(current) while the backlog drains (\(recommended) would do)")
         }
-        let window = policy.scaleInStabilization
+        let window = configuration.scaleInStabilization ?? policy.scaleInStabilization
         let decisions = input.history.decisions.filter { $0.time <= input.now }
         var lowSince = input.now
         for decision in decisions.reversed() {

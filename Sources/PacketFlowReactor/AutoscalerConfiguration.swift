@@ -2,7 +2,8 @@
 ///
 /// The defaults suit PacketFlow's workers on the embedded broker and are explained in
 /// docs/autoscaling.md. Group-specific values (min/max replicas, scale-out factor, the
-/// scale-in stabilization window) come from `PacketGroup.properties.scaling`, not from here.
+/// scale-in stabilization window) come from `PacketGroup.properties.scaling`, except the
+/// window when ``scaleInStabilization`` overrides it for every stage.
 public struct AutoscalerConfiguration: Sendable, Hashable {
     /// How often the sampler reads offsets and the autoscaler decides. Default: 2 s.
     public var samplingInterval: Duration
@@ -44,6 +45,11 @@ public struct AutoscalerConfiguration: Sendable, Hashable {
     /// Shortest time between two scale-ins of one stage, so lag can show the effect of the
     /// first. Default: 30 s.
     public var scaleInInterval: Duration
+    /// How long every recommendation must stay below the current replicas before a scale-in
+    /// (the HPA's `scaleDown.stabilizationWindowSeconds`; for a stage whose minimum is 0, also
+    /// KEDA's `cooldownPeriod` before the last replica stops). Default: `nil`, the group's
+    /// window (DF 120 s, CF and ED 300 s, CO, MC and RM 600 s).
+    public var scaleInStabilization: Duration?
 
     /// Creates a configuration; every parameter has the default documented on its property.
     public init(
@@ -61,7 +67,8 @@ public struct AutoscalerConfiguration: Sendable, Hashable {
         backlogTolerance: Duration = .seconds(5),
         minimumBacklog: Int64 = 100,
         scaleInFraction: Double = 0.5,
-        scaleInInterval: Duration = .seconds(30)
+        scaleInInterval: Duration = .seconds(30),
+        scaleInStabilization: Duration? = nil
     ) {
         self.samplingInterval = samplingInterval
         self.windowCapacity = windowCapacity
@@ -78,5 +85,6 @@ public struct AutoscalerConfiguration: Sendable, Hashable {
         self.minimumBacklog = minimumBacklog
         self.scaleInFraction = scaleInFraction
         self.scaleInInterval = scaleInInterval
+        self.scaleInStabilization = scaleInStabilization
     }
 }

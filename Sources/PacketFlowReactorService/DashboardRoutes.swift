@@ -5,21 +5,21 @@ import PacketFlowLanguage
 /// The reactor's web page: `GET /` and `GET /ui` serve ``DashboardPage``, `GET
 /// /ui/molecules/{name}/graph` the molecule's packets and bonds as JSON.
 ///
-/// The graph is read from the molecule file the reactor keeps for its workers
-/// (`STATE-DIR/molecules/NAME.pf`), so it needs no access to the reactor's state; the live
-/// numbers come from the page polling `GET /v1/molecules/{name}` every second.
+/// The graph is planned from the deployed molecule's files (the root and its imports) as the
+/// reactor's registry holds them; the live numbers come from the page polling
+/// `GET /v1/molecules/{name}` every second.
 public struct DashboardRoutes: Sendable {
-    /// The folder of deployed molecule files: the reactor's state directory + `/molecules`.
-    public var moleculeFolder: String
+    /// The reactor whose molecules are shown.
+    public var reactor: ReactorService
 
-    /// Routes reading molecule files from `moleculeFolder`.
-    public init(moleculeFolder: String) {
-        self.moleculeFolder = moleculeFolder
+    /// Routes over `reactor`'s molecules.
+    public init(reactor: ReactorService) {
+        self.reactor = reactor
     }
 
     /// Adds the page's routes to `router`.
     public func add(to router: Router<BasicRequestContext>) {
-        let folder = moleculeFolder
+        let reactor = reactor
         let page = Response(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: DashboardPage.html)))
@@ -27,7 +27,7 @@ public struct DashboardRoutes: Sendable {
         router.get("/ui") { _, _ in page }
         router.get("/ui/molecules/:name/graph") { _, context in
             let name = try context.parameters.require("name")
-            guard let graph = Self.graph(molecule: name, folder: folder) else {
+            guard let deployed = await reactor.deployed(name), let graph = Self.graph(of: deployed) else {
                 return Response(
                     status: .notFound, headers: [.contentType: "application/json"],
                     body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"no molecule named this is deployed"}"#)))
@@ -40,15 +40,12 @@ public struct DashboardRoutes: Sendable {
         }
     }
 
-    /// The graph of the deployed molecule `molecule`, or nil when no file of that name checks.
-    static func graph(molecule: String, folder: String) -> DashboardGraph? {
-        guard molecule.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
-            let data = FileManager.default.contents(atPath: "\(folder)/\(molecule).pf")
+    /// The graph of a deployed molecule, or nil when its files no longer check.
+    static func graph(of deployed: DeployedMolecule) -> DashboardGraph? {
+        let bundle = deployed.bundle
+        let program = MoleculeProgram.parse(deployed.source, name: bundle.root, loader: InMemorySourceLoader(bundle.files))
+        guard let plan = try? program.plan(molecule: deployed.name), let declaration = try? program.select(deployed.name)
         else { return nil }
-        let program = MoleculeProgram.parse(String(decoding: data, as: UTF8.self), name: "\(molecule).pf")
-        guard let plan = try? program.plan(molecule: molecule), let declaration = try? program.select(molecule) else {
-            return nil
-        }
         var packets: [DashboardGraph.Packet] = []
         for stage in plan.stages {
             for packet in stage.packets {

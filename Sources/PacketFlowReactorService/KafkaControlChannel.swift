@@ -5,10 +5,11 @@ import PacketFlowKafka
 
 /// The control topic (`pf.control`): MC packets in both directions.
 ///
-/// The reactor publishes its decisions and healing reactions here, and reads
-/// ``ScaleOverride`` packets that `packetflow scale` writes. Overrides are read in the
+/// The reactor publishes its decisions, healing reactions and pauses here, and reads
+/// ``ScaleOverride`` packets that `packetflow scale` writes and ``StagePauseCommand`` packets
+/// (`packetflow pause`, `packetflow resume`, its own pauses). Commands are read in the
 /// consumer group `packetflow-reactor`, committed, so a restarted reactor does not obey an
-/// old override twice. Thread-safe.
+/// old command twice. Thread-safe.
 public struct KafkaControlChannel: ControlPublisher {
     /// The default control topic, the one workers of MC stages write to.
     public static let defaultTopic = "pf.control"
@@ -24,15 +25,17 @@ public struct KafkaControlChannel: ControlPublisher {
     private var producer: KafkaProducer { connection.producer }
     private var logger: Logger { connection.logger }
 
-    /// Makes sure the topic exists (one partition, so packets keep one order) and opens a
-    /// producer. Throws ``ReactorError`` (`controlFailed`).
+    /// Makes sure the topic exists (one partition, so packets keep one order; on a real
+    /// cluster, `replicationFactor` replicas) and opens a producer. Throws ``ReactorError`` (`controlFailed`).
     public static func open(
-        bootstrapServers: String, topic: String = defaultTopic, properties: [String: String] = [:], logger: Logger
+        bootstrapServers: String, topic: String = defaultTopic, properties: [String: String] = [:],
+        replicationFactor: Int = 1, logger: Logger
     ) async throws -> KafkaControlChannel {
         do {
             return KafkaControlChannel(
                 connection: try await ReactorTopic.open(
                     bootstrapServers: bootstrapServers, name: topic, properties: properties,
+                    replicationFactor: replicationFactor, configs: [:],
                     clientID: "packetflow-reactor-control", logger: logger))
         } catch {
             throw ReactorError(.controlFailed, "cannot open the control topic \(topic) at \(bootstrapServers): \(error)")
@@ -55,11 +58,12 @@ public struct KafkaControlChannel: ControlPublisher {
         }
     }
 
-    /// Reads overrides until the task is cancelled, handing each to `obey` in order.
+    /// Reads commands (scale overrides, pauses and resumes) until the task is cancelled,
+    /// handing each to `obey` in order.
     ///
     /// Packets of other kinds (the reactor's own decisions) are skipped. Offsets are committed
     /// after `obey` returns.
-    public func readOverrides(_ obey: @Sendable (ScaleOverride) async -> Void) async throws {
+    public func readCommands(_ obey: @Sendable (ControlCommand) async -> Void) async throws {
         var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: Self.consumerGroup)
         configuration.offsetReset = .earliest
         configuration.sessionTimeout = .seconds(6)
@@ -75,9 +79,9 @@ public struct KafkaControlChannel: ControlPublisher {
                 key: message.key, value: message.value,
                 headers: message.headers.map { PacketHeader(name: $0.key, value: $0.value) })
             if let packet = try? PacketWireFormat.packet(from: record, defaultGroup: .metaComputational),
-                let override = ScaleOverride(packet: packet)
+                let command = ControlCommand(packet: packet)
             {
-                await obey(override)
+                await obey(command)
             }
             try? consumer.storeOffset(of: message)
         }

@@ -24,16 +24,18 @@ public struct KafkaMoleculeRegistry: MoleculeRegistryStorage {
     private var producer: KafkaProducer { connection.producer }
     private var logger: Logger { connection.logger }
 
-    /// Makes sure the topic exists (one partition; on a real cluster, create it beforehand with
-    /// `cleanup.policy=compact`, since provisioning sets no topic configs yet)
-    /// and opens a producer. Throws ``ReactorError`` (`registryFailed`).
+    /// Makes sure the topic exists (one partition; on a real cluster it is created with
+    /// `cleanup.policy=compact` and `replicationFactor` replicas) and opens a producer.
+    /// Throws ``ReactorError`` (`registryFailed`).
     public static func open(
-        bootstrapServers: String, topic: String = defaultTopic, properties: [String: String] = [:], logger: Logger
+        bootstrapServers: String, topic: String = defaultTopic, properties: [String: String] = [:],
+        replicationFactor: Int = 1, logger: Logger
     ) async throws -> KafkaMoleculeRegistry {
         do {
             return KafkaMoleculeRegistry(
                 connection: try await ReactorTopic.open(
                     bootstrapServers: bootstrapServers, name: topic, properties: properties,
+                    replicationFactor: replicationFactor, configs: ["cleanup.policy": "compact"],
                     clientID: "packetflow-reactor-registry", logger: logger))
         } catch {
             throw ReactorError(.registryFailed, "cannot open the registry topic \(topic) at \(bootstrapServers): \(error)")

@@ -1,7 +1,8 @@
 import PacketFlowLanguage
 import PacketFlowReactor
 
-/// Reads the offsets a stage's lag is computed from: watermarks and committed offsets.
+/// Reads the offsets a stage's lag is computed from (watermarks and committed offsets) and the
+/// dead letters of a molecule per stage.
 ///
 /// ``KafkaLagSource`` reads a cluster; tests drive a fake one.
 public protocol LagSource: Sendable {
@@ -11,6 +12,12 @@ public protocol LagSource: Sendable {
     /// one stage's partitions never collide.
     func partitions(of stage: StagePlan) async throws -> [PartitionLagSample]
 
-    /// Records in the molecule's dead-letter topic (high minus low watermark, summed).
-    func deadLetters(topic: String) async throws -> Int64
+    /// The molecule's dead-letter topic `topic`: its size and what each stage put there.
+    ///
+    /// Asking for a topic is what makes ``followDeadLetters()`` read it.
+    func deadLetters(topic: String) async throws -> DeadLetterCounts
+
+    /// Reads the dead-letter topics asked for until the task is cancelled; the reactor runs it
+    /// beside its sampling loop. A source that counts without reading returns at once.
+    func followDeadLetters() async throws
 }

@@ -1,14 +1,16 @@
 import Foundation
 
 extension MoleculeStatus {
-    /// The status as `packetflow status` prints it: one table row per stage, then each
-    /// stage's last decision and health findings in words.
+    /// The status as `packetflow status` prints it: one table row per stage (DLQ: the dead
+    /// letters the stage wrote), then each stage's last decision, pause and health findings in
+    /// words.
     public var text: String {
         let header = ["STAGE", "GROUP", "REPLICAS", "LAG", "IN/s", "DONE/s", "DLQ", "RESTARTS", "HEALTH"]
         let rows = stages.map { stage in
             [
                 stage.stage, stage.group,
-                "\(stage.runningReplicas)/\(stage.desiredReplicas)" + (stage.manualReplicas != nil ? " (manual)" : ""),
+                "\(stage.runningReplicas)/\(stage.desiredReplicas)" + (stage.manualReplicas != nil ? " (manual)" : "")
+                    + (stage.paused ? " PAUSED" : ""),
                 String(stage.lag), Self.rate(stage.inputRate), Self.rate(stage.processingRate), String(stage.deadLetters),
                 String(stage.restarts), stage.health,
             ]
@@ -22,6 +24,9 @@ extension MoleculeStatus {
         out += ([header] + rows).map(line).joined(separator: "\n") + "\n"
         for stage in stages {
             out += "\(stage.stage) [\(stage.consumerGroup)]: \(stage.lastDecision ?? "no decision yet")\n"
+            if let reason = stage.pausedReason {
+                out += "  paused: \(reason); resume with: packetflow resume \(molecule) \(stage.stage)\n"
+            }
             if !stage.healthReasons.isEmpty {
                 out += "  health \(stage.health): \(stage.healthReasons.joined(separator: ", "))\n"
             }

@@ -207,7 +207,7 @@ public actor ProcessWorkerScaler: WorkerScaler {
     /// Runs the worker process until it exits or the task is cancelled (then SIGTERM, grace, SIGKILL).
     private func runWorker(_ stage: WorkerStage, id: Int) async -> String {
         var arguments = [
-            "worker", "--molecule", stage.moleculeFile, "--stage", stage.stage,
+            "worker", "--molecule", stage.moleculeFile, "--molecule-name", stage.molecule, "--stage", stage.stage,
             "--bootstrap", configuration.bootstrapServers,
         ]
         arguments += configuration.extraArguments

@@ -31,6 +31,15 @@ public struct ReactorClient: Sendable {
         return try JSONDecoder().decode(MoleculeSummary.self, from: Data(body.utf8))
     }
 
+    /// Deploys a molecule file with its imports; errors as ``deploy(source:sourceName:molecule:)``.
+    public func deploy(bundle: MoleculeBundle, molecule: String? = nil) async throws -> MoleculeSummary {
+        let query = molecule.map { "?molecule=\(Self.escaped($0))" } ?? ""
+        let json = String(decoding: try JSONEncoder().encode(bundle), as: UTF8.self)
+        let body = try await send(
+            .POST, "/v1/molecules\(query)", body: json, contentType: "application/json", authorized: true)
+        return try JSONDecoder().decode(MoleculeSummary.self, from: Data(body.utf8))
+    }
+
     /// Undeploys `name`.
     public func undeploy(_ name: String) async throws {
         _ = try await send(.DELETE, "/v1/molecules/\(Self.escaped(name))", authorized: true)
@@ -47,11 +56,12 @@ public struct ReactorClient: Sendable {
             MoleculeStatus.self, from: Data(try await send(.GET, "/v1/molecules/\(Self.escaped(name))").utf8))
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: String? = nil, authorized: Bool = false) async throws
-        -> String
-    {
+    private func send(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String? = nil, authorized: Bool = false
+    ) async throws -> String {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if authorized, let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response: HTTPClientResponse

@@ -7,8 +7,9 @@ import PacketFlowDeploy
 /// - `GET /v1/molecules`: the deployed molecules (``MoleculeSummary`` list).
 /// - `GET /v1/molecules/{name}`: a molecule's ``MoleculeStatus``.
 /// - `POST /v1/molecules[?name=FILE.pf&molecule=NAME]`: deploy; the body is the molecule
-///   source. 201 with the summary; 400 with the rendered diagnostics (text) when it does not
-///   check, and nothing is deployed.
+///   source, or with `Content-Type: application/json` a ``MoleculeBundle`` (the root file
+///   and its imports; `name` is then ignored). 201 with the summary; 400 with the rendered
+///   diagnostics (text) when it does not check, and nothing is deployed.
 /// - `DELETE /v1/molecules/{name}`: undeploy; 204.
 /// - `GET /v1/molecules/{m}/stages/{s}/desired-replicas`: `DesiredReplicasResponse` for KEDA.
 /// - `GET /metrics`: Prometheus text. `GET /healthz`: 200 while the process serves.
@@ -55,11 +56,19 @@ public struct ReactorHTTPAPI: Sendable {
         router.post("/v1/molecules") { request, _ in
             guard Self.authorized(request, token: token) else { return Self.unauthorized() }
             let body = try await request.body.collect(upTo: 4 << 20)
-            let source = String(buffer: body)
-            let name = request.uri.queryParameters.get("name") ?? "molecule.pf"
             let molecule = request.uri.queryParameters.get("molecule")
+            let bundle: MoleculeBundle
+            if request.headers[.contentType]?.hasPrefix("application/json") == true {
+                guard let decoded = try? JSONDecoder().decode(MoleculeBundle.self, from: Data(String(buffer: body).utf8)) else {
+                    return Self.error(.badRequest, "the body is not a molecule bundle: {\"root\": PATH, \"files\": {PATH: TEXT}}")
+                }
+                bundle = decoded
+            } else {
+                let name = request.uri.queryParameters.get("name") ?? "molecule.pf"
+                bundle = MoleculeBundle(root: name, files: [name: String(buffer: body)])
+            }
             return try await Self.answer {
-                try Self.json(.created, try await reactor.deploy(source: source, sourceName: name, molecule: molecule))
+                try Self.json(.created, try await reactor.deploy(bundle: bundle, molecule: molecule))
             }
         }
         router.delete("/v1/molecules/:name") { request, context in

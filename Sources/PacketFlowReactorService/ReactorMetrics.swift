@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// Gauges: `packetflow_stage_lag`, `packetflow_stage_replicas_running`,
 /// `packetflow_stage_replicas_desired`, `packetflow_stage_input_rate`,
-/// `packetflow_stage_processing_rate`, `packetflow_stage_dead_letters`; counters:
+/// `packetflow_stage_processing_rate`, `packetflow_stage_dead_letters` (written by the stage),
+/// `packetflow_stage_paused` (1 while paused); counters:
 /// `packetflow_stage_decisions_total` (label `action`), `packetflow_stage_restarts_total`.
 /// Made through the swift-metrics API on a `PrometheusMetricsFactory` over ``registry``,
 /// which `GET /metrics` renders. Thread-safe.
@@ -34,6 +35,7 @@ public final class ReactorMetrics: Sendable {
         gauge("packetflow_stage_input_rate", status.inputRate)
         gauge("packetflow_stage_processing_rate", status.processingRate)
         gauge("packetflow_stage_dead_letters", Double(status.deadLetters))
+        gauge("packetflow_stage_paused", status.paused ? 1 : 0)
         let key = "\(molecule)\u{0}\(status.stage)"
         let newRestarts = restartsSeen.withLock { seen in
             defer { seen[key] = status.restarts }

@@ -13,6 +13,12 @@ public struct ReactorServer: Sendable {
     public var bootstrapServers: String
     /// Raw librdkafka properties for the reactor's clients (TLS, SASL). Default: none.
     public var properties: [String: String]
+    /// Replicas of the topics the reactor creates on a real cluster (registry, control,
+    /// deployed molecules' topics). Default: 1.
+    public var replicationFactor = 1
+    /// Topic configs for the deployed molecules' topics it creates, such as `retention.ms`;
+    /// state-store changelogs are compacted whatever this says. Default: none.
+    public var topicConfigs: [String: String] = [:]
     /// The HTTP host. Default: 127.0.0.1.
     public var host: String
     /// The HTTP port. Default: 8080.
@@ -47,20 +53,24 @@ public struct ReactorServer: Sendable {
     /// Throws ``ReactorError`` when the cluster cannot be reached.
     public func services(logger: Logger, metrics: ReactorMetrics = ReactorMetrics()) async throws -> (reactor: ReactorService, services: [any Service]) {
         let registry = try await KafkaMoleculeRegistry.open(
-            bootstrapServers: bootstrapServers, topic: registryTopic, properties: properties, logger: logger)
+            bootstrapServers: bootstrapServers, topic: registryTopic, properties: properties,
+            replicationFactor: replicationFactor, logger: logger)
         let control = try await KafkaControlChannel.open(
-            bootstrapServers: bootstrapServers, topic: controlTopic, properties: properties, logger: logger)
+            bootstrapServers: bootstrapServers, topic: controlTopic, properties: properties,
+            replicationFactor: replicationFactor, logger: logger)
         let scaler = ProcessWorkerScaler(configuration: workers, logger: logger)
         await scaler.adoptRecordedWorkers()
-        let provisioner = TopicProvisioner(bootstrapServers: bootstrapServers, properties: properties, logger: logger)
+        let provisioner = TopicProvisioner(
+            bootstrapServers: bootstrapServers, replicationFactor: replicationFactor, properties: properties,
+            topicConfigs: topicConfigs, logger: logger)
         let reactor = ReactorService(
             configuration: reactor, registry: registry, control: control,
-            lagSource: try KafkaLagSource(bootstrapServers: bootstrapServers, properties: properties), scaler: scaler,
-            metrics: metrics, provisionTopics: { specs in try await provisioner.ensureTopics(specs) },
-            readOverrides: { obey in try await control.readOverrides(obey) }, logger: logger)
+            lagSource: try KafkaLagSource(bootstrapServers: bootstrapServers, properties: properties, logger: logger),
+            scaler: scaler, metrics: metrics, provisionTopics: { specs in try await provisioner.ensureTopics(specs) },
+            readCommands: { obey in try await control.readCommands(obey) }, logger: logger)
         let api = ReactorHTTPAPI(reactor: reactor, token: token)
         let router = api.router()
-        DashboardRoutes(moleculeFolder: self.reactor.stateDirectory + "/molecules").add(to: router)
+        DashboardRoutes(reactor: reactor).add(to: router)
         let http = Application(
             router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
         return (reactor, [reactor, http])

@@ -12,8 +12,10 @@ import ServiceLifecycle
 /// `run()` rebuilds the deployed molecules from the registry (adopting or starting their
 /// workers), becomes ready, then every sampling interval samples each stage, lets the
 /// ``Autoscaler`` decide, asks the ``WorkerScaler`` for the result, judges health with
-/// ``StageHealth`` and carries out its healing reactions. Every scale event, healing reaction
-/// and obeyed override is published as an MC packet on the control topic. On graceful
+/// ``StageHealth`` and carries out its healing reactions. Every scale event, healing reaction,
+/// pause and obeyed override is published as an MC packet on the control topic. A stage paused
+/// (by the reaction to a dead-letter storm downstream, or by `packetflow pause`) stays paused,
+/// and is neither autoscaled nor healed, until `packetflow resume` or a new deploy. On graceful
 /// shutdown it drains its workers.
 ///
 /// An actor: decisions are not hot, and one place serialises deploys, overrides and ticks.
@@ -24,7 +26,7 @@ public actor ReactorService: Service {
     private let lagSource: any LagSource
     private let scaler: any WorkerScaler
     private let provisionTopics: @Sendable ([TopicSpec]) async throws -> Void
-    private let readOverrides: (@Sendable (@escaping @Sendable (ScaleOverride) async -> Void) async throws -> Void)?
+    private let readCommands: (@Sendable (@escaping @Sendable (ControlCommand) async -> Void) async throws -> Void)?
     private let metrics: ReactorMetrics
     private let logger: Logger
     private let autoscaler: Autoscaler
@@ -34,15 +36,19 @@ public actor ReactorService: Service {
 
     private var molecules: [String: DeployedMolecule] = [:]
     private var stages: [String: [StageState]] = [:]
-    private var deadLetters: [String: Int64] = [:]
+    private var deadLetters: [String: DeadLetterCounts] = [:]
+    /// Paused stages per molecule, with the reason; mirrored in the registry record.
+    private var paused: [String: [String: String]] = [:]
+    /// When each stage was last resumed: dead letters before it are no longer a storm.
+    private var resumedAt: [String: [String: Duration]] = [:]
     /// True once the registry is loaded: `/readyz` answers 200.
     public private(set) var isReady = false
 
     /// Creates the reactor from its parts; nothing runs until `run()`.
     ///
     /// `provisionTopics` creates a deployed molecule's topics (TopicProvisioner in production);
-    /// `readOverrides` reads scale overrides until cancelled (``KafkaControlChannel/readOverrides(_:)``),
-    /// nil when overrides only arrive through ``obey(_:)``.
+    /// `readCommands` reads control commands until cancelled (``KafkaControlChannel/readCommands(_:)``),
+    /// nil when they only arrive through the `obey` methods.
     public init(
         configuration: ReactorConfiguration,
         registry: any MoleculeRegistryStorage,
@@ -51,7 +57,7 @@ public actor ReactorService: Service {
         scaler: any WorkerScaler,
         metrics: ReactorMetrics = ReactorMetrics(),
         provisionTopics: @escaping @Sendable ([TopicSpec]) async throws -> Void,
-        readOverrides: (@Sendable (@escaping @Sendable (ScaleOverride) async -> Void) async throws -> Void)? = nil,
+        readCommands: (@Sendable (@escaping @Sendable (ControlCommand) async -> Void) async throws -> Void)? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -61,7 +67,7 @@ public actor ReactorService: Service {
         self.scaler = scaler
         self.metrics = metrics
         self.provisionTopics = provisionTopics
-        self.readOverrides = readOverrides
+        self.readCommands = readCommands
         self.logger = logger
         self.autoscaler = Autoscaler(configuration: configuration.autoscaler)
         self.health = StageHealth(configuration: configuration.health)
@@ -75,11 +81,20 @@ public actor ReactorService: Service {
         try await loadRegistry()
         let interval = configuration.autoscaler.samplingInterval
         try await withThrowingTaskGroup(of: Void.self) { group in
-            if let readOverrides {
+            if let readCommands {
                 group.addTask {
                     try await cancelWhenGracefulShutdown {
-                        try await readOverrides { override in await self.obey(override) }
+                        try await readCommands { command in await self.obey(command) }
                     }
+                }
+            }
+            group.addTask { [lagSource, logger] in
+                do {
+                    try await cancelWhenGracefulShutdown { try await lagSource.followDeadLetters() }
+                } catch is CancellationError {
+                    // Shutting down.
+                } catch {
+                    logger.error("cannot read the dead-letter topics: dead letters are not counted", metadata: ["error": "\(error)"])
                 }
             }
             group.addTask {
@@ -116,19 +131,29 @@ public actor ReactorService: Service {
     ///
     /// Throws ``ReactorError`` (`invalidMolecule` with rendered diagnostics) and deploys
     /// nothing when the molecule has errors. Deploying a molecule again replaces its plan
-    /// (its workers restart on the new file) and lifts its manual overrides.
+    /// (its workers restart on the new file) and lifts its manual overrides and pauses.
     @discardableResult
     public func deploy(source: String, sourceName: String = "molecule.pf", molecule: String? = nil) async throws
         -> MoleculeSummary
     {
-        let deployed = try DeployedMolecule.make(source: source, sourceName: sourceName, molecule: molecule)
+        try await deploy(bundle: MoleculeBundle(root: sourceName, files: [sourceName: source]), molecule: molecule)
+    }
+
+    /// Checks, plans, creates the topics of, registers and starts the bundle's root molecule,
+    /// its imports read from the bundle; as ``deploy(source:sourceName:molecule:)`` otherwise.
+    @discardableResult
+    public func deploy(bundle: MoleculeBundle, molecule: String? = nil) async throws -> MoleculeSummary {
+        let deployed = try DeployedMolecule.make(bundle: bundle, molecule: molecule)
         let plan = deployed.plan
         let topics = try plan.topics.map { topic throws(BrokerError) in
-            try TopicSpec(name: topic.name, partitions: topic.partitions)
+            try TopicSpec(name: topic.name, partitions: topic.partitions, configs: topic.kafkaConfigs)
         }
         try await provisionTopics(topics)
         try await registry.write(deployed)
-        if molecules[deployed.name] != nil { await scaler.stopAll(molecule: deployed.name) }
+        if molecules[deployed.name] != nil {
+            await liftPauses(of: deployed.name, reason: "redeployed")
+            await scaler.stopAll(molecule: deployed.name)
+        }
         try await install(deployed)
         logger.info("deployed", metadata: ["molecule": "\(deployed.name)", "stages": "\(plan.stages.count)"])
         return await summary(deployed.name)!
@@ -140,11 +165,18 @@ public actor ReactorService: Service {
             throw ReactorError(.unknownMolecule, "no molecule named \(name) is deployed")
         }
         try await registry.remove(name)
+        await liftPauses(of: name, reason: "undeployed")
         molecules[name] = nil
         stages[name] = nil
         deadLetters[name] = nil
+        resumedAt[name] = nil
         await scaler.stopAll(molecule: name)
         logger.info("undeployed", metadata: ["molecule": "\(name)"])
+    }
+
+    /// The registry record of the molecule `name`, or nil when none is deployed.
+    public func deployed(_ name: String) -> DeployedMolecule? {
+        molecules[name]
     }
 
     /// Every deployed molecule, sorted by name.
@@ -165,7 +197,7 @@ public actor ReactorService: Service {
         for state in states { stageStatuses.append(await stageStatus(state, molecule: name)) }
         return MoleculeStatus(
             molecule: name, sourceName: molecule.sourceName, deadLetterTopic: molecule.plan.deadLetterTopic,
-            deadLetters: deadLetters[name] ?? 0, stages: stageStatuses)
+            deadLetters: deadLetters[name]?.records ?? 0, stages: stageStatuses)
     }
 
     /// What KEDA's metrics-api trigger reads for one stage.
@@ -231,6 +263,88 @@ public actor ReactorService: Service {
         )
     }
 
+    /// Obeys a command read from the control topic.
+    public func obey(_ command: ControlCommand) async {
+        switch command {
+        case .scale(let override): await obey(override)
+        case .pause(let pause): await obey(pause)
+        }
+    }
+
+    // MARK: Pauses
+
+    /// Records a pause or resume the stage's workers obey by themselves (read from the control
+    /// topic: `packetflow pause`, `packetflow resume`, or the reactor's own pause read back).
+    ///
+    /// The stage shows as paused with the command's reason until resumed; a repeated command
+    /// changes nothing. Unknown stages are logged and ignored.
+    public func obey(_ command: StagePauseCommand) async {
+        guard stages[command.molecule]?.contains(where: { $0.plan.name == command.stage }) == true else {
+            logger.warning(
+                "ignoring a pause or resume of an unknown stage",
+                metadata: ["molecule": "\(command.molecule)", "stage": "\(command.stage)"])
+            return
+        }
+        let isPaused = paused[command.molecule]?[command.stage] != nil
+        guard command.pause != isPaused else { return }
+        await record(command)
+    }
+
+    /// Pauses `stage`: publishes a ``StagePauseCommand`` its workers obey and records it.
+    ///
+    /// Throws ``ReactorError`` (`unknownMolecule`, `unknownStage`, `controlFailed`).
+    public func pause(molecule: String, stage: String, reason: String) async throws {
+        try await send(StagePauseCommand(molecule: molecule, stage: stage, pause: true, reason: reason))
+    }
+
+    /// Resumes `stage`: publishes a ``StagePauseCommand`` its workers obey and records it.
+    ///
+    /// Throws ``ReactorError`` (`unknownMolecule`, `unknownStage`, `controlFailed`).
+    public func resume(molecule: String, stage: String, reason: String = "resumed") async throws {
+        try await send(StagePauseCommand(molecule: molecule, stage: stage, pause: false, reason: reason))
+    }
+
+    private func send(_ command: StagePauseCommand) async throws {
+        _ = try stageState(molecule: command.molecule, stage: command.stage)
+        try await control.publish(try command.packet())
+        await record(command)
+    }
+
+    /// Marks the stage paused or running, in memory and in the registry record.
+    private func record(_ command: StagePauseCommand) async {
+        var pins = paused[command.molecule] ?? [:]
+        pins[command.stage] = command.pause ? command.reason : nil
+        paused[command.molecule] = pins.isEmpty ? nil : pins
+        if !command.pause { resumedAt[command.molecule, default: [:]][command.stage] = now }
+        let action = command.pause ? "pause-stage" : "resume-stage"
+        metrics.countDecision(molecule: command.molecule, stage: command.stage, action: action)
+        logger.notice(
+            "\(command.stage): \(command.pause ? "paused" : "resumed"): \(command.reason)",
+            metadata: ["molecule": "\(command.molecule)"])
+        guard var molecule = molecules[command.molecule] else { return }
+        molecule.pausedStages = pins.isEmpty ? nil : pins
+        molecules[command.molecule] = molecule
+        do {
+            try await registry.write(molecule)
+        } catch {
+            logger.error("cannot record the pause", metadata: ["stage": "\(command.stage)", "error": "\(error)"])
+        }
+    }
+
+    /// Resumes every paused stage of `name` (a redeploy or undeploy), so workers started
+    /// later do not read an old pause.
+    private func liftPauses(of name: String, reason: String) async {
+        for stage in (paused[name] ?? [:]).keys.sorted() {
+            let command = StagePauseCommand(molecule: name, stage: stage, pause: false, reason: reason)
+            do {
+                try await control.publish(try command.packet())
+            } catch {
+                logger.error("cannot resume a paused stage", metadata: ["stage": "\(stage)", "error": "\(error)"])
+            }
+        }
+        paused[name] = nil
+    }
+
     // MARK: Sampling and deciding
 
     /// One sampling round over every stage: sample, decide, scale, judge health, heal.
@@ -245,7 +359,7 @@ public actor ReactorService: Service {
     public func tick(at time: Duration) async {
         for name in molecules.keys.sorted() {
             guard let plan = molecules[name]?.plan else { continue }
-            if let count = try? await lagSource.deadLetters(topic: plan.deadLetterTopic) { deadLetters[name] = count }
+            if let counts = try? await lagSource.deadLetters(topic: plan.deadLetterTopic) { deadLetters[name] = counts }
             for index in stages[name, default: []].indices {
                 await tick(molecule: name, index: index, now: time)
             }
@@ -264,8 +378,13 @@ public actor ReactorService: Service {
         }
         state.window.append(StageSample(time: time, readyReplicas: running, partitions: partitions))
         state.restarts = await scaler.restarts(state.worker)
+        let counts = deadLetters[molecule] ?? .empty
+        if counts.isComplete {
+            state.recordDeadLetters(counts.byStage[state.plan.name] ?? 0, at: time, window: Self.deadLetterWindow)
+        }
+        let pauseReason = paused[molecule]?[state.plan.name]
         var scaleTo: Int?
-        if state.manual == nil {
+        if state.manual == nil && pauseReason == nil {
             let decision = autoscaler.decide(state.scalingInput(now: time, running: running))
             state.history.record(decision)
             state.lastDecision = decision.explanation
@@ -284,10 +403,14 @@ public actor ReactorService: Service {
         let verdict = health.evaluate(
             StageHealthInput(
                 stage: state.plan.name, group: state.plan.group, upstreamStage: state.upstream,
-                samples: state.window.samples, runningReplicas: running, restarts: state.restarts, now: time))
+                samples: state.window.samples, runningReplicas: running,
+                deadLetteredLastMinute: state.deadLettered(since: resumedAt[molecule]?[state.plan.name]),
+                restarts: state.restarts, now: time))
         state.verdict = verdict
         var restart = false
-        for reaction in verdict.reactions {
+        var pauseReaction: HealingReaction?
+        // A paused stage is neither restarted nor scaled for the lag its pause causes.
+        for reaction in verdict.reactions where paused[molecule]?[reaction.target] == nil {
             let key = "\(reaction.action.rawValue) \(reaction.target)"
             if let last = state.reactedAt[key], time - last < configuration.reactionInterval { continue }
             state.reactedAt[key] = time
@@ -305,12 +428,21 @@ public actor ReactorService: Service {
                     state.desired += 1
                     scaleTo = state.desired
                 }
+            case .pauseStage:
+                pauseReaction = reaction
             default:
-                // Pausing the upstream stage needs a pause command in the worker; published only.
                 break
             }
         }
         stages[molecule]?[index] = state
+        if let pauseReaction {
+            let reason = "dead-letter storm in \(pauseReaction.stage): \(pauseReaction.reason)"
+            do {
+                try await pause(molecule: molecule, stage: pauseReaction.target, reason: reason)
+            } catch {
+                logger.error("cannot pause", metadata: ["stage": "\(pauseReaction.target)", "error": "\(error)"])
+            }
+        }
         do {
             if restart { try await scaler.restartWorkers(state.worker) }
             if let scaleTo { try await scaler.setReplicas(scaleTo, for: state.worker) }
@@ -323,6 +455,9 @@ public actor ReactorService: Service {
     // MARK: Helpers
 
     private var now: Duration { clock.now - origin }
+
+    /// The span over which dead letters make a storm (StageHealthConfiguration counts per minute).
+    private static let deadLetterWindow = Duration.seconds(60)
 
     private func install(_ molecule: DeployedMolecule) async throws {
         let file = try writeMoleculeFile(molecule)
@@ -346,21 +481,36 @@ public actor ReactorService: Service {
         }
         molecules[molecule.name] = molecule
         stages[molecule.name] = states
+        paused[molecule.name] = molecule.pausedStages
     }
 
+    /// Writes the molecule's files for its workers and returns the one they run:
+    /// `molecules/NAME.pf` for a self-contained file, else `molecules/NAME/` with every file
+    /// at its path in the bundle.
     private func writeMoleculeFile(_ molecule: DeployedMolecule) throws -> String {
         let folder = configuration.stateDirectory + "/molecules"
-        let path = "\(folder)/\(molecule.name).pf"
+        guard molecule.imports != nil else {
+            try write(molecule.source, to: "\(folder)/\(molecule.name).pf")
+            return "\(folder)/\(molecule.name).pf"
+        }
+        let bundle = molecule.bundle
+        for (path, text) in bundle.files.sorted(by: { $0.key < $1.key }) {
+            try write(text, to: "\(folder)/\(molecule.name)/\(path)")
+        }
+        return "\(folder)/\(molecule.name)/\(bundle.root)"
+    }
+
+    private func write(_ text: String, to path: String) throws {
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let url = URL(fileURLWithPath: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             // Rewriting an unchanged file would not matter, but skipping it keeps adopted workers' file as it was.
-            if FileManager.default.contents(atPath: path) != Data(molecule.source.utf8) {
-                try Data(molecule.source.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            if FileManager.default.contents(atPath: path) != Data(text.utf8) {
+                try Data(text.utf8).write(to: url, options: .atomic)
             }
         } catch {
             throw ReactorError(.workerFailed, "cannot write \(path) for the workers: \(error.localizedDescription)")
         }
-        return path
     }
 
     private func summary(_ name: String) async -> MoleculeSummary? {
@@ -392,7 +542,10 @@ public actor ReactorService: Service {
             partitions: state.plan.partitions, runningReplicas: await scaler.running(state.worker),
             desiredReplicas: state.desired, manualReplicas: state.manual, lag: estimates.lag,
             inputRate: estimates.inputRate, processingRate: estimates.processingRate,
-            perReplicaRate: estimates.perReplicaRate, deadLetters: deadLetters[molecule] ?? 0,
+            perReplicaRate: estimates.perReplicaRate,
+            deadLetters: deadLetters[molecule]?.byStage[state.plan.name] ?? 0,
+            deadLettersLastMinute: state.deadLettered(since: resumedAt[molecule]?[state.plan.name]),
+            pausedReason: paused[molecule]?[state.plan.name], paused: paused[molecule]?[state.plan.name] != nil,
             restarts: state.restarts, health: (verdict?.status ?? .ok).rawValue,
             stable: verdict?.isStable ?? true, healthReasons: verdict?.reasons ?? [],
             lastDecision: state.lastDecision, lastAction: state.lastAction, lastReason: state.lastReason)

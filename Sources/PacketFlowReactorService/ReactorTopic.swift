@@ -12,12 +12,15 @@ struct ReactorTopic: Sendable {
     let producer: KafkaProducer
     let logger: Logger
 
-    /// Ensures the topic and opens its producer; errors are the caller's to word.
+    /// Ensures the topic (created on a real cluster with `replicationFactor` and `configs`)
+    /// and opens its producer; errors are the caller's to word.
     static func open(
-        bootstrapServers: String, name: String, properties: [String: String], clientID: String, logger: Logger
+        bootstrapServers: String, name: String, properties: [String: String], replicationFactor: Int,
+        configs: [String: String], clientID: String, logger: Logger
     ) async throws -> ReactorTopic {
-        try await TopicProvisioner(bootstrapServers: bootstrapServers, properties: properties, logger: logger)
-            .ensureTopic(name, partitions: 1)
+        try await TopicProvisioner(
+            bootstrapServers: bootstrapServers, replicationFactor: replicationFactor, properties: properties, logger: logger
+        ).ensureTopics([TopicSpec(name: name, partitions: 1, configs: configs)])
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         configuration.clientID = clientID
         configuration.properties = properties

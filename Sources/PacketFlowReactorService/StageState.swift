@@ -17,6 +17,8 @@ struct StageState: Sendable {
     var restarts = 0
     /// When each healing reaction (action + target) was last published.
     var reactedAt: [String: Duration] = [:]
+    /// The stage's dead-letter count at recent samples, oldest first, within the storm window.
+    var deadLetterSeries: [(time: Duration, count: Int64)] = []
 
     init(plan: StagePlan, worker: WorkerStage, upstream: String?, configuration: AutoscalerConfiguration, desired: Int) {
         self.plan = plan
@@ -25,6 +27,20 @@ struct StageState: Sendable {
         self.window = LagWindow(configuration: configuration)
         self.history = ScalingHistory()
         self.desired = desired
+    }
+
+    /// Adds the stage's dead-letter count at `time`, forgetting samples older than `window`.
+    mutating func recordDeadLetters(_ count: Int64, at time: Duration, window: Duration) {
+        deadLetterSeries.append((time, count))
+        deadLetterSeries.removeAll { $0.time < time - window }
+    }
+
+    /// Dead letters written within the window, counting only those after `resumed` (a resume
+    /// ends a storm: what came before it is not held against the stage again).
+    func deadLettered(since resumed: Duration?) -> Int {
+        let counted = deadLetterSeries.filter { $0.time >= (resumed ?? .zero) }
+        guard let first = counted.first, let last = counted.last else { return 0 }
+        return Int(max(0, last.count - first.count))
     }
 
     /// The input the autoscaler decides on.

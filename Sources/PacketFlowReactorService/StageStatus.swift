@@ -22,9 +22,16 @@ public struct StageStatus: Sendable, Hashable, Codable {
     public var processingRate: Double
     /// Measured (or assumed) messages per second one worker handles, nil while unknown.
     public var perReplicaRate: Double?
-    /// Records in the molecule's dead-letter topic that this stage put there (the molecule's
-    /// total while the reactor does not read dead-letter headers).
+    /// Records this stage put in the molecule's dead-letter topic (their `pf-dlq-stage`
+    /// header names it), read since the topic's low watermark when the reactor started.
     public var deadLetters: Int64
+    /// Of those, how many were written in the last minute (a storm at 100, by default).
+    public var deadLettersLastMinute: Int
+    /// Why the stage's workers are paused (they fetch nothing until `packetflow resume`), or
+    /// nil while the stage runs.
+    public var pausedReason: String?
+    /// Whether the stage is paused: ``pausedReason`` is set.
+    public var paused: Bool
     /// Worker restarts after crashes.
     public var restarts: Int
     /// The Burrow-style status: OK, WARN, STALL, STOP, REWIND or LOSS.

@@ -24,7 +24,7 @@ struct PacketFlowCommand: AsyncParsableCommand {
             BrokerCommand.self, PublishCommand.self, ConsumeCommand.self,
             CheckCommand.self, PlanCommand.self, GraphCommand.self, FmtCommand.self,
             DeployCommand.self, WorkerCommand.self, ReactorCommand.self, UndeployCommand.self, ListCommand.self,
-            ScaleCommand.self, StatusCommand.self,
+            ScaleCommand.self, PauseCommand.self, ResumeCommand.self, StatusCommand.self,
             IngestCommand.self, ConnectorCommand.self,
             DevCommand.self,
         ]

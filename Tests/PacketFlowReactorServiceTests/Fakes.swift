@@ -16,11 +16,19 @@ final class InMemoryRegistry: MoleculeRegistryStorage {
     func remove(_ name: String) async throws { _ = records.withLock { $0.removeValue(forKey: name) } }
 }
 
-/// Collects the MC packets the reactor publishes.
+/// Collects the MC packets the reactor publishes, and passes them on to `forward` if given.
 final class RecordingControl: ControlPublisher {
     let packets = Mutex<[Packet]>([])
+    let forward: (any ControlPublisher)?
 
-    func publish(_ packet: Packet) async throws { packets.withLock { $0.append(packet) } }
+    init(forward: (any ControlPublisher)? = nil) {
+        self.forward = forward
+    }
+
+    func publish(_ packet: Packet) async throws {
+        packets.withLock { $0.append(packet) }
+        try await forward?.publish(packet)
+    }
 
     func kinds() -> [String] { packets.withLock { $0.map(\.kind) } }
 }
@@ -61,7 +69,15 @@ final class ScriptedLagSource: LagSource {
         }
     }
 
-    func deadLetters(topic: String) async throws -> Int64 { 0 }
+    /// Dead letters per stage, as the dead-letter topic's headers would count them.
+    let deadLetterCounts = Mutex<[String: Int64]>([:])
+
+    func deadLetters(topic: String) async throws -> DeadLetterCounts {
+        let byStage = deadLetterCounts.withLock { $0 }
+        return DeadLetterCounts(records: byStage.values.reduce(0, +), byStage: byStage, isComplete: true)
+    }
+
+    func followDeadLetters() async throws {}
 }
 
 /// The topics the reactor asked for.

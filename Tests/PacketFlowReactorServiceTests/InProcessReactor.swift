@@ -13,8 +13,11 @@ struct InProcessReactor {
     let stateDirectory: String
 
     /// Runs a reactor over the cluster at `bootstrap` around `body`, then shuts it down (draining workers).
+    ///
+    /// With `controlTopic`, its MC packets also go to the control topic `pf.control` and it
+    /// reads commands from there, as `packetflow reactor` does; else they are only recorded.
     static func with<T: Sendable>(
-        bootstrap: String, configure: (inout ReactorConfiguration) -> Void = { _ in },
+        bootstrap: String, controlTopic: Bool = false, configure: (inout ReactorConfiguration) -> Void = { _ in },
         _ body: (InProcessReactor) async throws -> T
     ) async throws -> T {
         let logger = Logger(label: "test.reactor") { _ in SwiftLogNoOpLogHandler() }
@@ -29,11 +32,15 @@ struct InProcessReactor {
         var configuration = ReactorConfiguration(stateDirectory: state)
         configuration.autoscaler.samplingInterval = .milliseconds(500)
         configure(&configuration)
-        let control = RecordingControl()
+        let channel = controlTopic ? try await KafkaControlChannel.open(bootstrapServers: bootstrap, logger: logger) : nil
+        let control = RecordingControl(forward: channel)
+        var readCommands: (@Sendable (@escaping @Sendable (ControlCommand) async -> Void) async throws -> Void)?
+        if let channel { readCommands = { obey in try await channel.readCommands(obey) } }
         let reactor = ReactorService(
             configuration: configuration, registry: InMemoryRegistry(), control: control,
             lagSource: try KafkaLagSource(bootstrapServers: bootstrap), scaler: scaler,
-            provisionTopics: { try await provisioner.ensureTopics($0) }, logger: logger)
+            provisionTopics: { try await provisioner.ensureTopics($0) },
+            readCommands: readCommands, logger: logger)
         let group = ServiceGroup(services: [reactor], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -48,6 +55,7 @@ struct InProcessReactor {
             }
             await group.triggerGracefulShutdown()
             try? await tasks.waitForAll()
+            await channel?.close()
             return try result.get()
         }
     }

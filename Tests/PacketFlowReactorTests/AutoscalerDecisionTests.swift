@@ -140,6 +140,47 @@ struct AutoscalerDecisionTests {
         #expect(tooSoon.reason == .stabilizing)
     }
 
+    @Test(
+        "A configured stabilization window replaces the group's",
+        arguments: [(Duration.seconds(10), ScalingDecision.Action.scaleIn), (.seconds(60), .hold)])
+    func configuredStabilizationWindow(window: Duration, expected: ScalingDecision.Action) {
+        // DF's own window is 120 s; recommendations of 2 for the last 30 s.
+        var history = ScalingHistory()
+        history.record(decision(at: 90, recommended: 8))
+        for second in stride(from: 100, through: 128, by: 2) { history.record(decision(at: second, recommended: 2)) }
+        let configured = Autoscaler(configuration: AutoscalerConfiguration(scaleInStabilization: window))
+        let result = configured.decide(
+            StageScalingInput(
+                stage: "Compute", group: .dataFlow, partitions: 12, currentReplicas: 8,
+                estimates: SampleFixtures.estimates(lag: 10, input: 1_000, perReplica: 1_000, ready: 8),
+                history: history, now: .seconds(130)))
+        #expect(result.action == expected)
+        if expected == .hold {
+            #expect(result.explanation.hasSuffix("scale-in waits 30 s more (60 s window)"))
+        }
+    }
+
+    @Test("An idle stage whose capacity was never measured still scales in after the window")
+    func idleWithUnknownCapacity() {
+        var history = ScalingHistory()
+        func decide(at second: Int) -> ScalingDecision {
+            autoscaler.decide(
+                StageScalingInput(
+                    stage: "Compute", group: .dataFlow, partitions: 4, currentReplicas: 4,
+                    estimates: SampleFixtures.estimates(lag: 0, input: 0, perReplica: nil, ready: 4),
+                    history: history, now: .seconds(second)))
+        }
+        for second in stride(from: 0, to: 120, by: 2) {
+            let hold = decide(at: second)
+            #expect(hold.action == .hold)
+            #expect(hold.recommendedReplicas == 1)
+            history.record(hold)
+        }
+        let due = decide(at: 120)
+        #expect(due.action == .scaleIn)
+        #expect(due.desiredReplicas == 2)
+    }
+
     @Test("The history keeps its retention behind the newest decision")
     func historyRetention() {
         var history = ScalingHistory(retention: .seconds(600))

@@ -13,10 +13,11 @@ struct DeployCommand: AsyncParsableCommand {
         commandName: "deploy",
         abstract: "Deploy a molecule on the running reactor, or generate its Kubernetes manifests.",
         discussion: """
-            --target reactor (the default) checks and plans the molecule here, then sends it to \
-            the reactor at --reactor (bearer token: --token or $PACKETFLOW_REACTOR_TOKEN), which \
-            creates its topics with the planned partitions, records it in its registry and \
-            starts its workers. A molecule with errors prints its diagnostics and deploys nothing.
+            --target reactor (the default) checks and plans the molecule here, then sends it, \
+            with every file it imports, to the reactor at --reactor (bearer token: --token or \
+            $PACKETFLOW_REACTOR_TOKEN), which creates its topics with the planned partitions, \
+            records it in its registry and starts its workers. A molecule with errors prints its \
+            diagnostics and deploys nothing.
 
             --target kubernetes writes, from the molecule's plan, a ConfigMap with the molecule's \
             files, and per stage a Deployment (resources from the packets, node affinity to the \
@@ -65,12 +66,9 @@ struct DeployCommand: AsyncParsableCommand {
         let plan = try program.plan(molecule: molecule)
         switch target {
         case .reactor:
-            guard let source = program.sources.first, program.sources.count == 1 else {
-                throw ReactorError(
-                    .invalidMolecule, "\(file) imports other files; the reactor deploys one self-contained file")
-            }
-            let summary = try await reactor.client().deploy(
-                source: source.text, sourceName: URL(fileURLWithPath: file).lastPathComponent, molecule: plan.molecule)
+            // The root and every file it imports, so the reactor can plan and run it as checked here.
+            let bundle = MoleculeBundle(sources: program.sources, workingDirectory: FileManager.default.currentDirectoryPath)
+            let summary = try await reactor.client().deploy(bundle: bundle, molecule: plan.molecule)
             print("deployed \(summary.molecule): \(summary.stages.joined(separator: ", ")) (\(summary.desiredReplicas) workers)")
         case .kubernetes:
             try runKubernetes(plan: plan, files: program.sources.map { MoleculeSourceFile(path: $0.name, text: $0.text) })

@@ -47,8 +47,28 @@ struct ReactorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where the reactor keeps molecule files and worker PIDs.", valueName: "dir"))
     var stateDir: String = ".packetflow/reactor"
 
-    @Option(help: ArgumentHelp("How often lag is sampled and stages decided, in milliseconds.", valueName: "ms"))
+    @Option(help: ArgumentHelp(
+        "How often lag is sampled and stages decided, in milliseconds (KEDA's pollingInterval).", valueName: "ms"))
     var samplingIntervalMs: Int = 2_000
+
+    @Option(help: ArgumentHelp(
+        "How long fewer replicas must have been enough before a scale-in, in milliseconds (the HPA's scale-down "
+            + "stabilization window; KEDA's cooldownPeriod for a last replica). Default: the group's (DF 120 s, CF and ED "
+            + "300 s, CO, MC and RM 600 s).",
+        valueName: "ms"))
+    var scaleInStabilizationMs: Int?
+
+    @Option(help: ArgumentHelp(
+        "Shortest time between two scale-in steps of one stage, in milliseconds (the HPA's scale-down periodSeconds).",
+        valueName: "ms"))
+    var scaleInIntervalMs: Int = 30_000
+
+    @Option(help: ArgumentHelp("Time in which the autoscaler aims to drain a stage's lag, in milliseconds.", valueName: "ms"))
+    var catchUpTargetMs: Int = 30_000
+
+    @Option(help: ArgumentHelp(
+        "Fraction of a stage's capacity its input should use, above 0 and at most 1.", valueName: "fraction"))
+    var targetUtilization: Double = 0.7
 
     @Option(help: ArgumentHelp("How long a stopping worker may drain before SIGKILL, in milliseconds.", valueName: "ms"))
     var gracePeriodMs: Int = 20_000
@@ -73,8 +93,15 @@ struct ReactorCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("invalid log level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
         }
-        guard samplingIntervalMs > 0, gracePeriodMs >= 0 else {
-            throw ValidationError("--sampling-interval-ms must be positive and --grace-period-ms not negative")
+        guard samplingIntervalMs > 0, gracePeriodMs >= 0, scaleInIntervalMs >= 0, catchUpTargetMs > 0,
+            (scaleInStabilizationMs ?? 0) >= 0
+        else {
+            throw ValidationError(
+                "--sampling-interval-ms and --catch-up-target-ms must be positive; --grace-period-ms, "
+                    + "--scale-in-stabilization-ms and --scale-in-interval-ms not negative")
+        }
+        guard targetUtilization > 0, targetUtilization <= 1 else {
+            throw ValidationError("--target-utilization \(targetUtilization): expected a fraction above 0 and at most 1")
         }
         var logger = Logger(label: "packetflow.reactor") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = level
@@ -82,10 +109,16 @@ struct ReactorCommand: AsyncParsableCommand {
         let state = URL(fileURLWithPath: stateDir).standardizedFileURL.path
         var server = ReactorServer(bootstrapServers: connection.bootstrap, stateDirectory: state)
         server.properties = try connection.properties()
+        server.replicationFactor = connection.replicationFactor
+        server.topicConfigs = try connection.topicConfigs()
         server.host = host
         server.port = port
         server.token = token ?? ProcessInfo.processInfo.environment["PACKETFLOW_REACTOR_TOKEN"]
         server.reactor.autoscaler.samplingInterval = .milliseconds(samplingIntervalMs)
+        server.reactor.autoscaler.scaleInStabilization = scaleInStabilizationMs.map { .milliseconds($0) }
+        server.reactor.autoscaler.scaleInInterval = .milliseconds(scaleInIntervalMs)
+        server.reactor.autoscaler.catchUpTarget = .milliseconds(catchUpTargetMs)
+        server.reactor.autoscaler.targetUtilization = targetUtilization
         server.workers.executable =
             workerExecutable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         server.workers.extraArguments = workerArguments

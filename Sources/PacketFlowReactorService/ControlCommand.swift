@@ -1,0 +1,20 @@
+import PacketFlowCore
+
+/// A command for the reactor read from the control topic.
+public enum ControlCommand: Sendable, Hashable {
+    /// `packetflow scale`: pin a stage's replicas or hand it back to the autoscaler.
+    case scale(ScaleOverride)
+    /// `packetflow pause` / `packetflow resume`, or the reactor's own pause on a storm.
+    case pause(StagePauseCommand)
+
+    /// The command `packet` carries, or nil for other control packets (decisions, reactions).
+    public init?(packet: Packet) {
+        if let override = ScaleOverride(packet: packet) {
+            self = .scale(override)
+        } else if let command = StagePauseCommand(packet: packet) {
+            self = .pause(command)
+        } else {
+            return nil
+        }
+    }
+}

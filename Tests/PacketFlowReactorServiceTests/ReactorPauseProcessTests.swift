@@ -1,0 +1,119 @@
+import Foundation
+import PacketFlowBroker
+import PacketFlowKafka
+import PacketFlowLanguage
+import PacketFlowReactorService
+import PacketFlowTestSupport
+import Testing
+
+/// The dead-letter storm reaction with real `packetflow worker` processes on the embedded broker.
+@Suite("Reactor pauses with worker processes", .serialized, .timeLimit(.minutes(4)))
+struct ReactorPauseProcessTests {
+    @Test("a molecule with imports deploys; a dead-letter storm downstream pauses the upstream workers until packetflow resume")
+    func stormPausesUpstream() async throws {
+        try await EmbeddedBroker.withRunning(brokers: 1, logger: ReactorProcessTests.logger) { broker in
+            let bootstrap = broker.cluster.bootstrapServers
+            try await InProcessReactor.with(bootstrap: bootstrap, controlTopic: true) { running in
+                let name = "Storm" + uniqueName("p").replacingOccurrences(of: "-", with: "")
+                let bundle = try Self.writeMolecule(name)
+                #expect(bundle.root == "app/storm.pf")
+                #expect(bundle.files.keys.sorted() == ["app/storm.pf", "shared/packets.pf"])
+                try await running.reactor.deploy(bundle: bundle)
+                let record = try #require(await running.reactor.deployed(name))
+                #expect(record.imports?.keys.sorted() == ["shared/packets.pf"])
+                let workerFile = "\(running.stateDirectory)/molecules/\(name)/app/storm.pf"
+                #expect(FileManager.default.fileExists(atPath: "\(running.stateDirectory)/molecules/\(name)/shared/packets.pf"))
+                func stage(_ stage: String) async throws -> StageStatus {
+                    try #require(try await running.reactor.status(name).stages.first { $0.stage == stage })
+                }
+                try await waitUntil("both stages' workers run", within: .seconds(30)) {
+                    let feed = await running.scaler.running(WorkerStage(molecule: name, stage: "FeedPacket", moleculeFile: workerFile))
+                    let poison = await running.scaler.running(
+                        WorkerStage(molecule: name, stage: "PoisonPacket", moleculeFile: workerFile))
+                    return feed == 1 && poison == 1
+                }
+
+                let producer = try KafkaProducer(configuration: .init(bootstrapServers: bootstrap))
+                let input = TopologyNames.inputTopic(molecule: name)
+                func publish(_ range: Range<Int>) async throws {
+                    for number in range {
+                        try await producer.enqueue(.init(topic: input, value: Array(#"{"n":\#(number)}"#.utf8)))
+                    }
+                    try await producer.flush(timeout: .seconds(10))
+                }
+                try await publish(0..<300)
+                try await waitUntil("the storm pauses the upstream stage", within: .seconds(90)) {
+                    try await stage("FeedPacket").paused
+                }
+                let paused = try await stage("FeedPacket")
+                #expect(paused.pausedReason?.hasPrefix("dead-letter storm in PoisonPacket: ") == true, "\(paused)")
+                #expect(try await stage("PoisonPacket").deadLetters >= 100)
+                #expect(try await stage("FeedPacket").deadLetters == 0)
+                #expect(running.control.kinds().contains(StagePauseCommand.pauseKind))
+
+                // Paused: the new input waits. The reactor calls a stage STALL only once its
+                // committed offsets stood still over its whole window (15 samples here).
+                try await publish(300..<500)
+                try await waitUntil("the paused stage's offsets stand still over a whole window", within: .seconds(60)) {
+                    let feed = try await stage("FeedPacket")
+                    return feed.lag >= 200 && feed.health == "STALL"
+                }
+                #expect(try await stage("FeedPacket").lag >= 200, "nothing published after the pause was consumed")
+                #expect(try await stage("FeedPacket").runningReplicas == 1, "a paused stage is not scaled")
+                let restartsWhilePaused = running.control.packets.withLock { packets in
+                    let pausedAt = packets.firstIndex { $0.kind == StagePauseCommand.pauseKind } ?? packets.endIndex
+                    return packets[pausedAt...].filter { packet in
+                        packet.stage == "FeedPacket"
+                            && String(decoding: packet.payload, as: UTF8.self).contains(#""action":"restart-workers""#)
+                    }
+                }
+                #expect(restartsWhilePaused.isEmpty, "a paused stage is not restarted for the stall its pause causes")
+
+                let resume = try await PacketFlowExecutable.run([
+                    "resume", name, "FeedPacket", "--bootstrap", bootstrap, "--wait-ms", "0",
+                ])
+                #expect(resume.exitCode == 0, "\(resume.standardError)")
+                try await waitUntil("the resumed stage drains its lag", within: .seconds(60)) {
+                    try await stage("FeedPacket").lag == 0
+                }
+                var deadLettered: Int64 = 0
+                try await waitUntil("every packet reaches the dead-letter topic", within: .seconds(60)) {
+                    deadLettered = try await stage("PoisonPacket").deadLetters
+                    return deadLettered >= 500
+                }
+                #expect(deadLettered >= 500)
+                await producer.close()
+            }
+        }
+    }
+
+    /// Writes `app/storm.pf`, which imports `../shared/packets.pf`, and the failing handler;
+    /// returns the bundle `packetflow deploy` would send.
+    private static func writeMolecule(_ name: String) throws -> MoleculeBundle {
+        let folder = FileManagerTemporary.folder("storm")
+        try FileManager.default.createDirectory(atPath: folder + "/app", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/shared", withIntermediateDirectories: true)
+        let script = folder + "/shared/poison.py"
+        try """
+            import json, sys
+            for line in sys.stdin:
+                request = json.loads(line)
+                sys.stdout.write(json.dumps({"id": request["id"], "error": "poison"}) + "\\n")
+                sys.stdout.flush()
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        try """
+            packet FeedPacket { group: DF, handler: builtin("forward"), partitions: 2, scale: { min: 1, max: 2 } }
+            packet PoisonPacket { group: DF, handler: exec("python3 -u \(script)"), retries: 0, scale: { min: 1, max: 1 } }
+            """.write(toFile: folder + "/shared/packets.pf", atomically: true, encoding: .utf8)
+        try """
+            import "../shared/packets.pf"
+            molecule \(name) {
+              composition: [FeedPacket, PoisonPacket],
+              bonds: [ {FeedPacket, PoisonPacket, :ionic} ]
+            }
+            """.write(toFile: folder + "/app/storm.pf", atomically: true, encoding: .utf8)
+        let program = try MoleculeProgram.load(path: folder + "/app/storm.pf", loader: FileSystemSourceLoader())
+        #expect(!program.diagnostics.containsErrors, "\(program.renderedDiagnostics())")
+        return MoleculeBundle(sources: program.sources, workingDirectory: "/")
+    }
+}
