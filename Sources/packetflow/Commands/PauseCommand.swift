@@ -9,12 +9,12 @@ struct PauseCommand: AsyncParsableCommand {
         commandName: "pause",
         abstract: "Pause a stage: its workers keep their partitions but fetch nothing until resumed.",
         discussion: """
-            Writes a PauseStage MC packet to the control topic pf.control. The stage's workers \\
-            pause their partitions (they stay in the group; lag grows), the reactor shows the \\
-            stage as paused with the reason and stops autoscaling and healing it. The reactor \\
-            pauses a stage by itself when the stage it feeds dead-letters a storm (100 packets \\
-            in a minute, by default). Either way the stage stays paused until `packetflow \\
-            resume` or a new deploy of the molecule. This command waits (up to --wait-ms) for \\
+            Writes a PauseStage MC packet to the control topic pf.control. The stage's workers \
+            pause their partitions (they stay in the group; lag grows), the reactor shows the \
+            stage as paused with the reason and stops autoscaling and healing it. The reactor \
+            pauses a stage by itself when the stage it feeds dead-letters a storm (100 packets \
+            in a minute, by default). Either way the stage stays paused until `packetflow \
+            resume` or a new deploy of the molecule. This command waits (up to --wait-ms) for \
             the reactor's status to show the pause.
 
             Example:

@@ -7,9 +7,9 @@ struct ResumeCommand: AsyncParsableCommand {
         commandName: "resume",
         abstract: "Resume a paused stage: its workers fetch again from where they stopped.",
         discussion: """
-            Writes a ResumeStage MC packet to the control topic pf.control; the stage's workers \\
-            resume their partitions and the reactor autoscales and heals the stage again. \\
-            Dead letters written before the resume no longer count towards a storm. This \\
+            Writes a ResumeStage MC packet to the control topic pf.control; the stage's workers \
+            resume their partitions and the reactor autoscales and heals the stage again. \
+            Dead letters written before the resume no longer count towards a storm. This \
             command waits (up to --wait-ms) for the reactor's status to show the stage running.
 
             Example:
