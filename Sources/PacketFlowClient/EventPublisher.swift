@@ -47,6 +47,19 @@ public struct EventPublisher: Sendable {
         flushTimeout: Duration = .seconds(60),
         progress: (PublishProgress) -> Void = { _ in }
     ) async throws -> PublishSummary {
+        // One thread for the whole run: see DedicatedThreadExecutor for why it matters.
+        let executor = DedicatedThreadExecutor(name: "packetflow-publish")
+        defer { executor.shutdown() }
+        return try await withTaskExecutorPreference(executor) {
+            try await publishOnCurrentThread(input, flushTimeout: flushTimeout, progress: progress)
+        }
+    }
+
+    private nonisolated(nonsending) func publishOnCurrentThread(
+        _ input: Input,
+        flushTimeout: Duration,
+        progress: (PublishProgress) -> Void
+    ) async throws -> PublishSummary {
         var run = Run(options: options, clock: ContinuousClock())
         switch input {
         case .value(let text):
@@ -71,7 +84,7 @@ public struct EventPublisher: Sendable {
     }
 
     /// Publishes the lines of one pass; returns false when the count is reached.
-    private func publishLines(
+    private nonisolated(nonsending) func publishLines(
         of reader: LineReader, run: inout Run, progress: (PublishProgress) -> Void
     ) async throws -> Bool {
         var more = true
@@ -83,7 +96,7 @@ public struct EventPublisher: Sendable {
     }
 
     /// Sends one event; returns false once the count is reached.
-    private func send(
+    private nonisolated(nonsending) func send(
         _ line: UnsafeRawBufferPointer, lineNumber: Int, source: String, run: inout Run,
         progress: (PublishProgress) -> Void
     ) async throws -> Bool {
@@ -170,7 +183,7 @@ public struct EventPublisher: Sendable {
         }
 
         /// Sleeps until event `sent` is due at the configured rate.
-        mutating func pace() async throws {
+        nonisolated(nonsending) mutating func pace() async throws {
             guard let rate = options.rate, rate > 0 else { return }
             let due = start + .seconds(Double(sent) / rate)
             if due > clock.now + .milliseconds(1) {

@@ -58,8 +58,8 @@ public final class LineReader: @unchecked Sendable {
     /// returns `false`.
     ///
     /// - Throws: ``ClientError`` for read errors and over-long lines, or what `body` throws.
-    public func forEachLine(
-        _ body: (_ line: UnsafeRawBufferPointer, _ number: Int) async throws -> Bool
+    public nonisolated(nonsending) func forEachLine(
+        _ body: nonisolated(nonsending) (_ line: UnsafeRawBufferPointer, _ number: Int) async throws -> Bool
     ) async throws {
         var filled = 0
         var lineNumber = 0

@@ -16,6 +16,7 @@ import Logging
 /// without it stops the poll thread but abandons unsent records.
 public final class KafkaProducer: Sendable {
     private let client: RdKafkaClient
+    private let topics: RdKafkaTopicHandles
     private let events: ProducerEventHandler
     private let pollThread: PollingThread
     private let bootstrapServers: String
@@ -34,6 +35,7 @@ public final class KafkaProducer: Sendable {
         }
         let events = ProducerEventHandler(queue: RdKafkaQueue.makeMain(of: client))
         self.client = client
+        self.topics = RdKafkaTopicHandles(client: client)
         self.events = events
         self.bootstrapServers = configuration.bootstrapServers
         self.logger = logger
@@ -68,7 +70,7 @@ public final class KafkaProducer: Sendable {
     /// free room, so a fast loop slows to the cluster's pace instead of failing. Outcomes are
     /// counted in `deliveryCounts`; call `flush(timeout:)` to wait for all of them. Throws
     /// `KafkaError` if librdkafka refuses the record for another reason, or after a fatal error.
-    public func enqueue(_ message: KafkaProducerMessage) async throws {
+    public nonisolated(nonsending) func enqueue(_ message: KafkaProducerMessage) async throws {
         try await enqueue { [self] in
             message.withOutgoingRecord(opaque: nil) { record in
                 produce(record) { headers in message.headers.forEach { headers.append($0) } }
@@ -85,7 +87,7 @@ public final class KafkaProducer: Sendable {
     /// `KafkaHeaderList` plus the few that change per record; each append copies, and the
     /// closure may run more than once (again after waiting for room). Queue-full waiting,
     /// counting and errors are as in `enqueue(_:)`.
-    public func enqueue(
+    public nonisolated(nonsending) func enqueue(
         topic: String,
         partition: Int32? = nil,
         key: [UInt8]? = nil,
@@ -101,7 +103,7 @@ public final class KafkaProducer: Sendable {
 
     /// Runs `produceOnce` until librdkafka takes the record, waiting for room while the queue
     /// is full.
-    private func enqueue(_ produceOnce: () -> KafkaError?) async throws {
+    private nonisolated(nonsending) func enqueue(_ produceOnce: () -> KafkaError?) async throws {
         var generation = events.currentRoomGeneration
         while let error = produceOnce() {
             guard error.code == .queueFull else { throw error }
@@ -166,6 +168,6 @@ public final class KafkaProducer: Sendable {
         if pollThread.isStopping {
             return KafkaError(code: .destroyed, message: "the producer is closed")
         }
-        return record.produce(on: client, headers: headers)
+        return record.produce(on: client, topicHandle: topics.handle(for: record.topic), headers: headers)
     }
 }

@@ -16,9 +16,13 @@ struct OutgoingRecord {
     /// A retained `DeliveryPromise` for `send`, `nil` for `enqueue`.
     var opaque: UnsafeMutableRawPointer?
 
-    /// Produces the record with the headers `fillHeaders` adds; returns the error instead of
-    /// throwing, for the hot path.
-    func produce(on client: RdKafkaClient, headers fillHeaders: (inout KafkaRecordHeaders) -> Void) -> KafkaError? {
+    /// Produces the record with the headers `fillHeaders` adds, to the topic by `topicHandle`
+    /// when there is one, else by name; returns the error instead of throwing, for the hot path.
+    func produce(
+        on client: RdKafkaClient,
+        topicHandle: OpaquePointer?,
+        headers fillHeaders: (inout KafkaRecordHeaders) -> Void
+    ) -> KafkaError? {
         var headers = KafkaRecordHeaders()
         fillHeaders(&headers)
         let headerList = headers.take()
@@ -37,7 +41,11 @@ struct OutgoingRecord {
                 func memory(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer {
                     UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(topicName))
                 }
-                append(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topicName }
+                if let topicHandle {
+                    append(RD_KAFKA_VTYPE_RKT) { $0.u.rkt = topicHandle }
+                } else {
+                    append(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topicName }
+                }
                 append(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
                 append(RD_KAFKA_VTYPE_VALUE) {
                     $0.u.mem.ptr = value.map(memory)
