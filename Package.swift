@@ -186,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PacketFlowFileConnectorsTests",
-            dependencies: ["PacketFlowFileConnectors", "PacketFlowCore", "PacketFlowRuntime", "PacketFlowTestSupport"],
+            dependencies: ["PacketFlowFileConnectors", "PacketFlowCore", "PacketFlowRuntime", "PacketFlowLanguage", "PacketFlowTestSupport"],
             path: "connectors/Files/Tests"
         ),
 
@@ -196,12 +196,9 @@ let package = Package(
             dependencies: [
                 "PacketFlowCore",
                 "PacketFlowJSON",
-                "PacketFlowKafka",
-                "PacketFlowLanguage",
                 "PacketFlowRuntime",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "connectors/PostgreSQL/Sources"
         ),
@@ -231,6 +228,7 @@ let package = Package(
                 "PacketFlowPostgres",
                 "PacketFlowCore",
                 "PacketFlowLanguage",
+                "PacketFlowRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -253,6 +251,7 @@ let package = Package(
                 "PacketFlowReactorService",
                 "PacketFlowHTTPIngest",
                 "PacketFlowPostgres",
+                "PacketFlowFileConnectors",
                 "PacketFlowDev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

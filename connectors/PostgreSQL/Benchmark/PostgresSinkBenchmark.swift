@@ -3,6 +3,7 @@ import Logging
 import PacketFlowCore
 import PacketFlowLanguage
 import PacketFlowPostgres
+import PacketFlowRuntime
 
 /// Rows per second of the PostgreSQL sink's write path, one-row statements against batches.
 ///
@@ -59,7 +60,8 @@ struct PostgresSinkBenchmark: AsyncParsableCommand {
             options: ["table": table, "columns": "n, total=amount.total, city, doc=@payload", "create": "true", "batch": String(batch)],
             topic: "pf.Bench.connector.postgres", stages: [])
         return try PostgresSinkConfiguration(
-            connector: connector, plan: plan, url: try PostgresConnectionURL(url), bootstrapServers: "unused:9092")
+            connector: ConnectorConfiguration(connector: connector, plan: plan, bootstrapServers: "unused:9092"),
+            url: try PostgresConnectionURL(url))
     }
 
     /// Writes `rows` in consumed-batch-sized pieces of 1,000, as the connector receives them.

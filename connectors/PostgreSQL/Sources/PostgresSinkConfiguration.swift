@@ -1,9 +1,9 @@
-import PacketFlowLanguage
+import PacketFlowRuntime
 
 /// What a PostgreSQL sink writes where: the connection, the table and its columns, batching and retries.
 ///
 /// Built from a molecule's `connector("postgres", table: "orders", ...)` with
-/// ``init(connector:plan:url:bootstrapServers:)``, or field by field. Defaults: one row per
+/// ``init(connector:url:)``, or field by field. Defaults: one row per
 /// packet keyed by `packet_id`; without `columns:`, the columns `kind` and `payload` (jsonb),
 /// and the table created when missing.
 public struct PostgresSinkConfiguration: Sendable {
@@ -28,32 +28,15 @@ public struct PostgresSinkConfiguration: Sendable {
     /// The longest wait between reconnection attempts. Default: 5 s.
     public var maximumReconnectDelay: Duration = .seconds(5)
 
-    /// The Kafka side: where the sink reads, in which group, where unwritable packets go.
-    public var bootstrapServers: String
-    /// The topic the sink consumes: the plan's `pf.<molecule>.connector.<name>`.
-    public var topic: String
-    /// The consumer group: `pf.<molecule>.connector.<name>`.
-    public var groupID: String
-    /// The molecule's dead-letter topic.
-    public var deadLetterTopic: String
-    /// The molecule's name, for the dead-letter headers.
-    public var molecule: String
-    /// The connector's name, written as the dead-letter record's stage: `connector.postgres`.
-    public var stageName: String
-    /// Raw librdkafka properties for the consumer and the dead-letter producer (security settings).
-    public var kafkaProperties: [String: String] = [:]
-
-    /// A sink for `connector` of `plan`, connecting to `url`.
+    /// A sink for `connector`, connecting to `url`.
     ///
     /// Reads the connector's options: `table` (required), `columns` (see
     /// ``PostgresColumnMapping``), `id` (the id column), `payload` (the payload column's name
     /// without `columns:`), `create` (`true`/`false`) and `batch` (rows per statement).
     /// Throws ``PostgresSinkError`` (`invalidConfiguration`) naming a missing or malformed option.
-    public init(
-        connector: ConnectorPlan, plan: TopologyPlan, url: PostgresConnectionURL, bootstrapServers: String
-    ) throws(PostgresSinkError) {
+    public init(connector: ConnectorConfiguration, url: PostgresConnectionURL) throws(PostgresSinkError) {
         let options = connector.options
-        let place = "connector(\"\(connector.name)\") of molecule \(plan.molecule)"
+        let place = "connector(\"\(connector.name)\") of molecule \(connector.molecule)"
         guard let table = options["table"], !table.isEmpty else {
             throw PostgresSinkError(.invalidConfiguration, "\(place) needs a table: option, e.g. table: \"orders\"")
         }
@@ -82,11 +65,5 @@ public struct PostgresSinkConfiguration: Sendable {
             }
             self.maxBatchRows = rows
         }
-        self.bootstrapServers = bootstrapServers
-        self.topic = connector.topic
-        self.groupID = connector.topic
-        self.deadLetterTopic = plan.deadLetterTopic
-        self.molecule = plan.molecule
-        self.stageName = "connector.\(connector.name)"
     }
 }

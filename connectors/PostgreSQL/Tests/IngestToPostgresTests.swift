@@ -5,6 +5,7 @@ import NIOCore
 import PacketFlowKafka
 import PacketFlowLanguage
 import PacketFlowPostgres
+import PacketFlowRuntime
 import PacketFlowTestSupport
 import ServiceLifecycle
 import Testing
@@ -96,11 +97,12 @@ struct IngestToPostgresTests {
 
                 // Replayed from the start (a new consumer group), the topic writes nothing new.
                 let plan = try MoleculeProgram.load(path: moleculeFile, loader: FileSystemSourceLoader()).plan()
-                var replay = try PostgresSinkConfiguration(
-                    connector: plan.connectors[0], plan: plan, url: try server.url, bootstrapServers: bootstrap)
+                var replay = ConnectorConfiguration(connector: plan.connectors[0], plan: plan, bootstrapServers: bootstrap)
                 replay.groupID = uniqueName("replay")
-                let sink = PostgresSink(configuration: replay, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-                let group = ServiceGroup(services: [sink], gracefulShutdownSignals: [], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+                let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+                let sink = PostgresSink(configuration: try PostgresSinkConfiguration(connector: replay, url: try server.url), logger: quiet)
+                let group = ServiceGroup(
+                    services: [ConnectorRunner(configuration: replay, sink: sink, logger: quiet)], gracefulShutdownSignals: [], logger: quiet)
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     tasks.addTask { try await group.run() }
                     try await waitUntil("the replay to read the whole topic", within: .seconds(60)) { sink.counts.received == delivered }

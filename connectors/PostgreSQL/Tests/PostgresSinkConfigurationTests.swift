@@ -1,5 +1,6 @@
 import PacketFlowLanguage
 import PacketFlowPostgres
+import PacketFlowRuntime
 import Testing
 
 @Suite("PostgreSQL sink configuration")
@@ -20,11 +21,22 @@ struct PostgresSinkConfigurationTests {
     private func configuration(_ connector: String) throws -> PostgresSinkConfiguration {
         let plan = try plan(connector)
         return try PostgresSinkConfiguration(
-            connector: plan.connectors[0], plan: plan, url: try PostgresConnectionURL("postgres://pf@db/orders"),
-            bootstrapServers: "127.0.0.1:9092")
+            connector: ConnectorConfiguration(connector: plan.connectors[0], plan: plan, bootstrapServers: "127.0.0.1:9092"),
+            url: try PostgresConnectionURL("postgres://pf@db/orders"))
     }
 
-    @Test("without columns: a jsonb document table, created when missing, read from the connector topic")
+    @Test("the connector reads its planned topic in a group of that name; rejects go to the molecule's dead-letter topic")
+    func connectorTopic() throws {
+        let plan = try plan(#"connector("postgres", from: SavePacket, table: "orders")"#)
+        let connector = ConnectorConfiguration(connector: plan.connectors[0], plan: plan, bootstrapServers: "127.0.0.1:9092")
+        #expect(connector.topic == "pf.Orders.connector.postgres")
+        #expect(connector.groupID == connector.topic)
+        #expect(connector.deadLetterTopic == "pf.Orders.dead-letter")
+        #expect(connector.stageName == "connector.postgres")
+        #expect(plan.stage(named: "SavePacket")?.outputTopics.contains(connector.topic) == true)
+    }
+
+    @Test("without columns: a jsonb document table, created when missing")
     func jsonDocumentDefaults() throws {
         let sink = try configuration(#"connector("postgres", from: SavePacket, table: "orders")"#)
         #expect(sink.table == "orders")
@@ -32,10 +44,6 @@ struct PostgresSinkConfigurationTests {
         #expect(sink.columns.map(\.column) == ["kind", "payload"])
         #expect(sink.columns.map(\.source) == [.header("pf-kind"), .payload])
         #expect(sink.createTable)
-        #expect(sink.topic == "pf.Orders.connector.postgres")
-        #expect(sink.groupID == sink.topic)
-        #expect(sink.deadLetterTopic == "pf.Orders.dead-letter")
-        #expect(sink.stageName == "connector.postgres")
     }
 
     @Test("columns: map payload fields, the payload and headers; the table must exist")

@@ -2,6 +2,7 @@ import Logging
 import PacketFlowKafka
 import PacketFlowLanguage
 import PacketFlowPostgres
+import PacketFlowRuntime
 import PacketFlowTestSupport
 import ServiceLifecycle
 import Testing
@@ -14,29 +15,32 @@ struct PostgresSinkTests {
         return logger
     }
 
-    private func configuration(
+    /// The connector's Kafka side on `cluster`, its topics created, and the sink's settings.
+    private func connector(
         _ server: PostgresTestServer, cluster: EmbeddedKafkaCluster, molecule: String, options: [String: String]
-    ) throws -> PostgresSinkConfiguration {
-        let topic = "pf.\(molecule).connector.postgres"
+    ) throws -> (ConnectorConfiguration, PostgresSinkConfiguration) {
         let plan = TopologyPlan(
             molecule: molecule, stages: [], topics: [], deadLetterTopic: "pf.\(molecule).dead-letter", stateStores: [],
             placementHints: [], connectors: [])
-        var configuration = try PostgresSinkConfiguration(
-            connector: ConnectorPlan(name: "postgres", options: options, topic: topic, stages: []),
-            plan: plan, url: try server.url, bootstrapServers: cluster.bootstrapServers)
-        configuration.initialReconnectDelay = .milliseconds(50)
-        configuration.maximumReconnectDelay = .milliseconds(500)
-        try cluster.createTopic(configuration.topic, partitions: 3)
-        try cluster.createTopic(configuration.deadLetterTopic, partitions: 1)
-        return configuration
+        let connector = ConnectorConfiguration(
+            connector: ConnectorPlan(name: "postgres", options: options, topic: "pf.\(molecule).connector.postgres", stages: []),
+            plan: plan, bootstrapServers: cluster.bootstrapServers)
+        var sink = try PostgresSinkConfiguration(connector: connector, url: try server.url)
+        sink.initialReconnectDelay = .milliseconds(50)
+        sink.maximumReconnectDelay = .milliseconds(500)
+        try cluster.createTopic(connector.topic, partitions: 3)
+        try cluster.createTopic(connector.deadLetterTopic, partitions: 1)
+        return (connector, sink)
     }
 
-    /// Runs the sink while `body` runs, then shuts it down gracefully; returns its counts.
+    /// Runs the sink under a ``ConnectorRunner`` while `body` runs, then shuts it down gracefully.
     private func withSink(
-        _ configuration: PostgresSinkConfiguration, _ body: (PostgresSink) async throws -> Void
+        _ connector: ConnectorConfiguration, _ configuration: PostgresSinkConfiguration,
+        _ body: (PostgresSink) async throws -> Void
     ) async throws -> PostgresSinkCounts {
         let sink = PostgresSink(configuration: configuration, logger: Self.logger)
-        let group = ServiceGroup(services: [sink], gracefulShutdownSignals: [], logger: Self.logger)
+        let runner = ConnectorRunner(configuration: connector, sink: sink, logger: Self.logger)
+        let group = ServiceGroup(services: [runner], gracefulShutdownSignals: [], logger: Self.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             do {
@@ -64,16 +68,16 @@ struct PostgresSinkTests {
             try await withEmbeddedCluster { cluster in
                 try await server.query("CREATE TABLE sales (packet_id text PRIMARY KEY, n integer CHECK (n < 1000), doc jsonb)")
                 let molecule = uniqueName("Sales")
-                let configuration = try configuration(
+                let (connector, configuration) = try connector(
                     server, cluster: cluster, molecule: molecule, options: ["table": "sales", "columns": "n, doc=@payload"])
                 let kcat = Kcat(bootstrap: cluster.bootstrapServers)
                 // 20 packets, packet-5 twice (a redelivery), one the CHECK refuses, one foreign message.
-                try await publish(kcat, topic: configuration.topic, ids: 0..<20)
-                try await publish(kcat, topic: configuration.topic, ids: 5..<6)
-                try await publish(kcat, topic: configuration.topic, ids: 1000..<1001) { #"{"n":\#($0)}"# }
-                try await kcat.produce(topic: configuration.topic, values: [#"{"n":1}"#])
+                try await publish(kcat, topic: connector.topic, ids: 0..<20)
+                try await publish(kcat, topic: connector.topic, ids: 5..<6)
+                try await publish(kcat, topic: connector.topic, ids: 1000..<1001) { #"{"n":\#($0)}"# }
+                try await kcat.produce(topic: connector.topic, values: [#"{"n":1}"#])
 
-                let counts = try await withSink(configuration) { sink in
+                let counts = try await withSink(connector, configuration) { sink in
                     try await waitUntil("23 packets handled", within: .seconds(60)) { sink.counts.received == 23 }
                 }
                 #expect(counts.inserted == 20)
@@ -82,7 +86,7 @@ struct PostgresSinkTests {
                 #expect(try await server.count("SELECT count(*) FROM sales") == 20)
                 #expect(try await server.count("SELECT sum(n) FROM sales") == (0..<20).reduce(0, +))
 
-                let letters = try await kcat.consume(topic: configuration.deadLetterTopic)
+                let letters = try await kcat.consume(topic: connector.deadLetterTopic)
                 let reasons = letters.map { Self.header("pf-dlq-reason", in: $0) ?? "" }.sorted()
                 #expect(letters.count == 2)
                 #expect(reasons.contains { $0.contains("no pf-id header") }, "\(reasons)")
@@ -98,15 +102,15 @@ struct PostgresSinkTests {
         try await withPostgresServer { server in
             try await withEmbeddedCluster { cluster in
                 let molecule = uniqueName("Outage")
-                let configuration = try configuration(server, cluster: cluster, molecule: molecule, options: ["table": "events"])
+                let (connector, configuration) = try connector(server, cluster: cluster, molecule: molecule, options: ["table": "events"])
                 let kcat = Kcat(bootstrap: cluster.bootstrapServers)
-                let counts = try await withSink(configuration) { sink in
-                    try await publish(kcat, topic: configuration.topic, ids: 0..<30)
+                let counts = try await withSink(connector, configuration) { sink in
+                    try await publish(kcat, topic: connector.topic, ids: 0..<30)
                     try await waitUntil("the first 30 rows", within: .seconds(60)) {
                         (try? await server.count("SELECT count(*) FROM events")) == 30
                     }
                     try await server.stop()
-                    try await publish(kcat, topic: configuration.topic, ids: 30..<60)
+                    try await publish(kcat, topic: connector.topic, ids: 30..<60)
                     // The outage lasts a second while the sink holds the new batch and retries.
                     try await Task.sleep(for: .seconds(1))
                     try await server.startAgain()
@@ -116,7 +120,7 @@ struct PostgresSinkTests {
                 }
                 #expect(counts.inserted == 60)
                 #expect(counts.deadLettered == 0)
-                #expect(try await kcat.consume(topic: configuration.deadLetterTopic).isEmpty)
+                #expect(try await kcat.consume(topic: connector.deadLetterTopic).isEmpty)
             }
         }
     }

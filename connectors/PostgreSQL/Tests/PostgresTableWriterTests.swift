@@ -2,6 +2,7 @@ import Logging
 import PacketFlowCore
 import PacketFlowLanguage
 import PacketFlowPostgres
+import PacketFlowRuntime
 import Testing
 
 @Suite("PostgreSQL table writer on a throwaway server")
@@ -18,9 +19,10 @@ struct PostgresTableWriterTests {
         let plan = TopologyPlan(
             molecule: "Orders", stages: [], topics: [], deadLetterTopic: "pf.Orders.dead-letter", stateStores: [],
             placementHints: [], connectors: [])
+        let connector = ConnectorPlan(name: "postgres", options: ["table": table], topic: "pf.Orders.connector.postgres", stages: [])
         var configuration = try PostgresSinkConfiguration(
-            connector: ConnectorPlan(name: "postgres", options: ["table": table], topic: "pf.Orders.connector.postgres", stages: []),
-            plan: plan, url: try server.url, bootstrapServers: "unused:9092")
+            connector: ConnectorConfiguration(connector: connector, plan: plan, bootstrapServers: "unused:9092"),
+            url: try server.url)
         if let columns {
             configuration.columns = columns
             configuration.createTable = false

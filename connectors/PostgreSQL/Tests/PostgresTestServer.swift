@@ -92,9 +92,9 @@ final class PostgresTestServer: Sendable {
             output: .string(limit: 16 << 20), error: .string(limit: 1 << 20))
         guard case .exited(0) = result.terminationStatus else {
             throw Failure(
-                description: "\(program) \(arguments.joined(separator: " ")) failed: \(result.standardError ?? "")\(result.standardOutput ?? "")")
+                description: "\(program) \(arguments.joined(separator: " ")) failed: \(result.standardError)\(result.standardOutput)")
         }
-        return result.standardOutput ?? ""
+        return result.standardOutput
     }
 
     /// The newest installed server program called `name`.
