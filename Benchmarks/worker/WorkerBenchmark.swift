@@ -73,10 +73,6 @@ struct WorkerBenchmark {
             let relayRate = try await relayThroughput(options, bootstrap: bootstrap)
             progress("worker: \(options.messages) messages")
             let worker = try await workerThroughput(options, bootstrap: bootstrap, folder: folder)
-            if ProcessInfo.processInfo.environment["BENCH_THROUGHPUT_ONLY"] != nil { return }
-            progress("ED latency: \(options.rate)/s for \(options.seconds) s")
-            let latency = try await edLatency(options, bootstrap: bootstrap, folder: folder)
-
             print("""
                 | measurement | value |
                 |---|---|
@@ -84,6 +80,16 @@ struct WorkerBenchmark {
                 | worker, passthrough DF stage, 1 process, msg/s | \(Int(worker.rate)) |
                 | worker / C relay | \(String(format: "%.0f", worker.rate / relayRate * 100)) % |
                 | worker peak RSS under throughput load | \(worker.peakKB / 1024) MB |
+                """)
+            if ProcessInfo.processInfo.environment["BENCH_THROUGHPUT_ONLY"] != nil {
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return
+            }
+            progress("ED latency: \(options.rate)/s for \(options.seconds) s")
+            let latency = try await edLatency(options, bootstrap: bootstrap, folder: folder)
+
+            print("""
                 | ED end-to-end latency at \(options.rate)/s, p50 | \(String(format: "%.1f", latency.p50)) ms |
                 | ED end-to-end latency at \(options.rate)/s, p99 | \(String(format: "%.1f", latency.p99)) ms |
                 | ED end-to-end latency, max | \(String(format: "%.1f", latency.max)) ms |

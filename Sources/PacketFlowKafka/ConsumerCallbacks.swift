@@ -1,19 +1,44 @@
 import CRdKafka
+import Foundation
 import Logging
 import Synchronization
 
 /// Receives a consumer's librdkafka callbacks: rebalances and errors.
 ///
 /// librdkafka calls these on the thread that polls the consumer (its poll thread, or the
-/// one running `rd_kafka_consumer_close`), with this object as the opaque.
+/// one running `rd_kafka_consumer_close`), with this object as the opaque. Before a revocation
+/// is applied it runs the consumer's revocation handler and commits the offsets it returns;
+/// before an assignment is applied it runs the assignment handler, commits its offsets and
+/// waits the hand-over delay.
 final class ConsumerCallbacks: Sendable {
     private let rebalanceContinuation: AsyncStream<KafkaRebalanceEvent>.Continuation
+    private let revocationHandler: KafkaConsumer.RevocationHandler?
+    private let assignmentHandler: KafkaConsumer.AssignmentHandler?
+    private let handoverDelay: Duration
     private let lastErrorText = Mutex(LastClientError())
+    private let fetchedBatchCount = Atomic<Int>(0)
+    private let groupID: String
     private let logger: Logger
 
-    init(rebalanceContinuation: AsyncStream<KafkaRebalanceEvent>.Continuation, logger: Logger) {
+    init(
+        rebalanceContinuation: AsyncStream<KafkaRebalanceEvent>.Continuation,
+        revocationHandler: KafkaConsumer.RevocationHandler?,
+        assignmentHandler: KafkaConsumer.AssignmentHandler?,
+        handoverDelay: Duration,
+        groupID: String,
+        logger: Logger
+    ) {
         self.rebalanceContinuation = rebalanceContinuation
+        self.revocationHandler = revocationHandler
+        self.assignmentHandler = assignmentHandler
+        self.handoverDelay = handoverDelay
+        self.groupID = groupID
         self.logger = logger
+    }
+
+    /// Counts one batch handed to the consumer's readers; called by the poll thread.
+    func countFetchedBatch() {
+        fetchedBatchCount.add(1, ordering: .releasing)
     }
 
     /// The latest error librdkafka reported for the consumer.
@@ -56,6 +81,7 @@ final class ConsumerCallbacks: Sendable {
         var failure: String?
         switch error {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            prepareAssignment(handle, named)
             if cooperative {
                 failure = Self.describe(consuming: rd_kafka_incremental_assign(handle, partitions))
             } else if rd_kafka_assign(handle, partitions) != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -63,6 +89,7 @@ final class ConsumerCallbacks: Sendable {
             }
             rebalanceContinuation.yield(.assigned(named))
         default:
+            commitBeforeRevoking(handle, named)
             rebalanceContinuation.yield(.revoked(named))
             if cooperative {
                 failure = Self.describe(consuming: rd_kafka_incremental_unassign(handle, partitions))
@@ -73,6 +100,46 @@ final class ConsumerCallbacks: Sendable {
         if let failure {
             logger.error("Kafka rebalance could not be applied", metadata: ["error": "\(failure)"])
         }
+    }
+
+    /// Runs the revocation handler while the partitions are still assigned, and commits the
+    /// offsets it returns synchronously, so the next owner starts after them.
+    private func commitBeforeRevoking(_ handle: OpaquePointer, _ partitions: [KafkaTopicPartition]) {
+        guard let revocationHandler, !partitions.isEmpty else { return }
+        let revocation = KafkaRebalanceEvent.Revocation(
+            partitions: partitions, fetchedBatches: fetchedBatchCount.load(ordering: .acquiring),
+            isLost: rd_kafka_assignment_lost(handle) != 0)
+        let offsets = revocationHandler(revocation)
+        guard !revocation.isLost else { return }
+        commit(handle, offsets, when: "before revocation")
+    }
+
+    /// Runs the assignment handler before the assignment is applied, commits the offsets it
+    /// returns, then waits the hand-over delay so other members' such commits land before this
+    /// consumer looks up where to start.
+    private func prepareAssignment(_ handle: OpaquePointer, _ partitions: [KafkaTopicPartition]) {
+        guard let assignmentHandler else { return }
+        commit(handle, assignmentHandler(partitions), when: "before assignment")
+        if handoverDelay > .zero, !partitions.isEmpty {
+            usleep(useconds_t(clamping: handoverDelay.milliseconds * 1_000))
+        }
+    }
+
+    /// Commits `offsets` synchronously from inside the rebalance callback.
+    ///
+    /// A commit the group refuses (it is rebalancing, the partitions are lost) is only logged.
+    private func commit(_ handle: OpaquePointer, _ offsets: [KafkaTopicPartition: Int64], when: String) {
+        let offsets = offsets.filter { $0.value >= 0 }
+        guard !offsets.isEmpty else { return }
+        let list = RdKafkaTopicPartitionList.make(Array(offsets.keys), offsets: Array(offsets.values))
+        let result = rd_kafka_commit(handle, list.pointer, 0)
+        guard result != RD_KAFKA_RESP_ERR_NO_ERROR, result != RD_KAFKA_RESP_ERR__NO_OFFSET else {
+            logger.debug("committed \(when)", metadata: ["group": "\(groupID)", "offsets": "\(offsets)"])
+            return
+        }
+        logger.info(
+            "could not commit \(when)",
+            metadata: ["group": "\(groupID)", "code": "\(KafkaError.Code(result))", "offsets": "\(offsets)"])
     }
 
     private static func describe(consuming error: OpaquePointer?) -> String? {

@@ -20,15 +20,43 @@ public final class KafkaConsumer: Sendable {
     private let pollThread: PollingThread
     private let groupID: String
 
+    /// Decides, while revoked partitions are still assigned, which offsets to commit for them.
+    ///
+    /// Called synchronously inside librdkafka's rebalance callback, on the consumer's poll
+    /// thread (or the thread running `close()`), never on the Swift cooperative pool, so it may
+    /// block briefly, e.g. to let records in flight finish; the whole group waits meanwhile.
+    /// Returns commit positions (the offset of the next record to read) per partition; the
+    /// consumer commits them synchronously before applying the revocation. Return no entry for
+    /// a partition to leave its committed offset as it is.
+    public typealias RevocationHandler = @Sendable (KafkaRebalanceEvent.Revocation) -> [KafkaTopicPartition: Int64]
+
+    /// Decides, before a new assignment is applied, which offsets to commit: typically those a
+    /// revocation could not commit because the group was already rebalancing.
+    ///
+    /// Called synchronously inside librdkafka's rebalance callback with the partitions about
+    /// to be assigned, on the same threads as ``RevocationHandler``. Returns commit positions
+    /// for any partitions (not only the assigned ones); the consumer commits them before it
+    /// starts fetching.
+    public typealias AssignmentHandler = @Sendable ([KafkaTopicPartition]) -> [KafkaTopicPartition: Int64]
+
     /// Creates the consumer and starts its poll thread; it joins the group on `subscribe`.
     ///
-    /// Throws `KafkaError` naming a property librdkafka rejects.
+    /// `onRevoke`, when given, runs before every revocation (see ``RevocationHandler``): a
+    /// rebalance, a member leaving, `close()`. `onAssign` runs before every assignment (see
+    /// ``AssignmentHandler``); then the consumer waits `handoverDelay` before fetching, so the
+    /// commits other members make at the same moment land before it reads where to start
+    /// (default: no wait). Throws `KafkaError` naming a property librdkafka rejects.
     public init(
         configuration: KafkaConsumerConfiguration,
-        logger: Logger = Logger(label: "packetflow.kafka.consumer")
+        logger: Logger = Logger(label: "packetflow.kafka.consumer"),
+        onRevoke: RevocationHandler? = nil,
+        onAssign: AssignmentHandler? = nil,
+        handoverDelay: Duration = .zero
     ) throws {
         let (rebalanceEvents, continuation) = AsyncStream<KafkaRebalanceEvent>.makeStream()
-        let callbacks = ConsumerCallbacks(rebalanceContinuation: continuation, logger: logger)
+        let callbacks = ConsumerCallbacks(
+            rebalanceContinuation: continuation, revocationHandler: onRevoke, assignmentHandler: onAssign,
+            handoverDelay: handoverDelay, groupID: configuration.groupID, logger: logger)
         let client = try RdKafkaClient.make(
             type: RD_KAFKA_CONSUMER,
             properties: configuration.librdkafkaProperties,
@@ -40,13 +68,14 @@ public final class KafkaConsumer: Sendable {
         let queue = RdKafkaQueue.makeConsumer(of: client)
         let buffer = ConsumerBuffer<ConsumedBatch>(limit: configuration.bufferedMessageLimit)
         let batchSize = max(1, configuration.pollBatchSize)
+        let stall = StallControl()
         self.rebalanceEvents = rebalanceEvents
         self.client = client
         self.buffer = buffer
         self.callbacks = callbacks
         self.groupID = configuration.groupID
         self.pollThread = PollingThread(name: "kafka-consumer-poll") {
-            Self.pollOnce(client: client, queue: queue, buffer: buffer, callbacks: callbacks, batchSize: batchSize)
+            Self.pollOnce(client: client, queue: queue, buffer: buffer, callbacks: callbacks, batchSize: batchSize, stall: stall)
         }
     }
 
@@ -142,6 +171,9 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// Records fetched and waiting for a reader; 0 means the next read would wait for a fetch.
+    public var bufferedMessageCount: Int { buffer.bufferedCount }
+
     /// The latest error librdkafka reported for this consumer, e.g. an unreachable broker.
     public var lastError: String? { callbacks.lastError }
 
@@ -162,6 +194,21 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// The poll thread's memory of a reader that stopped keeping up.
+    ///
+    /// librdkafka serves rebalance callbacks from the same queue as records, behind the records
+    /// it already fetched: a poll thread that stops polling while the buffer is full would
+    /// answer a rebalance only once the reader caught up, possibly after the group gave up on
+    /// this member. So once the buffer has stayed full for `pauseAfter`, the thread pauses the
+    /// assignment (librdkafka drops the records it prefetched and will fetch them again) and
+    /// keeps polling, which serves rebalances at once; it resumes when the reader makes room.
+    /// Used by the poll thread only.
+    private final class StallControl: @unchecked Sendable {
+        static let pauseAfter = Duration.milliseconds(200)
+        var fullSince: ContinuousClock.Instant?
+        var paused: [KafkaTopicPartition] = []
+    }
+
     /// One turn of the poll thread: fetch up to `batchSize` records unless the buffer is full.
     ///
     /// Error messages are recorded and dropped here; records go to the reader undecoded.
@@ -170,14 +217,36 @@ public final class KafkaConsumer: Sendable {
         queue: RdKafkaQueue,
         buffer: ConsumerBuffer<ConsumedBatch>,
         callbacks: ConsumerCallbacks,
-        batchSize: Int
+        batchSize: Int,
+        stall: StallControl
     ) {
+        var wanted = batchSize
+        var timeout: Int32 = 100
         if buffer.isFull {
+            let now = ContinuousClock.now
+            let since = stall.fullSince ?? now
+            stall.fullSince = since
+            if !stall.paused.isEmpty || now - since >= StallControl.pauseAfter {
+                // Again on every turn: a rebalance meanwhile may have assigned new partitions.
+                stall.paused = Array(Set(stall.paused + pauseAssignment(client)))
+            }
+            if stall.paused.isEmpty {
+                buffer.waitForRoom(timeout: .milliseconds(100))
+                return
+            }
+            // Paused: polling serves rebalances; at most one record slips past the limit.
+            (wanted, timeout) = (1, 0)
             buffer.waitForRoom(timeout: .milliseconds(100))
-            return
+        } else {
+            stall.fullSince = nil
+            if !stall.paused.isEmpty {
+                let list = RdKafkaTopicPartitionList.make(stall.paused)
+                _ = rd_kafka_resume_partitions(client.pointer, list.pointer)
+                stall.paused = []
+            }
         }
-        let slots = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: batchSize)
-        let fetched = max(0, rd_kafka_consume_batch_queue(queue.pointer, 100, slots.baseAddress, batchSize))
+        let slots = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: wanted)
+        let fetched = max(0, rd_kafka_consume_batch_queue(queue.pointer, timeout, slots.baseAddress, wanted))
         var kept = 0
         for index in 0..<fetched {
             guard let message = slots[index] else { continue }
@@ -193,6 +262,18 @@ public final class KafkaConsumer: Sendable {
             slots.deallocate()
             return
         }
+        // Counted before the push, so a revocation never sees a batch a reader already holds
+        // as not yet fetched.
+        callbacks.countFetchedBatch()
         buffer.push(ConsumedBatch(client: client, messages: slots, count: kept), count: kept)
+    }
+
+    /// Pauses every assigned partition; returns them (empty if none or on failure).
+    private static func pauseAssignment(_ client: RdKafkaClient) -> [KafkaTopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(client.pointer, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        guard list.pointee.cnt > 0, rd_kafka_pause_partitions(client.pointer, list) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [] }
+        return RdKafkaTopicPartitionList.partitions(of: list)
     }
 }

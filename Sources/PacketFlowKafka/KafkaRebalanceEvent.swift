@@ -4,4 +4,30 @@ public enum KafkaRebalanceEvent: Hashable, Sendable {
     case assigned([KafkaTopicPartition])
     /// The consumer no longer reads these partitions; commit what was processed of them.
     case revoked([KafkaTopicPartition])
+
+    /// Partitions about to be taken from a consumer, as its revocation handler sees them.
+    ///
+    /// Handed to the `onRevoke` closure of `KafkaConsumer.init` inside librdkafka's rebalance
+    /// callback, before the revocation is applied, so the handler can still commit them.
+    public struct Revocation: Sendable {
+        /// The partitions being revoked (all of them under an eager strategy, only those that
+        /// move under a cooperative one).
+        public var partitions: [KafkaTopicPartition]
+        /// How many batches the poll thread had handed to readers when the revocation began.
+        ///
+        /// Batches are numbered 1, 2, ... in the order `KafkaConsumer.batches` yields them to
+        /// its one reader: records of a revoked partition in a batch numbered at or below this
+        /// were fetched before the revocation, and the partition's next owner reads them again.
+        public var fetchedBatches: Int
+        /// Whether the group already gave the partitions to another member (the session timed
+        /// out): a commit would be refused, so do not wait for work in flight.
+        public var isLost: Bool
+
+        /// Creates a revocation, e.g. for tests of a handler.
+        public init(partitions: [KafkaTopicPartition], fetchedBatches: Int, isLost: Bool = false) {
+            self.partitions = partitions
+            self.fetchedBatches = fetchedBatches
+            self.isLost = isLost
+        }
+    }
 }

@@ -1,15 +1,24 @@
+import Dispatch
+import PacketFlowKafka
 import Synchronization
 
 /// Which input offsets may be committed: per partition, everything below the lowest packet
-/// that is still unfinished.
+/// that is still unfinished; and which packets of a partition being revoked are still running.
 ///
-/// The worker calls ``begin(topic:partition:offset:)`` when it takes a message (in fetch
-/// order, so offsets rise per partition) and ``finish(_:)`` once every output of that message
-/// is acknowledged, in any order. ``takeCommitPositions()`` hands out the positions that moved
-/// since the last call. An offset at or below one already begun means the group rewound the
-/// partition (a rebalance, a redelivery): the partition starts over and tickets of the older
-/// generation are ignored, since their messages come again. Thread-safe; the state lives
-/// behind a `Mutex`.
+/// The worker calls ``begin(topic:partition:offset:batch:started:)`` when it takes a message
+/// (in fetch order, so offsets rise per partition) and ``finish(_:)`` once every output of that
+/// message is acknowledged, in any order. ``takeCommitPositions()`` hands out the positions
+/// that moved since the last call. An offset at or below one already begun means the group
+/// rewound the partition (a redelivery): the partition starts over and tickets of the older
+/// generation are ignored, since their messages come again.
+///
+/// Revocation: ``revoke(_:fetchedBatches:)`` fences the partitions (messages of batches fetched
+/// before it are refused by `begin`, queued ones by ``start(_:)``), ``waitUntilIdle(_:timeout:)``
+/// blocks until the packets already running finish, and ``release(_:)`` hands out the final
+/// commit positions and forgets the partitions, so a ticket finishing later commits nothing.
+/// The released positions are also kept for ``takeHandoverPositions()``, to commit them once
+/// the group is stable again if the group refused them during the rebalance.
+/// Thread-safe; the state lives behind a `Mutex`.
 public final class OffsetTracker: Sendable {
     /// A begun message: finish it exactly once.
     public struct Ticket: Sendable, Hashable {
@@ -39,11 +48,6 @@ public final class OffsetTracker: Sendable {
         }
     }
 
-    private struct PartitionKey: Hashable {
-        var topic: String
-        var partition: Int32
-    }
-
     private struct PartitionState {
         var generation = 0
         /// Begun offsets in rising order; `head` is the first still unfinished or unscanned.
@@ -53,6 +57,9 @@ public final class OffsetTracker: Sendable {
         var lastBegun: Int64 = -1
         var committable: Int64?
         var dirty = false
+        /// Begun and started, not yet finished: what a revocation waits for.
+        var running = 0
+        var revoking = false
 
         mutating func restart() {
             generation += 1
@@ -62,6 +69,8 @@ public final class OffsetTracker: Sendable {
             lastBegun = -1
             committable = nil
             dirty = false
+            running = 0
+            revoking = false
         }
 
         mutating func begin(_ offset: Int64) {
@@ -87,17 +96,49 @@ public final class OffsetTracker: Sendable {
         var unfinished: Int { begun.count - head }
     }
 
-    private let state = Mutex<[PartitionKey: PartitionState]>([:])
+    private struct State {
+        var partitions: [KafkaTopicPartition: PartitionState] = [:]
+        /// Per partition, the last batch fetched before its latest revocation.
+        var fences: [KafkaTopicPartition: Int] = [:]
+        /// Positions released by revocations since the last hand-over.
+        var handover: [KafkaTopicPartition: Int64] = [:]
+        /// Partitions being revoked right now.
+        var revoking = 0
+    }
+
+    private let state = Mutex(State())
+    /// Signalled when a revoking partition's last running packet finishes.
+    private let idle = DispatchSemaphore(value: 0)
 
     /// Creates an empty tracker.
     public init() {}
 
-    /// Records that the message at `offset` is being processed; returns its ticket.
-    public func begin(topic: String, partition: Int32, offset: Int64) -> Ticket {
-        state.withLock { partitions in
-            let key = PartitionKey(topic: topic, partition: partition)
-            partitions[key, default: PartitionState()].begin(offset)
-            return Ticket(topic: topic, partition: partition, offset: offset, generation: partitions[key]!.generation)
+    /// Records that the message at `offset`, from the consumer's `batch`-th fetched batch, is
+    /// taken; returns its ticket, or nil when the partition was revoked after that batch was
+    /// fetched (the partition's next owner reads the message again: skip it).
+    ///
+    /// `started: false` queues the message (an ordered lane): call ``start(_:)`` before
+    /// handling it. `batch: nil` is never refused.
+    public func begin(topic: String, partition: Int32, offset: Int64, batch: Int? = nil, started: Bool = true) -> Ticket? {
+        state.withLock { state in
+            let key = KafkaTopicPartition(topic: topic, partition: partition)
+            if let batch, let fence = state.fences[key], batch <= fence { return nil }
+            state.partitions[key, default: PartitionState()].begin(offset)
+            if started { state.partitions[key]!.running += 1 }
+            return Ticket(topic: topic, partition: partition, offset: offset, generation: state.partitions[key]!.generation)
+        }
+    }
+
+    /// Marks a queued ticket as being handled; false when its partition is being revoked or
+    /// was rewound since (skip the message: it comes again).
+    public func start(_ ticket: Ticket) -> Bool {
+        state.withLock { state in
+            let key = KafkaTopicPartition(topic: ticket.topic, partition: ticket.partition)
+            guard let partition = state.partitions[key], partition.generation == ticket.generation, !partition.revoking else {
+                return false
+            }
+            state.partitions[key]!.running += 1
+            return true
         }
     }
 
@@ -106,22 +147,42 @@ public final class OffsetTracker: Sendable {
     /// Returns true when the partition's commit position moved.
     @discardableResult
     public func finish(_ ticket: Ticket) -> Bool {
-        state.withLock { partitions in
-            let key = PartitionKey(topic: ticket.topic, partition: ticket.partition)
-            guard let generation = partitions[key]?.generation, generation == ticket.generation else { return false }
-            let before = partitions[key]!.committable
-            partitions[key]!.finish(ticket.offset)
-            return partitions[key]!.committable != before
+        let (moved, nowIdle) = state.withLock { state -> (Bool, Bool) in
+            let key = KafkaTopicPartition(topic: ticket.topic, partition: ticket.partition)
+            guard let partition = state.partitions[key], partition.generation == ticket.generation else { return (false, false) }
+            let before = partition.committable
+            state.partitions[key]!.finish(ticket.offset)
+            state.partitions[key]!.running -= 1
+            let after = state.partitions[key]!
+            return (after.committable != before, after.revoking && after.running == 0)
         }
+        if nowIdle { idle.signal() }
+        return moved
+    }
+
+    /// Records that the tickets' messages and all their outputs are done, under one lock.
+    public func finish(_ tickets: some Sequence<Ticket>) {
+        let nowIdle = state.withLock { state -> Bool in
+            var nowIdle = false
+            for ticket in tickets {
+                let key = KafkaTopicPartition(topic: ticket.topic, partition: ticket.partition)
+                guard let partition = state.partitions[key], partition.generation == ticket.generation else { continue }
+                state.partitions[key]!.finish(ticket.offset)
+                state.partitions[key]!.running -= 1
+                if partition.revoking && state.partitions[key]!.running == 0 { nowIdle = true }
+            }
+            return nowIdle
+        }
+        if nowIdle { idle.signal() }
     }
 
     /// The commit positions that moved since the last call, sorted by topic and partition.
     public func takeCommitPositions() -> [Position] {
-        state.withLock { partitions in
+        state.withLock { state in
             var positions: [Position] = []
-            for key in Array(partitions.keys) where partitions[key]!.dirty {
-                partitions[key]!.dirty = false
-                if let offset = partitions[key]!.committable {
+            for key in Array(state.partitions.keys) where state.partitions[key]!.dirty {
+                state.partitions[key]!.dirty = false
+                if let offset = state.partitions[key]!.committable {
                     positions.append(Position(topic: key.topic, partition: key.partition, offset: offset))
                 }
             }
@@ -129,8 +190,72 @@ public final class OffsetTracker: Sendable {
         }
     }
 
+    /// Fences `partitions` for a revocation: messages of batches up to `fetchedBatches` are
+    /// refused from now on, queued ones are not started.
+    public func revoke(_ partitions: [KafkaTopicPartition], fetchedBatches: Int) {
+        state.withLock { state in
+            for key in partitions {
+                state.fences[key] = max(state.fences[key] ?? 0, fetchedBatches)
+                state.partitions[key]?.revoking = true
+            }
+            state.revoking += 1
+        }
+    }
+
+    /// Packets of `partitions` started and not yet finished.
+    public func runningCount(_ partitions: [KafkaTopicPartition]) -> Int {
+        state.withLock { state in partitions.reduce(0) { $0 + (state.partitions[$1]?.running ?? 0) } }
+    }
+
+    /// Blocks the calling thread until no packet of `partitions` runs, or `timeout` passed;
+    /// returns whether they are idle. Call from a dedicated thread (a rebalance callback),
+    /// never from the cooperative pool.
+    public func waitUntilIdle(_ partitions: [KafkaTopicPartition], timeout: Duration) -> Bool {
+        let deadline = DispatchTime.now() + .nanoseconds(Int(timeout / .nanoseconds(1)))
+        while runningCount(partitions) > 0 {
+            if idle.wait(timeout: deadline) == .timedOut { return runningCount(partitions) == 0 }
+        }
+        return true
+    }
+
+    /// The commit positions of `partitions` (every finished prefix, moved or not), after which
+    /// they are forgotten: their tickets finish without effect and a later assignment starts
+    /// over. Sorted by topic and partition.
+    public func release(_ partitions: [KafkaTopicPartition]) -> [Position] {
+        state.withLock { state in
+            var positions: [Position] = []
+            for key in partitions {
+                guard var partition = state.partitions[key] else { continue }
+                if let offset = partition.committable {
+                    positions.append(Position(topic: key.topic, partition: key.partition, offset: offset))
+                    state.handover[key] = max(state.handover[key] ?? offset, offset)
+                }
+                partition.restart()
+                state.partitions[key] = partition
+            }
+            state.revoking = max(0, state.revoking - 1)
+            return positions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        }
+    }
+
+    /// Whether a revocation is waiting for running packets: finish pending work now.
+    public var isRevoking: Bool { state.withLock { $0.revoking > 0 } }
+
+    /// The positions released by revocations since the last call, then forgotten.
+    ///
+    /// Commit them before the next assignment is applied: a group that was already rebalancing
+    /// refuses a revocation's commit, and the partitions' next owners must not repeat what
+    /// this worker finished.
+    public func takeHandoverPositions() -> [Position] {
+        state.withLock { state in
+            defer { state.handover.removeAll() }
+            return state.handover.map { Position(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }
+                .sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        }
+    }
+
     /// Messages begun and not yet finished, over all partitions.
     public var unfinishedCount: Int {
-        state.withLock { $0.values.reduce(0) { $0 + $1.unfinished } }
+        state.withLock { $0.partitions.values.reduce(0) { $0 + $1.unfinished } }
     }
 }

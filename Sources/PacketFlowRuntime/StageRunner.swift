@@ -6,8 +6,8 @@ import PacketFlowKafka
 import PacketFlowLanguage
 
 /// Runs one stage's packets over consumed messages: decode, check, call the covalent chain of
-/// handlers with retries, hand the results on, dead-letter what cannot be handled, and finish
-/// the message's offset ticket once every record it caused is acknowledged.
+/// handlers with retries, hand the results on, dead-letter what cannot be handled, and say
+/// when the message's offset ticket may be finished.
 ///
 /// Stateless between messages except for a collective stage's gathering, so many messages run
 /// through it at once. Only Kafka failures of outputs or dead-letter records escape
@@ -18,6 +18,15 @@ final class StageRunner: Sendable {
     struct Step: Sendable {
         var packet: StagePacket
         var handler: ResolvedHandler
+    }
+
+    /// How a message's records reach Kafka.
+    enum Delivery: Sendable {
+        /// Each record is sent and its acknowledgement awaited before `handle` returns.
+        case awaited
+        /// Records are enqueued without waiting; the caller confirms them with a producer
+        /// flush before finishing the tickets (the data-flow batch path).
+        case enqueued
     }
 
     let plan: TopologyPlan
@@ -54,35 +63,68 @@ final class StageRunner: Sendable {
         self.logger = logger
     }
 
+    /// Whether the handlers return without waiting on anything (built-ins only), so a batch
+    /// runs them one after the other in one task instead of a task per message.
+    var handlersRunInline: Bool { steps.allSatisfy { $0.handler.boundsItself && $0.handler.exec == nil } }
+
     /// Handles one consumed message whose ticket the caller took, in fetch order; gives `slot`
     /// back once the handlers are done with it.
-    func handle(_ message: KafkaMessage, ticket: OffsetTracker.Ticket, slot: HandlerSlot) async throws {
-        defer { slot.release() }
+    ///
+    /// Returns true when the caller finishes the ticket (at once for `.awaited`, after its
+    /// flush for `.enqueued`), false when a collective group holds it and finishes it itself.
+    func handle(
+        _ message: KafkaMessage, ticket: OffsetTracker.Ticket, slot: HandlerSlot? = nil, delivery: Delivery = .awaited
+    ) async throws -> Bool {
+        defer { slot?.release() }
         let record = PacketRecord(consumed: message)
         let packet: Packet
         do {
             try JSON.validate(message.value ?? [])
             packet = try PacketWireFormat.packet(from: record, defaultGroup: stage.group)
         } catch {
-            try await deadLetter(record, reason: "undecodable input: \(error)", attempt: 1)
-            tracker.finish(ticket)
-            return
+            try await deadLetter(record, reason: "undecodable input: \(error)", attempt: 1, delivery: delivery)
+            return true
         }
         if stage.group == .eventDriven, packet.isExpired(atMilliseconds: Self.nowMilliseconds()) {
             let deadline = packet.deadlineMilliseconds ?? 0
-            try await deadLetter(record, reason: "deadline passed: \(deadline) ms since epoch, checked at \(Self.nowMilliseconds())", attempt: packet.attempt)
-            tracker.finish(ticket)
-            return
+            try await deadLetter(
+                record, reason: "deadline passed: \(deadline) ms since epoch, checked at \(Self.nowMilliseconds())",
+                attempt: packet.attempt, delivery: delivery)
+            return true
         }
         if let aggregator {
             let key = correlationKey(of: packet)
             if let gathered = aggregator.add(packet, key: key, member: ticket, now: clock.now - started) {
                 try await finishGathered(gathered)
             }
+            return false
+        }
+        try await process(packet, original: record, slot: slot, delivery: delivery)
+        return true
+    }
+
+    /// Handles a fetched batch with at most `concurrency` handler calls at once, enqueueing
+    /// every record without waiting for acknowledgements; the caller flushes the producer
+    /// before finishing the tickets.
+    func handleBatch(_ items: [(message: KafkaMessage, ticket: OffsetTracker.Ticket)], concurrency: Int) async throws {
+        if handlersRunInline || concurrency <= 1 {
+            for item in items {
+                _ = try await handle(item.message, ticket: item.ticket, delivery: .enqueued)
+            }
             return
         }
-        try await process(packet, original: record, slot: slot)
-        tracker.finish(ticket)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for item in items {
+                if running == concurrency {
+                    _ = try await group.next()
+                    running -= 1
+                }
+                group.addTask { _ = try await self.handle(item.message, ticket: item.ticket, delivery: .enqueued) }
+                running += 1
+            }
+            try await group.waitForAll()
+        }
     }
 
     /// Collective groups still gathering.
@@ -112,7 +154,7 @@ final class StageRunner: Sendable {
 
     /// Calls the chain with retries and exponential backoff, then sends the outputs or the
     /// dead-letter record.
-    private func process(_ packet: Packet, original: PacketRecord, slot: HandlerSlot? = nil) async throws {
+    private func process(_ packet: Packet, original: PacketRecord, slot: HandlerSlot? = nil, delivery: Delivery = .awaited) async throws {
         var attempt = packet.attempt
         while true {
             var current = packet
@@ -124,7 +166,7 @@ final class StageRunner: Sendable {
                 let maxAttempts = stage.retries + 1
                 guard attempt < maxAttempts else {
                     slot?.release()
-                    try await deadLetter(original, reason: "\(error)", attempt: attempt)
+                    try await deadLetter(original, reason: "\(error)", attempt: attempt, delivery: delivery)
                     return
                 }
                 attempt += 1
@@ -133,7 +175,7 @@ final class StageRunner: Sendable {
                 continue
             }
             slot?.release()
-            try await send(outputs, from: current)
+            try await send(outputs, from: current, delivery: delivery)
             return
         }
     }
@@ -179,8 +221,8 @@ final class StageRunner: Sendable {
     }
 
     /// Stamps the outputs (deterministic ids, molecule, stage, trace) and sends each to every
-    /// output topic, in order, waiting for the broker's acknowledgements.
-    private func send(_ outputs: [Packet], from input: Packet) async throws {
+    /// output topic, in order.
+    private func send(_ outputs: [Packet], from input: Packet, delivery: Delivery) async throws {
         let last = steps.last?.packet
         for (index, var output) in outputs.enumerated() {
             output.id = PacketID("\(input.id.rawValue):\(index)")!
@@ -191,22 +233,25 @@ final class StageRunner: Sendable {
             output.attempt = 1
             output.trace = output.trace ?? input.trace
             for topic in outputTopics {
-                try await deliver(PacketWireFormat.record(for: output, topic: topic), what: "output \(output.id)")
+                try await deliver(PacketWireFormat.record(for: output, topic: topic), what: "output \(output.id)", delivery: delivery)
             }
         }
     }
 
-    private func deadLetter(_ original: PacketRecord, reason: String, attempt: Int) async throws {
+    private func deadLetter(_ original: PacketRecord, reason: String, attempt: Int, delivery: Delivery = .awaited) async throws {
         logger.warning(
             "dead-lettering", metadata: ["source": "\(original.topic)[\(original.partition)]@\(original.offset)", "reason": "\(reason)"])
         let record = DeadLetter.record(
             for: original, topic: plan.deadLetterTopic, reason: reason, molecule: plan.molecule, stage: stage.name, attempt: attempt)
-        try await deliver(record, what: "dead-letter record of \(original.topic)[\(original.partition)]@\(original.offset)")
+        try await deliver(record, what: "dead-letter record of \(original.topic)[\(original.partition)]@\(original.offset)", delivery: delivery)
     }
 
-    private func deliver(_ record: PacketRecord, what: String) async throws {
+    private func deliver(_ record: PacketRecord, what: String, delivery: Delivery) async throws {
         do {
-            _ = try await producer.send(record.producerMessage)
+            switch delivery {
+            case .awaited: _ = try await producer.send(record.producerMessage)
+            case .enqueued: try await producer.enqueue(record.producerMessage)
+            }
         } catch {
             throw RuntimeError(.kafkaFailed, "cannot deliver \(what) to \(record.topic): \(error)")
         }

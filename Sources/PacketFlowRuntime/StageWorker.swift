@@ -9,11 +9,21 @@ import ServiceLifecycle
 /// A `Service`: run it in a `ServiceGroup` with SIGTERM/SIGINT as graceful shutdown signals.
 /// `run()` subscribes to the stage's input topics and hands each message to the stage's
 /// handlers with the group's semantics: ordered groups (CF, CO, MC, RM) one message at a time
-/// per partition, parallel groups (DF, ED) up to the stage's concurrency at once. Offsets are
-/// committed only below the lowest unfinished message of each partition, and a message is
-/// finished only once every record it caused is acknowledged: at-least-once delivery.
-/// Graceful shutdown drains: stop fetching, finish in-flight packets, commit, leave the group,
-/// return. The topics must exist (the CLI ensures them with `TopicProvisioner`).
+/// per partition, parallel groups (DF, ED) up to the stage's concurrency at once; DF stages
+/// take a fetched batch at a time and enqueue its records without waiting, confirming them
+/// with one flush per batch. Offsets are committed only below the lowest unfinished message of
+/// each partition, and a message is finished only once every record it caused is
+/// acknowledged: at-least-once delivery.
+///
+/// Rebalances (a worker joining, leaving, scaling): before a partition is revoked the worker
+/// stops taking its messages, lets the running ones finish (up to `revocationTimeout`) and
+/// commits them, so its next owner repeats nothing; messages fetched but not started are left
+/// to that owner. A group already rebalancing may refuse that commit (the embedded cluster
+/// always does), so the worker commits the same positions again before its next assignment
+/// is applied, and every worker waits `handoverDelay` before fetching newly assigned
+/// partitions. Graceful shutdown drains: stop fetching, finish in-flight packets, commit,
+/// leave the group, return. The topics must exist (the CLI ensures them with
+/// `TopicProvisioner`).
 public final class StageWorker: Service {
     private let configuration: WorkerConfiguration
     private let stage: StagePlan
@@ -68,7 +78,11 @@ public final class StageWorker: Service {
         }
         self.configuration = configuration
         self.stage = stage
-        self.consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
+        self.consumer = try KafkaConsumer(
+            configuration: consumerConfiguration, logger: logger,
+            onRevoke: Self.revocationHandler(tracker: tracker, timeout: configuration.revocationTimeout, logger: logger),
+            onAssign: { [tracker] _ in Self.offsets(tracker.takeHandoverPositions()) },
+            handoverDelay: configuration.handoverDelay)
         self.producer = producer
         self.stores = stores
         self.execHandlers = steps.compactMap(\.handler.exec)
@@ -76,6 +90,35 @@ public final class StageWorker: Service {
             configuration: configuration, stage: stage, steps: steps, producer: producer, tracker: tracker,
             stores: stores, logger: logger)
         self.logger = logger
+    }
+
+    /// Before partitions are revoked: fence them, wait for their running packets, and hand
+    /// back their commit positions for the consumer to commit.
+    ///
+    /// Runs on the consumer's poll thread (blocking it is allowed there). Packets still running
+    /// after `timeout` are abandoned to the next owner: their outputs may repeat, their offsets
+    /// are not committed.
+    static func revocationHandler(tracker: OffsetTracker, timeout: Duration, logger: Logger) -> KafkaConsumer.RevocationHandler {
+        { revocation in
+            let partitions = revocation.partitions
+            tracker.revoke(partitions, fetchedBatches: revocation.fetchedBatches)
+            if !revocation.isLost, !tracker.waitUntilIdle(partitions, timeout: timeout) {
+                logger.warning(
+                    "packets still running when their partitions were revoked; their outputs may repeat",
+                    metadata: ["running": "\(tracker.runningCount(partitions))", "partitions": "\(revocation.partitions)"])
+            }
+            let positions = tracker.release(partitions)
+            logger.debug(
+                "partitions revoked", metadata: [
+                    "partitions": "\(revocation.partitions.count)", "lost": "\(revocation.isLost)",
+                    "committing": "\(positions.map { "\($0.topic)[\($0.partition)]@\($0.offset)" })",
+                ])
+            return offsets(positions)
+        }
+    }
+
+    private static func offsets(_ positions: [OffsetTracker.Position]) -> [KafkaTopicPartition: Int64] {
+        Dictionary(positions.map { (KafkaTopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) }, uniquingKeysWith: max)
     }
 
     /// The stage this worker runs.
@@ -98,6 +141,9 @@ public final class StageWorker: Service {
                 try await store.waitUntilLoaded(timeout: .seconds(30))
             }
             background.addTask { [self] in try await commitPeriodically(until: drain) }
+            // Pause and resume commands on the control topic (StagePauseListener.swift).
+            let pauses = StagePauseListener(configuration: configuration, stage: stage.name, logger: logger)
+            background.addTask { [consumer] in await pauses.run(pausing: consumer, until: drain) }
             if stage.group == .collective {
                 background.addTask { [self] in try await flushGroupsPeriodically(until: drain) }
             }
@@ -129,26 +175,124 @@ public final class StageWorker: Service {
     /// Takes messages until drained; returns once every message taken has been handled.
     private func consume(until drain: DrainSignal) async throws {
         try consumer.subscribe(topics: stage.inputTopics)
+        if stage.group == .dataFlow {
+            try await consumeBatches(until: drain)
+        } else if stage.ordering == .sequentialPerKey {
+            try await consumeInLanes(until: drain)
+        } else {
+            try await consumeConcurrently(until: drain)
+        }
+    }
+
+    /// Data flow: a fetched batch at a time, handlers over it with the stage's concurrency,
+    /// records enqueued without waiting; one flush confirms them before the tickets finish.
+    ///
+    /// Handlers that wait (exec, Swift) take a batch in slices of a few times the concurrency,
+    /// so their finished packets are confirmed as they go. Confirms when a batch's worth is
+    /// pending, when a commit interval passed, when nothing more is buffered, and at once when
+    /// a revocation waits for running packets, so it never waits on a batch not yet flushed.
+    private func consumeBatches(until drain: DrainSignal) async throws {
+        let batches = consumer.batches
+        let concurrency = max(1, stage.concurrency)
+        let confirmEvery = max(1, stage.group.properties.consumer.maxBatch)
+        let slice = runner.handlersRunInline ? confirmEvery : concurrency * 4
+        let clock = ContinuousClock()
+        var fetched = 0
+        var pending: [OffsetTracker.Ticket] = []
+        var pendingSince = clock.now
+        while let batch = await Self.nextBatch(batches, unless: drain) {
+            fetched += 1
+            for start in stride(from: 0, to: batch.count, by: slice) {
+                // Tickets are taken slice by slice: a revocation arriving meanwhile fences the
+                // rest of the batch instead of waiting for it.
+                var items: [(message: KafkaMessage, ticket: OffsetTracker.Ticket)] = []
+                items.reserveCapacity(min(slice, batch.count - start))
+                for message in batch[start..<min(start + slice, batch.count)] {
+                    guard let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset, batch: fetched) else {
+                        continue
+                    }
+                    items.append((message, ticket))
+                }
+                try await runner.handleBatch(items, concurrency: concurrency)
+                if pending.isEmpty { pendingSince = clock.now }
+                pending += items.lazy.map(\.ticket)
+                if pending.count >= confirmEvery || clock.now - pendingSince >= configuration.commitInterval || tracker.isRevoking {
+                    try await confirm(&pending)
+                }
+            }
+            if consumer.bufferedMessageCount == 0 || tracker.isRevoking {
+                try await confirm(&pending)
+            }
+        }
+        try await confirm(&pending)
+    }
+
+    /// Waits until every record enqueued so far is acknowledged, then finishes `pending`.
+    ///
+    /// A record the cluster refused fails the worker (``RuntimeError`` `kafkaFailed`): its
+    /// input stays uncommitted and comes again after a restart.
+    private func confirm(_ pending: inout [OffsetTracker.Ticket]) async throws {
+        guard !pending.isEmpty else { return }
+        do {
+            try await producer.flush(timeout: configuration.drainTimeout)
+        } catch {
+            throw RuntimeError(.kafkaFailed, "outputs not acknowledged within \(configuration.drainTimeout): \(error)")
+        }
+        let counts = producer.deliveryCounts
+        if counts.failed > 0 {
+            let first = counts.firstFailures.first.map { "\($0)" } ?? "unknown error"
+            throw RuntimeError(.kafkaFailed, "\(counts.failed) outputs could not be delivered, first: \(first)")
+        }
+        tracker.finish(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Event-driven and other unordered groups: a task per message, up to the stage's
+    /// concurrency, each output awaited (latency first).
+    private func consumeConcurrently(until drain: DrainSignal) async throws {
         let permits = AsyncPermits(limit: configuration.maxInFlight)
         let handlerSlots = AsyncPermits(limit: max(1, stage.concurrency))
-        let ordered = stage.ordering == .sequentialPerKey
         let batches = consumer.batches
-        let runner = runner
+        let (runner, tracker) = (runner, tracker)
+        var fetched = 0
+        try await withThrowingDiscardingTaskGroup { group in
+            while let batch = await Self.nextBatch(batches, unless: drain) {
+                fetched += 1
+                for message in batch {
+                    await permits.acquire()
+                    await handlerSlots.acquire()
+                    guard let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset, batch: fetched) else {
+                        handlerSlots.release()
+                        permits.release()
+                        continue
+                    }
+                    group.addTask {
+                        defer { permits.release() }
+                        if try await runner.handle(message, ticket: ticket, slot: HandlerSlot(handlerSlots)) { tracker.finish(ticket) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ordered groups: one lane per partition, one message at a time in fetch order.
+    private func consumeInLanes(until drain: DrainSignal) async throws {
+        let permits = AsyncPermits(limit: configuration.maxInFlight)
+        let batches = consumer.batches
+        let (runner, tracker) = (runner, tracker)
+        var fetched = 0
         try await withThrowingDiscardingTaskGroup { group in
             var lanes: [KafkaTopicPartition: AsyncStream<(KafkaMessage, OffsetTracker.Ticket)>.Continuation] = [:]
             while let batch = await Self.nextBatch(batches, unless: drain) {
+                fetched += 1
                 for message in batch {
                     await permits.acquire()
-                    guard ordered else {
-                        await handlerSlots.acquire()
-                        let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset)
-                        group.addTask {
-                            defer { permits.release() }
-                            try await runner.handle(message, ticket: ticket, slot: HandlerSlot(handlerSlots))
-                        }
+                    let queued = tracker.begin(
+                        topic: message.topic, partition: message.partition, offset: message.offset, batch: fetched, started: false)
+                    guard let ticket = queued else {
+                        permits.release()
                         continue
                     }
-                    let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset)
                     let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
                     if lanes[partition] == nil {
                         let (stream, continuation) = AsyncStream<(KafkaMessage, OffsetTracker.Ticket)>.makeStream()
@@ -156,10 +300,11 @@ public final class StageWorker: Service {
                         group.addTask {
                             for await (message, ticket) in stream {
                                 defer { permits.release() }
-                                // Once draining, the rest of the lane stays unfinished: the
-                                // commit stops before it and it is fetched again later.
-                                if drain.hasFired { continue }
-                                try await runner.handle(message, ticket: ticket, slot: HandlerSlot(nil))
+                                // Once draining, or once the partition is being revoked, the rest
+                                // of the lane stays unstarted: the commit stops before it and it is
+                                // fetched again later.
+                                guard !drain.hasFired, tracker.start(ticket) else { continue }
+                                if try await runner.handle(message, ticket: ticket) { tracker.finish(ticket) }
                             }
                         }
                     }
@@ -219,6 +364,7 @@ public final class StageWorker: Service {
         do {
             try consumer.storeOffsets(of: markers)
             try await consumer.commit()
+            logger.debug("committed", metadata: ["positions": "\(positions.map { "\($0.partition)@\($0.offset)" })"])
         } catch {
             // A partition revoked by a rebalance refuses its offset; its messages come again.
             logger.info("offsets not committed; their messages will be delivered again", metadata: ["error": "\(error)"])

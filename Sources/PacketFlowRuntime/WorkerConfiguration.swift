@@ -24,6 +24,14 @@ public struct WorkerConfiguration: Sendable {
     public var maxInFlight: Int = 10_000
     /// Longest a graceful shutdown waits for in-flight packets. Default: 60 s.
     public var drainTimeout: Duration = .seconds(60)
+    /// Longest a rebalance waits for the running packets of revoked partitions before handing
+    /// them over (their outputs may then repeat). The whole group waits meanwhile.
+    /// Default: 15 s.
+    public var revocationTimeout: Duration = .seconds(15)
+    /// How long a worker waits after a rebalance before fetching the partitions it was given,
+    /// so that the commits other workers make at that moment (for partitions they had to give
+    /// up while the group was rebalancing) land first. Default: 500 ms.
+    public var handoverDelay: Duration = .milliseconds(500)
     /// Collective (CO) stages: members per correlation key that complete a group. Default: 2.
     public var collectiveQuorum: Int = 2
     /// Collective (CO) stages: how long a group waits for its quorum. Default: 5 s.

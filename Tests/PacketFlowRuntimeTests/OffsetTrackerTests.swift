@@ -1,3 +1,4 @@
+import PacketFlowKafka
 import PacketFlowRuntime
 import Testing
 
@@ -7,7 +8,7 @@ struct OffsetTrackerTests {
     @Test("finishing out of order commits only the finished prefix")
     func outOfOrder() {
         let tracker = OffsetTracker()
-        let tickets = (10..<15).map { tracker.begin(topic: "t", partition: 0, offset: Int64($0)) }
+        let tickets = (10..<15).map { tracker.begin(topic: "t", partition: 0, offset: Int64($0))! }
         tracker.finish(tickets[1])
         tracker.finish(tickets[2])
         #expect(tracker.takeCommitPositions().isEmpty, "offset 10 is unfinished: nothing may be committed")
@@ -23,9 +24,9 @@ struct OffsetTrackerTests {
     @Test("partitions are independent and positions are reported once")
     func partitions() {
         let tracker = OffsetTracker()
-        let a = tracker.begin(topic: "t", partition: 0, offset: 0)
-        let b = tracker.begin(topic: "t", partition: 1, offset: 7)
-        let c = tracker.begin(topic: "u", partition: 0, offset: 3)
+        let a = tracker.begin(topic: "t", partition: 0, offset: 0)!
+        let b = tracker.begin(topic: "t", partition: 1, offset: 7)!
+        let c = tracker.begin(topic: "u", partition: 0, offset: 3)!
         tracker.finish(b)
         tracker.finish(c)
         #expect(tracker.takeCommitPositions() == [
@@ -40,8 +41,8 @@ struct OffsetTrackerTests {
     @Test("a rewound partition starts over and ignores tickets of before the rewind")
     func rewind() {
         let tracker = OffsetTracker()
-        let old = tracker.begin(topic: "t", partition: 0, offset: 5)
-        let redelivered = tracker.begin(topic: "t", partition: 0, offset: 3)
+        let old = tracker.begin(topic: "t", partition: 0, offset: 5)!
+        let redelivered = tracker.begin(topic: "t", partition: 0, offset: 3)!
         #expect(tracker.finish(old) == false)
         #expect(tracker.takeCommitPositions().isEmpty)
         #expect(tracker.finish(redelivered))
@@ -51,10 +52,51 @@ struct OffsetTrackerTests {
     @Test("many messages finished in reverse order commit past all of them")
     func many() {
         let tracker = OffsetTracker()
-        let tickets = (0..<5_000).map { tracker.begin(topic: "t", partition: 2, offset: Int64($0)) }
+        let tickets = (0..<5_000).map { tracker.begin(topic: "t", partition: 2, offset: Int64($0))! }
         for ticket in tickets.dropFirst().reversed() { tracker.finish(ticket) }
         #expect(tracker.takeCommitPositions().isEmpty)
         tracker.finish(tickets[0])
         #expect(tracker.takeCommitPositions().map(\.offset) == [5_000])
+    }
+
+    @Test("a revoked partition refuses messages of batches fetched before the revocation, not after")
+    func revocationFence() {
+        let tracker = OffsetTracker()
+        let partition = KafkaTopicPartition(topic: "t", partition: 0)
+        let first = tracker.begin(topic: "t", partition: 0, offset: 0, batch: 1)!
+        tracker.finish(first)
+        tracker.revoke([partition], fetchedBatches: 2)
+        #expect(tracker.release([partition]) == [.init(topic: "t", partition: 0, offset: 1)])
+        #expect(tracker.begin(topic: "t", partition: 0, offset: 1, batch: 2) == nil, "fetched before the revocation: the next owner has it")
+        #expect(tracker.begin(topic: "t", partition: 1, offset: 1, batch: 2) != nil, "another partition is not fenced")
+        let fresh = tracker.begin(topic: "t", partition: 0, offset: 1, batch: 3)!
+        tracker.finish(fresh)
+        #expect(tracker.takeCommitPositions().contains(.init(topic: "t", partition: 0, offset: 2)))
+    }
+
+    @Test("a revocation waits for running packets, commits what finished, and ignores tickets finished after it")
+    func revocationWaitsAndForgets() {
+        let tracker = OffsetTracker()
+        let partition = KafkaTopicPartition(topic: "t", partition: 0)
+        let running = tracker.begin(topic: "t", partition: 0, offset: 0, batch: 1)!
+        let queued = tracker.begin(topic: "t", partition: 0, offset: 1, batch: 1, started: false)!
+        tracker.revoke([partition], fetchedBatches: 1)
+        #expect(!tracker.start(queued), "a queued message of a revoked partition is left to the next owner")
+        #expect(tracker.runningCount([partition]) == 1)
+        #expect(!tracker.waitUntilIdle([partition], timeout: .milliseconds(1)))
+        tracker.finish(running)
+        #expect(tracker.waitUntilIdle([partition], timeout: .seconds(10)))
+        #expect(tracker.release([partition]) == [.init(topic: "t", partition: 0, offset: 1)])
+        #expect(tracker.finish(queued) == false, "released: a late ticket commits nothing")
+        #expect(tracker.takeCommitPositions().isEmpty)
+    }
+
+    @Test("finishing a batch of tickets at once moves the position past all of them")
+    func batchFinish() {
+        let tracker = OffsetTracker()
+        let tickets = (0..<100).map { tracker.begin(topic: "t", partition: 0, offset: Int64($0), batch: 1)! }
+        tracker.finish(tickets.reversed())
+        #expect(tracker.takeCommitPositions().map(\.offset) == [100])
+        #expect(tracker.unfinishedCount == 0)
     }
 }

@@ -10,22 +10,25 @@ import Testing
 struct WorkerProcessTests {
     static let packetCount = 6_000
 
-    /// A DF relay stage whose exec program takes about 2 ms a packet, so a run lasts seconds.
+    /// A DF relay stage whose exec program takes `cost` seconds a packet, so a run lasts seconds.
     /// The program marks `handled-$WORKER_NAME` in the molecule's folder once it has handled a
-    /// packet, so a test knows a worker holds partitions.
-    static func relayMolecule(_ name: String) throws -> (path: String, plan: TopologyPlan) {
+    /// packet, so a test knows a worker holds partitions, and names the worker in each output's
+    /// `worker` field, so a test knows who produced a duplicate.
+    static func relayMolecule(_ name: String, cost: Double = 0.002) throws -> (path: String, plan: TopologyPlan) {
         let folder = FileManager.default.temporaryDirectory.appending(path: uniqueName("worker-test"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let script = folder.appending(path: "relay.py")
         try """
         import json, os, sys, time
-        marker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handled-" + os.environ.get("WORKER_NAME", "unnamed"))
+        worker = os.environ.get("WORKER_NAME", "unnamed")
+        marker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "handled-" + worker)
         for line in sys.stdin:
             request = json.loads(line)
             if not os.path.exists(marker):
                 open(marker, "w").close()
-            time.sleep(0.002)
-            sys.stdout.write(json.dumps({"id": request["id"], "outputs": [request["packet"]["payload"]]}) + "\\n")
+            time.sleep(\(cost))
+            output = dict(request["packet"]["payload"], worker=worker)
+            sys.stdout.write(json.dumps({"id": request["id"], "outputs": [output]}) + "\\n")
             sys.stdout.flush()
         """.write(to: script, atomically: true, encoding: .utf8)
         let text = """
@@ -37,21 +40,24 @@ struct WorkerProcessTests {
         return (molecule.path, try MoleculeProgram.parse(text).plan())
     }
 
+    /// `count` DF packets keyed by their number, so they spread over every partition.
     static func numbered(_ count: Int) -> [Packet] {
-        (0..<count).map { Packet(group: .dataFlow, kind: "n", payload: Array("{\"n\":\($0)}".utf8)) }
+        (0..<count).map { Packet(group: .dataFlow, kind: "n", key: Array("k\($0)".utf8), payload: Array("{\"n\":\($0)}".utf8)) }
     }
 
-    /// Runs `body` on a fresh broker where the relay molecule's input holds `packetCount`
+    /// Runs `body` on a fresh broker where the relay molecule's input holds `count` (default `packetCount`)
     /// packets, with a reader on its output (closed afterwards).
     static func withPublishedRelay(
         _ prefix: String,
+        cost: Double = 0.002,
+        count: Int = packetCount,
         _ body: (_ molecule: String, _ stage: StagePlan, _ packets: [Packet], _ reader: TopicReader, _ bootstrap: String) async throws -> Void
     ) async throws {
-        let (molecule, plan) = try relayMolecule("\(prefix)\(UUID().uuidString.prefix(6))")
+        let (molecule, plan) = try relayMolecule("\(prefix)\(UUID().uuidString.prefix(6))", cost: cost)
         let stage = plan.stages[0]
         try await withEmbeddedBroker { bootstrap in
             try await provision(plan, bootstrap: bootstrap)
-            let packets = numbered(packetCount)
+            let packets = numbered(count)
             try await publish(packets, to: stage.inputTopics[0], bootstrap: bootstrap)
             let reader = try TopicReader(topic: stage.outputTopics[0], bootstrap: bootstrap)
             try await body(molecule, stage, packets, reader, bootstrap)
@@ -87,9 +93,14 @@ struct WorkerProcessTests {
             }
             let ids = reader.messages.compactMap { $0.header("pf-id") }
             let duplicates = ids.count - Set(ids).count
+            let producers = Self.producers(of: reader.messages)
+            let repeated = producers.filter { $0.value.count > 1 }
             print("SIGKILL of one of two DF workers (\(before) of \(Self.packetCount) out at the kill): \(ids.count) out, \(duplicates) duplicates")
             #expect(before < Int64(Self.packetCount), "the kill came after the run")
             #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }))
+            // Only what the killed worker had handled and not yet committed may come again,
+            // once, from the survivor: the survivor never repeats its own packets.
+            #expect(repeated.values.allSatisfy { $0.sorted() == ["survivor", "victim"] }, "\(repeated.prefix(5))")
             #expect(victim.exitCode == -1)
             #expect(survivor.exitCode == 0, "survivor stderr: \(survivor.standardError)")
         }
@@ -122,6 +133,68 @@ struct WorkerProcessTests {
             #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }))
             #expect(second.exitCode == 0)
         }
+    }
+
+    @Test("workers joining and leaving a DF group under load: every packet out exactly once")
+    func joinAndLeave() async throws {
+        // 10 ms a packet: one worker needs over a minute for all, so every change of members
+        // happens mid-run (a member joining waits about 5 s for partitions on the embedded cluster).
+        try await Self.withPublishedRelay("Join", cost: 0.01, count: 8_000) { molecule, stage, packets, reader, bootstrap in
+            let workers = ["first", "second", "third"].map { ($0, WorkerProcess()) }
+            let folder = URL(fileURLWithPath: molecule).deletingLastPathComponent()
+            func handling(_ name: String) -> Bool { FileManager.default.fileExists(atPath: folder.appending(path: "handled-\(name)").path) }
+            let outAtLastChange = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await reader.read(atLeast: Int.max, within: .seconds(170)) }
+                func start(_ index: Int) {
+                    let (name, worker) = workers[index]
+                    group.addTask { try await worker.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": name]) }
+                }
+                start(0)
+                try await waitUntil("the first worker handling packets", within: .seconds(60)) { handling("first") && reader.messages.count > 0 }
+                start(1)
+                try await waitUntil("the second worker to join and handle packets", within: .seconds(60)) { handling("second") }
+                start(2)
+                try await waitUntil("the third worker to join and handle packets", within: .seconds(60)) { handling("third") }
+                try workers[0].1.send(SIGTERM)
+                try await waitUntil("the first worker to drain and leave", within: .seconds(30)) { workers[0].1.exitCode != nil }
+                let outAtLastChange = reader.messages.count
+                try await waitUntil("every packet out", within: .seconds(120)) {
+                    Set(reader.messages.compactMap { $0.header("pf-id") }).count == packets.count
+                }
+                try await waitUntilCommitted(group: stage.consumerGroup, topic: stage.inputTopics[0], bootstrap: bootstrap, within: .seconds(60))
+                for (_, worker) in workers.dropFirst() { try worker.send(SIGTERM) }
+                try await waitUntil("the other workers to drain and exit", within: .seconds(30)) {
+                    workers.allSatisfy { $0.1.exitCode != nil }
+                }
+                try await waitUntil("the output topic read to its end") {
+                    try await readToEnd(reader, topic: stage.outputTopics[0], bootstrap: bootstrap)
+                }
+                group.cancelAll()
+                return outAtLastChange
+            }
+            let ids = reader.messages.compactMap { $0.header("pf-id") }
+            let producers = Self.producers(of: reader.messages)
+            let byWorker = Dictionary(grouping: producers.values.flatMap { $0 }, by: { $0 }).mapValues(\.count)
+            let repeatedBy = Dictionary(grouping: producers.values.filter { $0.count > 1 }, by: { $0.sorted().joined(separator: "+") }).mapValues(\.count)
+            print("DF workers joining and leaving (\(outAtLastChange) of \(packets.count) out at the last change): \(ids.count) out, \(Set(ids).count) distinct, \(ids.count - Set(ids).count) duplicates, by worker \(byWorker), repeated by \(repeatedBy)")
+            #expect(outAtLastChange < packets.count, "the last change came after the run")
+            #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }), "none lost")
+            #expect(ids.count == packets.count, "no duplicates: \(ids.count - Set(ids).count)")
+            for (name, worker) in workers {
+                #expect(worker.exitCode == 0, "\(name) stderr: \(worker.standardError)")
+            }
+        }
+    }
+
+    /// The workers that produced each output packet id, from the relay's `worker` field.
+    static func producers(of messages: [KafkaMessage]) -> [String: [String]] {
+        var producers: [String: [String]] = [:]
+        for message in messages {
+            guard let id = message.header("pf-id") else { continue }
+            let worker = (try? JSONSerialization.jsonObject(with: Data(message.value ?? [])) as? [String: Any])?["worker"] as? String
+            producers[id, default: []].append(worker ?? "unknown")
+        }
+        return producers
     }
 
     @Test("packetflow worker refuses a swift(...) stage with one clear line and a non-zero exit, before reaching Kafka")
