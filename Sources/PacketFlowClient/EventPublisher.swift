@@ -14,6 +14,8 @@ public struct EventPublisher: Sendable {
         case value(String)
         /// A JSON-lines file.
         case file(String)
+        /// A JSON-lines file followed as it grows, until the task is cancelled (see ``LineReader``).
+        case followedFile(String)
         /// Standard input as JSON lines.
         case standardInput
     }
@@ -72,6 +74,12 @@ public struct EventPublisher: Sendable {
         case .file(let path):
             for _ in 0..<max(options.passes, 1) {
                 guard try await publishLines(of: LineReader(path: path), run: &run, progress: progress) else { break }
+            }
+        case .followedFile(let path):
+            do {
+                _ = try await publishLines(of: LineReader(following: path), run: &run, progress: progress)
+            } catch is CancellationError {
+                // Following ends by cancellation: what was read is flushed below.
             }
         case .standardInput:
             _ = try await publishLines(of: .standardInput(), run: &run, progress: progress)

@@ -6,12 +6,18 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a file or standard input line by line in constant memory.
+/// Reads a file or standard input line by line in constant memory, optionally following a file as it grows.
 ///
 /// Lines are handed out as views into one reusable buffer, valid only during the call, so a
 /// file of any size is read with the memory of its longest line. A final line without a
 /// newline is still a line; a trailing `\r` is removed. The blocking `read(2)` calls run on a
 /// dispatch queue of their own, one 1 MiB chunk at a time, never on the Swift concurrency pool.
+///
+/// Following (`tail -F` style, ``init(following:pollInterval:)``): at the end of the file the
+/// reader waits and reads again every `pollInterval`; a last line without its newline is held
+/// back until the newline arrives (a writer may be half-way through it); a file that shrank
+/// (truncated or rotated in place by a log rotator's copytruncate) is read again from its
+/// start. It ends only when the task is cancelled.
 ///
 /// `@unchecked Sendable`: the buffer is touched by one read at a time, and the reading task
 /// awaits each read before it looks at the buffer again.
@@ -22,6 +28,8 @@ public final class LineReader: @unchecked Sendable {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private let name: String
+    /// The wait between reads at the end of a followed file; nil when not following.
+    private let followInterval: Duration?
     private var buffer: UnsafeMutableRawBufferPointer
     private static let ioQueue = DispatchQueue(label: "packetflow.line-reader")
 
@@ -33,16 +41,30 @@ public final class LineReader: @unchecked Sendable {
         guard descriptor >= 0 else {
             throw ClientError(.input, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
-        self.init(descriptor: descriptor, owned: true, name: path)
+        self.init(descriptor: descriptor, owned: true, name: path, followInterval: nil)
+    }
+
+    /// Opens `path` to follow it as it grows, checking for more every `pollInterval`.
+    ///
+    /// - Throws: ``ClientError`` naming the path and the system's reason.
+    public convenience init(following path: String, pollInterval: Duration = .milliseconds(200)) throws(ClientError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ClientError(.input, "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        self.init(descriptor: descriptor, owned: true, name: path, followInterval: pollInterval)
     }
 
     /// Reads standard input.
-    public static func standardInput() -> LineReader { LineReader(descriptor: 0, owned: false, name: "<stdin>") }
+    public static func standardInput() -> LineReader {
+        LineReader(descriptor: 0, owned: false, name: "<stdin>", followInterval: nil)
+    }
 
-    private init(descriptor: Int32, owned: Bool, name: String) {
+    private init(descriptor: Int32, owned: Bool, name: String, followInterval: Duration?) {
         self.descriptor = descriptor
         self.ownsDescriptor = owned
         self.name = name
+        self.followInterval = followInterval
         self.buffer = .allocate(byteCount: 1 << 20, alignment: 16)
     }
 
@@ -57,7 +79,8 @@ public final class LineReader: @unchecked Sendable {
     /// Calls `body` with each line and its 1-based number until the input ends or `body`
     /// returns `false`.
     ///
-    /// - Throws: ``ClientError`` for read errors and over-long lines, or what `body` throws.
+    /// - Throws: ``ClientError`` for read errors and over-long lines, or what `body` throws;
+    ///   when following, `CancellationError` once the task is cancelled.
     public nonisolated(nonsending) func forEachLine(
         _ body: nonisolated(nonsending) (_ line: UnsafeRawBufferPointer, _ number: Int) async throws -> Bool
     ) async throws {
@@ -69,6 +92,12 @@ public final class LineReader: @unchecked Sendable {
                 try grow(lineNumber: lineNumber + 1)
             }
             let count = try await readChunk(into: filled)
+            if count == 0, let followInterval {
+                // Nothing new: start over if the file shrank, then wait for more.
+                if fileShrank() { filled = 0 }
+                try await Task.sleep(for: followInterval)
+                continue
+            }
             reachedEnd = count == 0
             filled += count
             let base = UnsafeRawPointer(buffer.baseAddress!)
@@ -90,6 +119,14 @@ public final class LineReader: @unchecked Sendable {
                 filled = rest
             }
         }
+    }
+
+    /// Whether the file is now shorter than what was read; if so, the next read starts at 0.
+    private func fileShrank() -> Bool {
+        var status = stat()
+        let position = lseek(descriptor, 0, SEEK_CUR)
+        guard fstat(descriptor, &status) == 0, position >= 0, Int64(status.st_size) < Int64(position) else { return false }
+        return lseek(descriptor, 0, SEEK_SET) == 0
     }
 
     /// The offset just past the last newline, 0 when there is none.

@@ -6,6 +6,7 @@ import PacketFlowClient
 import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka
+import UnixSignals
 
 /// `packetflow publish`: sends JSON events to a topic as packets.
 struct PublishCommand: AsyncParsableCommand {
@@ -21,10 +22,15 @@ struct PublishCommand: AsyncParsableCommand {
             acknowledged by the broker. A missing topic is created with the group's \
             partition count (see docs/periodic-table.md) or --partitions.
 
+            --follow keeps reading --file as it grows, like tail -F (a half-written last line \
+            waits for its newline; a truncated file is read again from its start), until \
+            SIGINT or SIGTERM, which flush what was read and print the summary: a file source.
+
             Examples:
               packetflow publish clicks --value '{"user":"ada"}'
               packetflow publish orders --file orders.jsonl --key-field customer.id --group CF
               packetflow publish clicks --file clicks.jsonl --repeat 10 --rate 5000
+              packetflow publish access --file /var/log/app/access.jsonl --follow
               generate-events | packetflow publish clicks --header source=generator
             """
     )
@@ -70,6 +76,9 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Read the file this many times.", valueName: "n"))
     var passes: Int = 1
 
+    @Flag(help: "Keep reading --file as it grows, until SIGINT or SIGTERM.")
+    var follow = false
+
     @Flag(help: "Skip lines that are not JSON, and count them, instead of stopping.")
     var skipInvalid = false
 
@@ -92,6 +101,8 @@ struct PublishCommand: AsyncParsableCommand {
         if let count, count < 0 { throw ValidationError("--count must not be negative") }
         if passes < 1 { throw ValidationError("--repeat must be at least 1") }
         if passes > 1 && file == nil { throw ValidationError("--repeat needs --file (standard input cannot be read twice)") }
+        if follow && file == nil { throw ValidationError("--follow needs --file") }
+        if follow && passes > 1 { throw ValidationError("--follow and --repeat cannot be used together") }
         if let value, !noValidate {
             do { try JSON.validate(value) } catch { throw ValidationError("--value: \(error)") }
         }
@@ -112,7 +123,7 @@ struct PublishCommand: AsyncParsableCommand {
         options.count = count
         options.passes = passes
         let input: EventPublisher.Input =
-            if let value { .value(value) } else if let file { .file(file) } else { .standardInput }
+            if let value { .value(value) } else if let file { follow ? .followedFile(file) : .file(file) } else { .standardInput }
 
         var configuration = KafkaProducerConfiguration(bootstrapServers: connection.bootstrap)
         configuration.linger = options.group.properties.producer.linger
@@ -123,11 +134,14 @@ struct PublishCommand: AsyncParsableCommand {
 
         let showProgress = !quiet && isatty(STDERR_FILENO) == 1
         let summary: PublishSummary
+        let publisher = EventPublisher(producer: producer, options: options)
         do {
-            summary = try await EventPublisher(producer: producer, options: options).publish(input) { progress in
-                guard showProgress else { return }
-                FileHandle.standardError.write(Data(
-                    "\rsent \(progress.sent) events (\(Self.rate(progress.eventsPerSecond)) events/s)   ".utf8))
+            summary = try await Self.untilSignalled(stoppable: follow) {
+                try await publisher.publish(input) { progress in
+                    guard showProgress else { return }
+                    FileHandle.standardError.write(Data(
+                        "\rsent \(progress.sent) events (\(Self.rate(progress.eventsPerSecond)) events/s)   ".utf8))
+                }
             }
         } catch {
             await producer.close(timeout: .seconds(10))
@@ -145,6 +159,31 @@ struct PublishCommand: AsyncParsableCommand {
         if summary.failed > 0 {
             let reason = summary.firstFailures.first.map { ": \($0)" } ?? ""
             throw DeliveryFailed(count: summary.failed, reason: reason)
+        }
+    }
+
+    /// Runs `body`; when `stoppable`, SIGINT or SIGTERM cancel it (a followed file then ends
+    /// its reading, and `body` flushes and returns its summary).
+    private static func untilSignalled(
+        stoppable: Bool, _ body: @escaping @Sendable () async throws -> PublishSummary
+    ) async throws -> PublishSummary {
+        guard stoppable else { return try await body() }
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        return try await withThrowingTaskGroup(of: PublishSummary?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                for await _ in signals { return nil }
+                return nil
+            }
+            while let result = try await group.next() {
+                if let summary = result {
+                    group.cancelAll()
+                    return summary
+                }
+                // A signal: stop reading; the publishing task finishes with its summary.
+                group.cancelAll()
+            }
+            throw CancellationError()
         }
     }
 
