@@ -56,8 +56,8 @@ final class ProducerEventHandler: Sendable {
     /// `enqueuedCount` when the poll thread last looked; only the poll thread uses it.
     private let enqueuedCountSeen = Atomic<Int>(0)
     /// How often `recordEnqueued` serves the waiting reports on the enqueuing thread: often
-    /// enough that freed records are reused while still in cache (peak RSS measured lower than
-    /// with 1,024: 40-55 MiB instead of 55-80 MiB for the publish and produce benchmarks).
+    /// enough that freed records are reused while still in cache (peak RSS of the produce
+    /// benchmark mostly lower than with 1,024; CPU the same within the noise).
     private static let inlineServingInterval = 64
 
     /// Notes one record handed to librdkafka by `enqueue`; every `inlineServingInterval`
