@@ -70,6 +70,7 @@ public final class KafkaProducer: Sendable {
     /// free room, so a fast loop slows to the cluster's pace instead of failing. Outcomes are
     /// counted in `deliveryCounts`; call `flush(timeout:)` to wait for all of them. Throws
     /// `KafkaError` if librdkafka refuses the record for another reason, or after a fatal error.
+    /// Runs on the caller's executor (`nonisolated(nonsending)`): no executor switch per record.
     public nonisolated(nonsending) func enqueue(_ message: KafkaProducerMessage) async throws {
         try await enqueue { [self] in
             message.withOutgoingRecord(opaque: nil) { record in
