@@ -47,20 +47,27 @@ public struct DevSession: Service {
             let control = DevLoadControl(rate: configuration.loadRate, onRate: configuration.loadRate > 0 ? configuration.loadRate : 100)
             let keyboard = configuration.interactive ? DevKeyboard.start(control: control) : nil
             defer { keyboard?.restore() }
-            if configuration.loadRate > 0 || keyboard != nil, let first = configuration.molecules.first {
-                let topics = first.plan.topics.filter { $0.role == .source }.map(\.name)
+            if configuration.loadRate > 0 || keyboard != nil {
                 let driver = DevLoadDriver(
                     bootstrapServers: configuration.bootstrapServers, properties: configuration.properties)
                 let loadFor = configuration.loadDuration ?? configuration.duration ?? .seconds(365 * 86_400)
-                if !configuration.interactive {
-                    write("load: \(Int(configuration.loadRate)) events/s into \(topics.joined(separator: ", ")) for \(loadFor)\n")
-                }
                 let logger = logger
-                group.addTask {
-                    do {
-                        try await driver.run(topics: topics, rate: { control.rate }, for: loadFor)
-                    } catch {
-                        logger.error("the load driver stopped", metadata: ["error": "\(error)"])
+                // Every molecule gets the whole rate into its own sources, so each shows what
+                // it does under that load whatever else is deployed.
+                for molecule in configuration.molecules {
+                    let topics = molecule.plan.topics.filter { $0.role == .source }.map(\.name)
+                    guard !topics.isEmpty else { continue }
+                    if !configuration.interactive {
+                        write("load: \(Int(configuration.loadRate)) events/s into \(topics.joined(separator: ", ")) for \(loadFor)\n")
+                    }
+                    group.addTask {
+                        do {
+                            try await driver.run(topics: topics, rate: { control.rate }, for: loadFor)
+                        } catch {
+                            logger.error(
+                                "the load driver stopped",
+                                metadata: ["molecule": "\(molecule.plan.molecule)", "error": "\(error)"])
+                        }
                     }
                 }
             }

@@ -22,7 +22,7 @@ struct DevCommand: AsyncParsableCommand {
             otherwise a status line is printed every few seconds. Keys in the live view: l \
             switches the load on or off, + and - change its rate, q quits.
 
-            --load RATE publishes example orders into the first molecule's sources so the \
+            --load RATE publishes RATE example orders a second into every molecule's sources so the \
             reactor scales out; --load-for ends the load early so it scales back in (data-flow \
             stages wait 120 s before scaling in). --duration ends the run by itself and prints \
             a summary (packets in and out, scale events); Ctrl-C or SIGTERM ends it too. \
