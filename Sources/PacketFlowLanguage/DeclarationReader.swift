@@ -140,10 +140,21 @@ struct DeclarationReader {
         case "swift": return .swift(argument)
         case "exec": return .exec(argument)
         default:
-            guard HandlerReference.builtinNames.contains(argument) else {
-                let hint = Suggestion.closest(to: argument, in: HandlerReference.builtinNames).map { "did you mean \($0)?" }
+            let (builtin, builtinArgument) = HandlerReference.builtinParts(argument)
+            guard HandlerReference.builtinNames.contains(builtin) else {
+                let hint = Suggestion.closest(to: builtin, in: HandlerReference.builtinNames).map { "did you mean \($0)?" }
                     ?? "built-ins are \(HandlerReference.builtinNames.joined(separator: ", "))"
-                error("unknown built-in handler \(argument)", at: arguments[0].value.start, hint: hint)
+                error("unknown built-in handler \(builtin)", at: arguments[0].value.start, hint: hint)
+                return nil
+            }
+            let takesArgument = HandlerReference.builtinNamesTakingArgument.contains(builtin)
+            if takesArgument, builtinArgument?.isEmpty ?? true {
+                let example = builtin == "filter" ? "filter: order.amount >= 100" : "map: id=order.id, total=order.amount"
+                error("built-in \(builtin) needs an argument after ':'", at: arguments[0].value.start, hint: "write builtin(\"\(example)\")")
+                return nil
+            }
+            if !takesArgument, builtinArgument != nil {
+                error("built-in \(builtin) takes no argument", at: arguments[0].value.start, hint: "write builtin(\"\(builtin)\")")
                 return nil
             }
             return .builtin(argument)

@@ -7,11 +7,27 @@ public enum HandlerReference: Sendable, Hashable, Codable {
     /// One of PacketFlow's own handlers: `builtin("log")`. See ``builtinNames``.
     case builtin(String)
 
-    /// The built-in handlers the worker provides.
+    /// The built-in handlers the worker provides, the name before any `:` argument.
     ///
-    /// `forward` passes the payload on unchanged, `log` logs it and passes it on,
-    /// `drop` consumes it and produces nothing.
-    public static let builtinNames = ["drop", "forward", "log"]
+    /// `passthrough` (alias `forward`) passes the payload on unchanged, `log` logs it and
+    /// passes it on, `drop` consumes it and produces nothing, `filter: CONDITION` passes on only
+    /// matching payloads, `map: FIELDS` replaces the payload with a projection of it.
+    public static let builtinNames = ["drop", "filter", "forward", "log", "map", "passthrough"]
+
+    /// The built-ins that need an argument after `:` (`builtin("filter: amount > 10")`); the
+    /// others take none.
+    public static let builtinNamesTakingArgument = ["filter", "map"]
+
+    /// A built-in's text split into its name and its argument after the first `:`, both
+    /// trimmed; the argument is nil without a `:`.
+    public static func builtinParts(_ text: String) -> (name: String, argument: String?) {
+        func trimmed(_ part: Substring) -> String {
+            guard let first = part.firstIndex(where: { $0 != " " }), let last = part.lastIndex(where: { $0 != " " }) else { return "" }
+            return String(part[first...last])
+        }
+        guard let colon = text.firstIndex(of: ":") else { return (trimmed(text[...]), nil) }
+        return (trimmed(text[..<colon]), trimmed(text[text.index(after: colon)...]))
+    }
 
     /// The constructor word: "swift", "exec" or "builtin".
     public var kind: String {

@@ -1,5 +1,6 @@
 import PacketFlowCore
 import PacketFlowJSON
+import PacketFlowLanguage
 
 /// PacketFlow's own handlers, usable from a molecule file without writing code.
 ///
@@ -9,15 +10,15 @@ import PacketFlowJSON
 /// - `filter: CONDITION`: hands the packet on only when its JSON payload matches, see ``FieldFilter``.
 /// - `map: FIELDS`: replaces the payload with a projection of it, see ``FieldMap``.
 public enum BuiltinHandler {
-    /// The names accepted before any `:` argument.
-    public static let names = ["passthrough", "forward", "log", "drop", "filter", "map"]
+    /// The names accepted before any `:` argument: the molecule checker's list.
+    public static var names: [String] { HandlerReference.builtinNames }
 
     /// The handler for `builtin("text")`.
     ///
     /// Throws ``RuntimeError`` (`invalidBuiltin`) for an unknown name or an unreadable condition
     /// or projection, so a bad molecule fails when the worker starts rather than per packet.
     public static func handler(for text: String) throws -> PacketHandler {
-        let (name, argument) = split(text)
+        let (name, argument) = HandlerReference.builtinParts(text)
         switch name {
         case "passthrough", "forward":
             return { packet, _ in [packet] }
@@ -44,10 +45,5 @@ public enum BuiltinHandler {
                 .invalidBuiltin,
                 "unknown built-in handler '\(text)': use one of \(names.joined(separator: ", ")) (filter and map take an argument after ':')")
         }
-    }
-
-    private static func split(_ text: String) -> (String, String?) {
-        guard let colon = text.firstIndex(of: ":") else { return (text.trimmingCharacters(in: " "), nil) }
-        return (String(text[..<colon]).trimmingCharacters(in: " "), String(text[text.index(after: colon)...]))
     }
 }

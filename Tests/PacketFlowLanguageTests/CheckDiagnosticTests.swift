@@ -156,6 +156,18 @@ struct CheckDiagnosticTests {
              source: #"packet A { group: ED, handler: builtin("logg") }"#,
              expected: ["2:40: error: unknown built-in handler logg"],
              hint: "did you mean log?"),
+        Case(name: "filter built-in without a condition",
+             source: #"packet A { group: DF, handler: builtin("filter") }"#,
+             expected: ["2:40: error: built-in filter needs an argument after ':'"],
+             hint: #"write builtin("filter: order.amount >= 100")"#),
+        Case(name: "map built-in with an empty projection",
+             source: #"packet A { group: DF, handler: builtin("map: ") }"#,
+             expected: ["2:40: error: built-in map needs an argument after ':'"],
+             hint: #"write builtin("map: id=order.id, total=order.amount")"#),
+        Case(name: "argument to a built-in that takes none",
+             source: #"packet A { group: DF, handler: builtin("passthrough: x") }"#,
+             expected: ["2:40: error: built-in passthrough takes no argument"],
+             hint: #"write builtin("passthrough")"#),
         Case(name: "timeout without unit",
              source: #"packet A { group: ED, handler: swift("a"), timeout: 5 }"#,
              expected: ["2:53: error: timeout needs a unit, found 5"],
@@ -206,6 +218,18 @@ struct CheckDiagnosticTests {
         #expect(found == testCase.expected)
         #expect(program.diagnostics.first?.hint == testCase.hint)
         #expect(program.diagnostics.allSatisfy { $0.location.file == "main.pf" })
+    }
+
+    @Test(
+        "every built-in the worker runs is accepted, with its argument",
+        arguments: [
+            "passthrough", "forward", "log", "drop", "filter: order.amount >= 100", "filter:status exists",
+            "map: id=order.id, total=order.amount",
+        ])
+    func acceptsBuiltin(_ text: String) throws {
+        let program = try LanguageFixtures.program("packet A { group: DF, handler: builtin(\"\(text)\") }\nmolecule M { composition: [A] }")
+        #expect(program.diagnostics.isEmpty, "\(program.diagnostics.map(\.message))")
+        #expect(try program.plan().stages.first?.packets.first?.handler == .builtin(text))
     }
 
     @Test("a program with errors does not plan, and says how many")

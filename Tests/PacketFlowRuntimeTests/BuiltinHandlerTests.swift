@@ -45,4 +45,12 @@ struct BuiltinHandlerTests {
         #expect(try mapped.map { try $0.json() } == [["id": "A-1"]])
         #expect(throws: RuntimeError.self) { try BuiltinHandler.handler(for: "teleport") }
     }
+
+    @Test("every built-in the molecule checker accepts runs in the worker", arguments: HandlerReference.builtinNames)
+    func checkerAndWorkerAgree(_ name: String) throws {
+        let arguments = ["filter": "order.id exists", "map": "order.id"]
+        #expect(HandlerReference.builtinNamesTakingArgument.sorted() == arguments.keys.sorted())
+        let text = arguments[name].map { "\(name): \($0)" } ?? name
+        #expect(throws: Never.self) { try BuiltinHandler.handler(for: text) }
+    }
 }
