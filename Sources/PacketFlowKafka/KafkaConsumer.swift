@@ -5,9 +5,12 @@ import Logging
 ///
 /// A dedicated poll thread fetches batches from librdkafka into a bounded buffer
 /// (`bufferedMessageLimit`); `messages` and `batches` read from it, decoding each batch into
-/// Swift values on the reader's thread, and when nobody reads, the thread stops fetching. Offsets are stored explicitly (`storeOffset(of:)`) and
-/// committed automatically every `autoCommitInterval` or with `commit()`. All methods are
-/// thread-safe. Call `close()` to leave the group cleanly.
+/// Swift values on the reader's thread, and when nobody reads, the thread stops fetching; if
+/// the buffer stays full for 200 ms it pauses the assignment and keeps polling, so rebalances
+/// are still answered at once. Offsets are stored explicitly (`storeOffset(of:)`) and
+/// committed automatically every `autoCommitInterval` or with `commit()`; `onRevoke` and
+/// `onAssign` commit from inside a rebalance. All methods are thread-safe. Call `close()` to
+/// leave the group cleanly.
 public final class KafkaConsumer: Sendable {
     /// Partitions assigned to and revoked from this consumer, in order; ends on `close()`.
     ///
