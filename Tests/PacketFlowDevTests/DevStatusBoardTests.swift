@@ -5,25 +5,26 @@ import Testing
 
 @Suite("Dev mode's live view and summary")
 struct DevStatusBoardTests {
-    static func status(desired: Int, lag: Int64, decision: String?) -> MoleculeStatus {
+    static func status(desired: Int, lag: Int64, decision: String?) throws -> MoleculeStatus {
         let words = decision.map { "\"\($0)\"" } ?? "null"
         let json = """
             {"molecule":"Checkout","sourceName":"checkout.pf","deadLetterTopic":"pf.Checkout.dead-letter","deadLetters":0,
              "stages":[{"stage":"ComputePacket","group":"DF","consumerGroup":"pf.Checkout.ComputePacket","partitions":12,
              "runningReplicas":1,"desiredReplicas":\(desired),"lag":\(lag),"inputRate":150,"processingRate":100,
-             "perReplicaRate":100,"deadLetters":0,"restarts":0,"health":"OK","stable":true,"healthReasons":[],
+             "perReplicaRate":100,"deadLetters":0,"deadLettersLastMinute":0,"paused":false,"restarts":0,"health":"OK",
+             "stable":true,"healthReasons":[],
              "lastDecision":\(words),"lastAction":"hold","lastReason":"balanced"}]}
             """
-        return try! JSONDecoder().decode(MoleculeStatus.self, from: Data(json.utf8))
+        return try JSONDecoder().decode(MoleculeStatus.self, from: Data(json.utf8))
     }
 
     @Test("a rise in desired replicas is logged as a scale-out with the reactor's words")
-    func scaleOutIsLogged() {
+    func scaleOutIsLogged() throws {
         var board = DevStatusBoard()
-        board.observe([Self.status(desired: 1, lag: 10, decision: "ComputePacket: holding 1")], at: 1)
-        board.observe([Self.status(desired: 3, lag: 900, decision: "ComputePacket: scaled 1 -> 3")], at: 4)
-        board.observe([Self.status(desired: 3, lag: 200, decision: "ComputePacket: holding 3")], at: 5)
-        board.observe([Self.status(desired: 2, lag: 0, decision: "ComputePacket: scaled 3 -> 2")], at: 200)
+        board.observe([try Self.status(desired: 1, lag: 10, decision: "ComputePacket: holding 1")], at: 1)
+        board.observe([try Self.status(desired: 3, lag: 900, decision: "ComputePacket: scaled 1 -> 3")], at: 4)
+        board.observe([try Self.status(desired: 3, lag: 200, decision: "ComputePacket: holding 3")], at: 5)
+        board.observe([try Self.status(desired: 2, lag: 0, decision: "ComputePacket: scaled 3 -> 2")], at: 200)
         #expect(board.scaleOuts("Checkout") == 1)
         #expect(board.scaleIns("Checkout") == 1)
         #expect(board.decisions.first?.words == "ComputePacket: scaled 1 -> 3")
@@ -34,10 +35,10 @@ struct DevStatusBoardTests {
     }
 
     @Test("the live view shows every stage with its consumer group, replicas and lag, and the decisions")
-    func frameShowsStages() {
+    func frameShowsStages() throws {
         var board = DevStatusBoard()
-        board.observe([Self.status(desired: 1, lag: 0, decision: nil)], at: 0)
-        board.observe([Self.status(desired: 2, lag: 500, decision: "ComputePacket: scaled 1 -> 2")], at: 3)
+        board.observe([try Self.status(desired: 1, lag: 0, decision: nil)], at: 0)
+        board.observe([try Self.status(desired: 2, lag: 500, decision: "ComputePacket: scaled 1 -> 2")], at: 3)
         let frame = board.frame(width: 110)
         #expect(frame.contains("ComputePacket"))
         #expect(frame.contains("pf.Checkout.ComputePacket"))
