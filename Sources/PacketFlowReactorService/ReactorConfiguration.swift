@@ -12,6 +12,10 @@ public struct ReactorConfiguration: Sendable {
     /// Shortest time between two published healing reactions of the same kind for one
     /// stage. Default: 30 s.
     public var reactionInterval: Duration
+    /// How long a stage's worker count must have held before a stall restarts its workers:
+    /// joining a group (a rebalance) commits nothing for seconds, which no restart cures.
+    /// Default: 30 s.
+    public var restartGrace: Duration
 
     /// A configuration with the defaults documented on each property.
     public init(stateDirectory: String) {
@@ -19,5 +23,6 @@ public struct ReactorConfiguration: Sendable {
         self.health = StageHealthConfiguration()
         self.stateDirectory = stateDirectory
         self.reactionInterval = .seconds(30)
+        self.restartGrace = .seconds(30)
     }
 }

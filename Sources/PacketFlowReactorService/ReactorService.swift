@@ -39,8 +39,12 @@ public actor ReactorService: Service {
     private var deadLetters: [String: DeadLetterCounts] = [:]
     /// Paused stages per molecule, with the reason; mirrored in the registry record.
     private var paused: [String: [String: String]] = [:]
-    /// When each stage was last resumed: dead letters before it are no longer a storm.
+    /// When each stage, or the stage feeding it, was last resumed: dead letters before it are
+    /// no longer a storm.
     private var resumedAt: [String: [String: Duration]] = [:]
+    /// The time of the latest sampling round: what a resume is dated to, so the sample taken
+    /// then is the storm count's new baseline.
+    private var lastTick: Duration = .zero
     /// True once the registry is loaded: `/readyz` answers 200.
     public private(set) var isReady = false
 
@@ -315,7 +319,11 @@ public actor ReactorService: Service {
         var pins = paused[command.molecule] ?? [:]
         pins[command.stage] = command.pause ? command.reason : nil
         paused[command.molecule] = pins.isEmpty ? nil : pins
-        if !command.pause { resumedAt[command.molecule, default: [:]][command.stage] = now }
+        if !command.pause {
+            // The storm that paused the stage is downstream of it: its evidence ends here too.
+            let downstream = stages[command.molecule, default: []].filter { $0.upstream == command.stage }.map(\.plan.name)
+            for stage in [command.stage] + downstream { resumedAt[command.molecule, default: [:]][stage] = lastTick }
+        }
         let action = command.pause ? "pause-stage" : "resume-stage"
         metrics.countDecision(molecule: command.molecule, stage: command.stage, action: action)
         logger.notice(
@@ -357,6 +365,7 @@ public actor ReactorService: Service {
     /// A sampling round at `time` (an offset from the reactor's start), for tests that drive
     /// time themselves. Times must increase from one call to the next.
     public func tick(at time: Duration) async {
+        lastTick = time
         for name in molecules.keys.sorted() {
             guard let plan = molecules[name]?.plan else { continue }
             if let counts = try? await lagSource.deadLetters(topic: plan.deadLetterTopic) { deadLetters[name] = counts }
@@ -378,6 +387,10 @@ public actor ReactorService: Service {
         }
         state.window.append(StageSample(time: time, readyReplicas: running, partitions: partitions))
         state.restarts = await scaler.restarts(state.worker)
+        if state.runningSince == nil || running != state.lastRunning {
+            state.runningSince = time
+            state.lastRunning = running
+        }
         let counts = deadLetters[molecule] ?? .empty
         if counts.isComplete {
             state.recordDeadLetters(counts.byStage[state.plan.name] ?? 0, at: time, window: Self.deadLetterWindow)
@@ -413,6 +426,9 @@ public actor ReactorService: Service {
         for reaction in verdict.reactions where paused[molecule]?[reaction.target] == nil {
             let key = "\(reaction.action.rawValue) \(reaction.target)"
             if let last = state.reactedAt[key], time - last < configuration.reactionInterval { continue }
+            // Workers that just started (or whose group just rebalanced) commit nothing while
+            // they join: that stall is not one a restart would cure.
+            if reaction.action == .restartWorkers, time - (state.runningSince ?? time) < configuration.restartGrace { continue }
             state.reactedAt[key] = time
             metrics.countDecision(molecule: molecule, stage: state.plan.name, action: reaction.action.rawValue)
             logger.warning(

@@ -17,6 +17,9 @@ struct StageState: Sendable {
     var restarts = 0
     /// When each healing reaction (action + target) was last published.
     var reactedAt: [String: Duration] = [:]
+    /// Workers running at the latest sample, and since when that count held.
+    var lastRunning = 0
+    var runningSince: Duration?
     /// The stage's dead-letter count at recent samples, oldest first, within the storm window.
     var deadLetterSeries: [(time: Duration, count: Int64)] = []
 

@@ -14,9 +14,13 @@ import Synchronization
 /// for the stage wins and a worker started while its stage is paused pauses too.
 ///
 /// A paused worker keeps its partitions and its group membership (it keeps polling) but
-/// fetches nothing more; records it had already fetched are still handled. Partitions assigned
-/// while paused (a rebalance) are paused within ``enforcementInterval``. The control topic
-/// must exist already: the listener waits for it rather than have a broker auto-create it.
+/// fetches nothing more; records it had already fetched are still handled. Until the listener
+/// has read the control topic to the end it had at start (``catchUpTimeout`` at most), the
+/// worker holds its partitions paused too, so a worker started while its stage is paused does
+/// not consume first. Partitions assigned while paused (a rebalance) are paused as their
+/// assignment is reported: the listener is the reader of the consumer's `rebalanceEvents`.
+/// The control topic must exist already: the listener waits for it rather than have a broker
+/// auto-create it (and holds nothing meanwhile: without the topic there is no pause).
 final class StagePauseListener: Sendable {
     /// MC packet kinds of the commands.
     enum Kind {
@@ -24,15 +28,21 @@ final class StagePauseListener: Sendable {
         static let resume = "ResumeStage"
     }
 
-    /// How often a paused worker re-pauses its whole assignment. Default: 100 ms.
-    let enforcementInterval = Duration.milliseconds(100)
+    /// Longest the worker is held while the listener catches up with the control topic.
+    let catchUpTimeout = Duration.seconds(30)
+
+    private struct State {
+        var paused = false
+        var caughtUp = false
+        var holding: Bool { paused || !caughtUp }
+    }
 
     private let molecule: String
     private let stage: String
     private let topic: String
     private let bootstrapServers: String
     private let properties: [String: String]
-    private let paused = Mutex<Bool>(false)
+    private let state = Mutex(State())
     private let logger: Logger
 
     /// A listener for `stage` of `molecule` reading `configuration.controlTopic`; nothing is
@@ -46,8 +56,8 @@ final class StagePauseListener: Sendable {
         self.logger = logger
     }
 
-    /// Whether the last command for the stage was a pause.
-    var isPaused: Bool { paused.withLock { $0 } }
+    /// Whether the worker is held: its stage is paused, or the listener is catching up.
+    var isHolding: Bool { state.withLock { $0.holding } }
 
     /// Reads commands and applies them to `consumer` until `drain` fires or the task is
     /// cancelled. Failures to reach the control topic are logged: the worker keeps working,
@@ -65,9 +75,14 @@ final class StagePauseListener: Sendable {
     private func follow(pausing consumer: KafkaConsumer, until drain: DrainSignal) async throws {
         let admin = try KafkaTopicAdmin(bootstrapServers: bootstrapServers, properties: properties)
         while try await !admin.listTopics().contains(where: { $0.name == topic }) {
+            state.withLock { $0.caughtUp = true }
             if drain.hasFired { return }
             try await Task.sleep(for: .seconds(2))
         }
+        let ends = Dictionary(
+            try await admin.watermarks(topic: topic).filter { $0.high > $0.low }.map { ($0.partition, $0.high) },
+            uniquingKeysWith: max)
+        if ends.isEmpty { state.withLock { $0.caughtUp = true } }
         var configuration = KafkaConsumerConfiguration(
             bootstrapServers: bootstrapServers, groupID: "\(topic).\(molecule).\(stage).\(UUID().uuidString.prefix(8).lowercased())")
         configuration.clientID = "packetflow-worker-control"
@@ -78,23 +93,49 @@ final class StagePauseListener: Sendable {
         configuration.properties = properties
         let commands = try KafkaConsumer(configuration: configuration, logger: logger)
         try commands.subscribe(topics: [topic])
+        let deadline = ContinuousClock.now + catchUpTimeout
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
+                var remaining = ends
                 for await message in commands.messages {
-                    guard let pause = command(in: message) else { continue }
-                    let changed = paused.withLock { state in
-                        defer { state = pause }
-                        return state != pause
+                    if let end = remaining[message.partition], message.offset + 1 >= end { remaining[message.partition] = nil }
+                    let pause = command(in: message)
+                    let (was, now) = state.withLock { state in
+                        let was = state.holding
+                        if let pause { state.paused = pause }
+                        if remaining.isEmpty { state.caughtUp = true }
+                        return (was, state.holding)
                     }
-                    if changed { await apply(pause: pause, to: consumer) }
+                    if was != now { await apply(pause: now, to: consumer) }
                 }
             }
             group.addTask { [self] in
-                // Re-pausing catches partitions a rebalance assigned; the drain ends the reader.
-                while !drain.hasFired {
-                    if isPaused { await apply(pause: true, to: consumer) }
-                    try await Task.sleep(for: enforcementInterval)
+                // Partitions a rebalance assigns while held are paused as they arrive.
+                for await event in consumer.rebalanceEvents {
+                    guard case .assigned(let partitions) = event, !partitions.isEmpty else { continue }
+                    // Checked and paused under the lock, so a resume cannot slip in between.
+                    state.withLock { state in
+                        guard state.holding else { return }
+                        do {
+                            try consumer.pause(partitions)
+                        } catch {
+                            logger.warning("cannot pause newly assigned partitions", metadata: ["error": "\(error)"])
+                        }
+                    }
                 }
+            }
+            group.addTask { [self] in
+                // Holds the worker at most until the deadline; the drain ends the reader.
+                try? await Task.sleep(until: deadline)
+                let stillCatchingUp = state.withLock { state in
+                    defer { state.caughtUp = true }
+                    return !state.caughtUp
+                }
+                if stillCatchingUp {
+                    logger.warning("control topic not read to its end in time: starting unless a pause arrives")
+                    if !isHolding { await apply(pause: false, to: consumer) }
+                }
+                await drain.wait()
                 try? await commands.close()
             }
             try await group.waitForAll()
@@ -117,8 +158,7 @@ final class StagePauseListener: Sendable {
         return false
     }
 
-    /// Pauses or resumes every assigned partition; a failure is logged and retried by the next
-    /// enforcement round (pause) or the next command (resume).
+    /// Pauses or resumes every assigned partition; a failure is logged.
     private func apply(pause: Bool, to consumer: KafkaConsumer) async {
         do {
             let partitions = try await consumer.assignment()

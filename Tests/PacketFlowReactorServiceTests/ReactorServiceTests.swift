@@ -121,6 +121,20 @@ struct ReactorServiceTests {
         #expect(fake.scaler.count("RelayPacket") == 4)
     }
 
+    @Test("a stall restarts the workers only once their count held for the restart grace (joining commits nothing)")
+    func stallRestartWaitsForGrace() async throws {
+        let fake = FakeReactor()
+        try await fake.reactor.loadRegistry()
+        try await fake.reactor.deploy(source: Molecules.relay)
+        // Lag waits on every partition; the committed offsets never move.
+        fake.lag.set("RelayPacket", partitions: Array(repeating: (high: 500, committed: 100), count: 4))
+        for second in stride(from: 0, through: 28, by: 2) { await fake.reactor.tick(at: .seconds(second)) }
+        #expect(try await fake.reactor.status("Relay").stages.first?.health == "STALL")
+        #expect(fake.scaler.restartCount.withLock { $0 } == 0)
+        for second in stride(from: 30, through: 34, by: 2) { await fake.reactor.tick(at: .seconds(second)) }
+        #expect(fake.scaler.restartCount.withLock { $0 } == 1)
+    }
+
     @Test("scale override packets round-trip, null replicas included")
     func overridePacketRoundTrip() throws {
         for replicas in [3, nil] as [Int?] {
