@@ -30,6 +30,8 @@ final class StagePauseListener: Sendable {
 
     /// Longest the worker is held while the listener catches up with the control topic.
     let catchUpTimeout = Duration.seconds(30)
+    /// How often a held worker pauses its whole assignment again. Default: 100 ms.
+    let enforcementInterval = Duration.milliseconds(100)
 
     private struct State {
         var paused = false
@@ -125,17 +127,23 @@ final class StagePauseListener: Sendable {
                 }
             }
             group.addTask { [self] in
-                // Holds the worker at most until the deadline; the drain ends the reader.
-                try? await Task.sleep(until: deadline)
-                let stillCatchingUp = state.withLock { state in
-                    defer { state.caughtUp = true }
-                    return !state.caughtUp
+                // Holds the worker at most until the deadline. While held, re-pauses the whole
+                // assignment every ``enforcementInterval``: the consumer resumes partitions it
+                // paused itself for a full buffer, which may include these. The drain ends the reader.
+                while !drain.hasFired {
+                    if ContinuousClock.now >= deadline {
+                        let stillCatchingUp = state.withLock { state in
+                            defer { state.caughtUp = true }
+                            return !state.caughtUp
+                        }
+                        if stillCatchingUp {
+                            logger.warning("control topic not read to its end in time: starting unless a pause arrives")
+                            if !isHolding { await apply(pause: false, to: consumer) }
+                        }
+                    }
+                    if isHolding { await apply(pause: true, to: consumer) }
+                    try? await Task.sleep(for: enforcementInterval)
                 }
-                if stillCatchingUp {
-                    logger.warning("control topic not read to its end in time: starting unless a pause arrives")
-                    if !isHolding { await apply(pause: false, to: consumer) }
-                }
-                await drain.wait()
                 try? await commands.close()
             }
             try await group.waitForAll()

@@ -7,7 +7,7 @@ import PacketFlowTestSupport
 import Testing
 
 /// The dead-letter storm reaction with real `packetflow worker` processes on the embedded broker.
-@Suite("Reactor pauses with worker processes", .serialized, .timeLimit(.minutes(4)))
+@Suite("Reactor pauses with worker processes", .serialized, .timeLimit(.minutes(5)))
 struct ReactorPauseProcessTests {
     @Test("a molecule with imports deploys; a dead-letter storm downstream pauses the upstream workers until the fix and packetflow resume")
     func stormPausesUpstream() async throws {
@@ -53,17 +53,25 @@ struct ReactorPauseProcessTests {
 
                 // Paused: new input waits. The workers obey the pause a moment after the reactor
                 // shows it, so input keeps coming in batches until some of it waits. The reactor
-                // calls a stage STALL only once its committed offsets stood still over its
-                // whole window (15 samples here): proof that the workers fetch nothing.
+                // calls a stage STALL when its committed offsets stood still over its window;
+                // STALL without a break for the window's whole span (30 samples of 0.5 s) is
+                // proof that the workers fetch nothing.
                 var published = 300
+                var stalledSince: ContinuousClock.Instant?
                 do {
-                    try await waitUntil("the paused stage's offsets stand still over a whole window", within: .seconds(60)) {
+                    try await waitUntil("the paused stage's offsets stand still over a whole window", within: .seconds(90)) {
                         let feed = try await stage("FeedPacket")
                         if feed.lag == 0 {
                             try await publish(published..<(published + 50))
                             published += 50
                         }
-                        return feed.lag > 0 && feed.health == "STALL"
+                        guard feed.lag > 0, feed.health == "STALL" else {
+                            stalledSince = nil
+                            return false
+                        }
+                        let since = stalledSince ?? .now
+                        stalledSince = since
+                        return ContinuousClock.now - since >= .seconds(15)
                     }
                 } catch {
                     Issue.record("not stalled: \(try await running.reactor.status(name).text) control: \(running.control.kinds())")

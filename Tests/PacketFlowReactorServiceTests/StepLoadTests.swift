@@ -94,10 +94,14 @@ struct StepLoadTests {
                 #expect(firstOut.time <= crossed.time + interval * 2 + .milliseconds(500))
                 #expect(peak >= 2)
 
-                // Scale-in only after the stabilization window that follows the end of the load.
+                // Scale-in only after a whole stabilization window of lower recommendations.
                 let peakReached = try #require(observations.firstIndex { $0.desired == peak })
                 let firstIn = try #require(observations[peakReached...].first { $0.desired < peak })
-                #expect(firstIn.time >= loadEnd + Self.stabilization)
+                // The window of lower recommendations starts after the last scale-out at the
+                // earliest (and may start before the load ends, once the replicas outrun it).
+                let lastOut = observations[peakReached].time
+                #expect(firstIn.time >= lastOut + Self.stabilization, "scale-in at \(firstIn.time), peak at \(lastOut)")
+                #expect(firstIn.time >= loadEnd, "no scale-in while the load runs")
 
                 let events = running.control.packets.withLock { $0 }
                     .filter { $0.kind == "ScalingDecision" }
