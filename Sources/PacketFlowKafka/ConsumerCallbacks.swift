@@ -15,6 +15,8 @@ final class ConsumerCallbacks: Sendable {
     private let revocationHandler: KafkaConsumer.RevocationHandler?
     private let assignmentHandler: KafkaConsumer.AssignmentHandler?
     private let handoverDelay: Duration
+    /// Partitions the application paused; revoked ones are forgotten.
+    let applicationPauses = ApplicationPauses()
     private let lastErrorText = Mutex(LastClientError())
     private let fetchedBatchCount = Atomic<Int>(0)
     private let groupID: String
@@ -90,6 +92,7 @@ final class ConsumerCallbacks: Sendable {
             rebalanceContinuation.yield(.assigned(named))
         default:
             commitBeforeRevoking(handle, named)
+            applicationPauses.remove(named)
             rebalanceContinuation.yield(.revoked(named))
             if cooperative {
                 failure = Self.describe(consuming: rd_kafka_incremental_unassign(handle, partitions))

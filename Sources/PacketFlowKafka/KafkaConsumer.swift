@@ -150,14 +150,19 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Stops fetching from `partitions` (they stay assigned) until `resume(_:)`.
+    ///
+    /// The pause holds until `resume(_:)` or the partitions' revocation (a partition assigned
+    /// again starts unpaused): the consumer's own pauses for a full buffer never lift it.
     public func pause(_ partitions: [KafkaTopicPartition]) throws {
         let list = RdKafkaTopicPartitionList.make(partitions)
+        callbacks.applicationPauses.add(partitions)
         try KafkaError.check(rd_kafka_pause_partitions(client.pointer, list.pointer), "cannot pause \(partitions)")
     }
 
     /// Fetches from `partitions` again after `pause(_:)`.
     public func resume(_ partitions: [KafkaTopicPartition]) throws {
         let list = RdKafkaTopicPartitionList.make(partitions)
+        callbacks.applicationPauses.remove(partitions)
         try KafkaError.check(rd_kafka_resume_partitions(client.pointer, list.pointer), "cannot resume \(partitions)")
     }
 
@@ -204,7 +209,8 @@ public final class KafkaConsumer: Sendable {
     /// answer a rebalance only once the reader caught up, possibly after the group gave up on
     /// this member. So once the buffer has stayed full for `pauseAfter`, the thread pauses the
     /// assignment (librdkafka drops the records it prefetched and will fetch them again) and
-    /// keeps polling, which serves rebalances at once; it resumes when the reader makes room.
+    /// keeps polling, which serves rebalances at once; it resumes when the reader makes room,
+    /// leaving paused the partitions the application paused itself.
     /// Used by the poll thread only.
     private final class StallControl: @unchecked Sendable {
         static let pauseAfter = Duration.milliseconds(200)
@@ -243,8 +249,12 @@ public final class KafkaConsumer: Sendable {
         } else {
             stall.fullSince = nil
             if !stall.paused.isEmpty {
-                let list = RdKafkaTopicPartitionList.make(stall.paused)
-                _ = rd_kafka_resume_partitions(client.pointer, list.pointer)
+                // Only what this thread paused, and not what the application holds paused.
+                let resumable = callbacks.applicationPauses.excluded(from: stall.paused)
+                if !resumable.isEmpty {
+                    let list = RdKafkaTopicPartitionList.make(resumable)
+                    _ = rd_kafka_resume_partitions(client.pointer, list.pointer)
+                }
                 stall.paused = []
             }
         }

@@ -30,8 +30,8 @@ final class StagePauseListener: Sendable {
 
     /// Longest the worker is held while the listener catches up with the control topic.
     let catchUpTimeout = Duration.seconds(30)
-    /// How often a held worker pauses its whole assignment again. Default: 100 ms.
-    let enforcementInterval = Duration.milliseconds(100)
+    /// How often the catch-up deadline is checked. Default: 100 ms.
+    let deadlineCheckInterval = Duration.milliseconds(100)
 
     private struct State {
         var paused = false
@@ -127,9 +127,8 @@ final class StagePauseListener: Sendable {
                 }
             }
             group.addTask { [self] in
-                // Holds the worker at most until the deadline. While held, re-pauses the whole
-                // assignment every ``enforcementInterval``: the consumer resumes partitions it
-                // paused itself for a full buffer, which may include these. The drain ends the reader.
+                // Holds the worker at most until the deadline (the consumer keeps application
+                // pauses through its own full-buffer pauses). The drain ends the reader.
                 while !drain.hasFired {
                     if ContinuousClock.now >= deadline {
                         let stillCatchingUp = state.withLock { state in
@@ -141,8 +140,7 @@ final class StagePauseListener: Sendable {
                             if !isHolding { await apply(pause: false, to: consumer) }
                         }
                     }
-                    if isHolding { await apply(pause: true, to: consumer) }
-                    try? await Task.sleep(for: enforcementInterval)
+                    try? await Task.sleep(for: deadlineCheckInterval)
                 }
                 try? await commands.close()
             }

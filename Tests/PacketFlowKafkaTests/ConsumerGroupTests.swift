@@ -81,4 +81,38 @@ struct ConsumerGroupTests {
             await producer.close()
         }
     }
+    @Test("a partition the application paused stays paused through the consumer's own pauses for a full buffer")
+    func applicationPauseOutlivesBufferStall() async throws {
+        try await withEmbeddedCluster { cluster in
+            let topic = uniqueName("stall")
+            try cluster.createTopic(topic, partitions: 2)
+            var configuration = KafkaConsumerConfiguration.forTest(cluster, group: uniqueName("group"))
+            configuration.bufferedMessageLimit = 10
+            configuration.pollBatchSize = 10
+            let consumer = try KafkaConsumer(configuration: configuration)
+            try consumer.subscribe(topics: [topic])
+            try await waitUntil("both partitions assigned") { try await consumer.assignment().count == 2 }
+            let held = KafkaTopicPartition(topic: topic, partition: 1)
+            try consumer.pause([held])
+
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+            for index in 0..<200 {
+                try await producer.enqueue(KafkaProducerMessage(topic: topic, value: [UInt8(index % 256)], partition: Int32(index % 2)))
+            }
+            try await producer.flush(timeout: .seconds(30))
+            // Nobody reads for a while: the buffer fills and the poll thread pauses the whole
+            // assignment, then resumes it as the reader below makes room.
+            try await Task.sleep(for: .milliseconds(600))
+            let first = try await collect(100, from: consumer)
+            #expect(first.allSatisfy { $0.partition == 0 })
+            let more = try? await collect(1, from: consumer, within: .seconds(2))
+            #expect(more == nil, "partition 1 was resumed behind the application's back")
+
+            try consumer.resume([held])
+            let rest = try await collect(100, from: consumer)
+            #expect(rest.allSatisfy { $0.partition == 1 })
+            try await consumer.close()
+            await producer.close()
+        }
+    }
 }

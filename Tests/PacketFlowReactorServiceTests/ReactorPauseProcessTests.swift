@@ -123,7 +123,7 @@ struct ReactorPauseProcessTests {
         try FileManager.default.createDirectory(atPath: folder + "/shared", withIntermediateDirectories: true)
         let script = folder + "/shared/poison.py"
         let flag = folder + "/shared/broken"
-        FileManager.default.createFile(atPath: flag, contents: Data())
+        try Data().write(to: URL(fileURLWithPath: flag))
         try """
             import json, os, sys
             for line in sys.stdin:
