@@ -98,9 +98,10 @@ struct WorkerProcessTests {
             print("SIGKILL of one of two DF workers (\(before) of \(Self.packetCount) out at the kill): \(ids.count) out, \(duplicates) duplicates")
             #expect(before < Int64(Self.packetCount), "the kill came after the run")
             #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }))
-            // Only what the killed worker had handled and not yet committed may come again,
-            // once, from the survivor: the survivor never repeats its own packets.
-            #expect(repeated.values.allSatisfy { $0.sorted() == ["survivor", "victim"] }, "\(repeated.prefix(5))")
+            // Only what the killed worker had handled and not yet committed comes again: the
+            // survivor never repeats its own packets. (Under load the survivor's join can also
+            // make the victim repeat some of its own before the kill; seen once in CI.)
+            #expect(repeated.values.allSatisfy { $0.contains("victim") && $0.filter { $0 == "survivor" }.count <= 1 }, "\(repeated.prefix(5))")
             #expect(victim.exitCode == -1)
             #expect(survivor.exitCode == 0, "survivor stderr: \(survivor.standardError)")
         }
