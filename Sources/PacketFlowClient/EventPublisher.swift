@@ -122,12 +122,11 @@ public struct EventPublisher: Sendable {
             return true
         }
         try await run.pace()
-        let id = run.ids.generate()
-        // The line is handed over in place (the reader keeps it until this returns) and the
-        // constant headers are prebuilt: no per-event arrays.
+        // The line is handed over in place (the reader keeps it until this returns), the
+        // constant headers are prebuilt and the id is written on the stack: nothing allocated.
         try await producer.enqueue(topic: options.topic, key: key, value: line) { headers in
             headers.append(contentsOf: constantHeaders.before)
-            headers.append(name: PacketWireFormat.Header.id, value: id.rawValue)
+            run.ids.withNextID { headers.append(name: PacketWireFormat.Header.id, value: $0) }
             headers.append(contentsOf: constantHeaders.after)
         }
         run.sent += 1

@@ -30,15 +30,25 @@ public struct PacketID: Sendable, Hashable, Comparable, Codable {
     public static func generate(
         milliseconds: Int64, using generator: inout some RandomNumberGenerator
     ) -> PacketID {
-        // 128 bits: 48 of time, 80 of randomness, written as 26 base32 digits (130 bits, top 2 zero).
+        // 128 bits: 48 of time, 80 of randomness.
         let high = (UInt64(truncatingIfNeeded: milliseconds) << 16) | UInt64(generator.next() as UInt16)
         let low = generator.next() as UInt64
-        var digits = [UInt8](repeating: 0, count: 26)
-        for index in 0..<26 {
-            let bitOffset = (25 - index) * 5
+        return PacketID(trusted: String(unsafeUninitializedCapacity: textLength) { buffer in
+            write(high: high, low: low, into: UnsafeMutableRawBufferPointer(buffer))
+            return textLength
+        })
+    }
+
+    /// The length of a generated id: 26 characters.
+    static let textLength = 26
+
+    /// Writes the 128 bits `high`:`low` as 26 Crockford base32 digits (130 bits, the top two
+    /// zero) into the first 26 bytes of `digits`.
+    static func write(high: UInt64, low: UInt64, into digits: UnsafeMutableRawBufferPointer) {
+        for index in 0..<textLength {
+            let bitOffset = (textLength - 1 - index) * 5
             digits[index] = alphabet[Int(extractBits(high: high, low: low, at: bitOffset))]
         }
-        return PacketID(trusted: String(decoding: digits, as: UTF8.self))
     }
 
     /// The deterministic id of a message that carries no `pf-id` header.

@@ -18,6 +18,17 @@ public struct PacketIDGenerator: RandomNumberGenerator, Sendable {
         PacketID.generate(milliseconds: PacketID.nowMilliseconds(), using: &self)
     }
 
+    /// Calls `body` with the 26 ASCII characters of a new id for a packet created now, written
+    /// on the stack: nothing is allocated (for producers that put the id straight into a header).
+    public mutating func withNextID<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let high = (UInt64(truncatingIfNeeded: PacketID.nowMilliseconds()) << 16) | (next() & 0xFFFF)
+        let low = next()
+        return try withUnsafeTemporaryAllocation(byteCount: PacketID.textLength, alignment: 1) { digits in
+            PacketID.write(high: high, low: low, into: digits)
+            return try body(UnsafeRawBufferPointer(digits))
+        }
+    }
+
     /// The next 64 random bits (xoshiro256**).
     public mutating func next() -> UInt64 {
         let result = rotate(state.1 &* 5, 7) &* 9

@@ -36,6 +36,19 @@ struct PacketIDGeneratorTests {
         #expect(ids.allSatisfy { $0 < later })
     }
 
+    @Test("ids written on the stack are the same kind of ULID: 26 characters, unique, now")
+    func idsWithoutAllocation() {
+        var generator = PacketIDGenerator()
+        let before = generator.generate()
+        let texts = (0..<10_000).map { _ in generator.withNextID { String(decoding: $0, as: UTF8.self) } }
+        let after = generator.generate()
+        let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        #expect(Set(texts).count == texts.count)
+        #expect(texts.allSatisfy { $0.count == 26 && $0.allSatisfy(alphabet.contains) })
+        // The first ten characters are the time: between the ids made just before and after.
+        #expect(texts.allSatisfy { $0.prefix(10) >= before.rawValue.prefix(10) && $0.prefix(10) <= after.rawValue.prefix(10) })
+    }
+
     @Test("two generators do not repeat each other's sequence")
     func independentSeeds() {
         var first = PacketIDGenerator()
