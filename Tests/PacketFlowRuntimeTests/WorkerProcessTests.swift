@@ -68,11 +68,13 @@ struct WorkerProcessTests {
     @Test("two workers on a DF stage, one killed with SIGKILL mid-run: every input comes out at least once")
     func killOneOfTwo() async throws {
         try await Self.withPublishedRelay("Kill") { molecule, stage, packets, reader, bootstrap in
-            let victim = WorkerProcess()
-            let survivor = WorkerProcess()
+            let victim = PacketFlowProcess.worker(
+                molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": "victim"])
+            let survivor = PacketFlowProcess.worker(
+                molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": "survivor"])
             let before = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await victim.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": "victim"]) }
-                group.addTask { try await survivor.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": "survivor"]) }
+                group.addTask { try await victim.run() }
+                group.addTask { try await survivor.run() }
                 group.addTask { _ = try await reader.read(atLeast: Int.max, within: .seconds(150)) }
                 let folder = URL(fileURLWithPath: molecule).deletingLastPathComponent()
                 let admin = try KafkaTopicAdmin(bootstrapServers: bootstrap)
@@ -110,17 +112,17 @@ struct WorkerProcessTests {
     @Test("SIGTERM mid-run drains: exit 0, and with a second worker every packet comes out exactly once")
     func drainOnSigterm() async throws {
         try await Self.withPublishedRelay("Drain") { molecule, stage, packets, reader, bootstrap in
-            let first = WorkerProcess()
-            let second = WorkerProcess()
+            let first = PacketFlowProcess.worker(molecule: molecule, stage: stage.name, bootstrap: bootstrap)
+            let second = PacketFlowProcess.worker(molecule: molecule, stage: stage.name, bootstrap: bootstrap)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { _ = try await reader.read(atLeast: Int.max, within: .seconds(150)) }
-                group.addTask { try await first.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap) }
+                group.addTask { try await first.run() }
                 try await waitUntil("a third of the packets out", within: .seconds(60)) { reader.messages.count >= Self.packetCount / 3 }
                 try first.send(SIGTERM)
                 try await waitUntil("the first worker to drain and exit", within: .seconds(30)) { first.exitCode != nil }
                 #expect(first.exitCode == 0, "stderr: \(first.standardError)")
                 #expect(reader.messages.count < Self.packetCount, "the drain came too late to test anything")
-                group.addTask { try await second.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap) }
+                group.addTask { try await second.run() }
                 try await waitUntilCommitted(group: stage.consumerGroup, topic: stage.inputTopics[0], bootstrap: bootstrap, within: .seconds(90))
                 try await waitUntil("the output topic read to its end") {
                     try await readToEnd(reader, topic: stage.outputTopics[0], bootstrap: bootstrap)
@@ -141,14 +143,16 @@ struct WorkerProcessTests {
         // 10 ms a packet: one worker needs over a minute for all, so every change of members
         // happens mid-run (a member joining waits about 5 s for partitions on the embedded cluster).
         try await Self.withPublishedRelay("Join", cost: 0.01, count: 8_000) { molecule, stage, packets, reader, bootstrap in
-            let workers = ["first", "second", "third"].map { ($0, WorkerProcess()) }
+            let workers = ["first", "second", "third"].map { name in
+                (name, PacketFlowProcess.worker(molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": name]))
+            }
             let folder = URL(fileURLWithPath: molecule).deletingLastPathComponent()
             func handling(_ name: String) -> Bool { FileManager.default.fileExists(atPath: folder.appending(path: "handled-\(name)").path) }
             let outAtLastChange = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { _ = try await reader.read(atLeast: Int.max, within: .seconds(170)) }
                 func start(_ index: Int) {
-                    let (name, worker) = workers[index]
-                    group.addTask { try await worker.run(molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": name]) }
+                    let worker = workers[index].1
+                    group.addTask { try await worker.run() }
                 }
                 start(0)
                 try await waitUntil("the first worker handling packets", within: .seconds(60)) { handling("first") && reader.messages.count > 0 }

@@ -61,11 +61,7 @@ struct ConnectorCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("invalid log level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
-        }
-        var logger = Logger(label: "packetflow.connector") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = level
+        let logger = try standardErrorLogger(label: "packetflow.connector", level: logLevel)
 
         let program = try MoleculeProgram.load(path: molecule, loader: FileSystemSourceLoader())
         if !program.diagnostics.isEmpty {

@@ -78,17 +78,13 @@ struct DevCommand: AsyncParsableCommand {
     var logLevel: String = "warning"
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("invalid log level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
-        }
+        let logger = try standardErrorLogger(label: "packetflow.dev", level: logLevel)
         guard load >= 0, samplingIntervalMs > 0 else {
             throw ValidationError("--load must not be negative and --sampling-interval-ms must be positive")
         }
         let runFor = try duration.map { text throws(DevError) in try DurationText.parse(text) }
         let loadDuration = try loadFor.map { text throws(DevError) in try DurationText.parse(text) }
         let molecules = try Self.molecules(files.isEmpty ? try Self.defaultFiles() : files)
-        var logger = Logger(label: "packetflow.dev") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = level
         let state = stateDir ?? FileManager.default.temporaryDirectory
             .appending(path: "packetflow-dev-\(ProcessInfo.processInfo.processIdentifier)").path
         defer { if stateDir == nil { try? FileManager.default.removeItem(atPath: state) } }

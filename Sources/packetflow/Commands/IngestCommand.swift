@@ -69,13 +69,9 @@ struct IngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("invalid log level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
-        }
+        let logger = try standardErrorLogger(label: "packetflow.ingest", level: logLevel)
         let address: ListenAddress
         do { address = try ListenAddress(parsing: listen) } catch { throw ValidationError("--listen: \(error)") }
-        var logger = Logger(label: "packetflow.ingest") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = level
 
         var server = HTTPIngestServer(bootstrapServers: connection.bootstrap)
         server.properties = try connection.properties()

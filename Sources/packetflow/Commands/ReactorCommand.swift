@@ -90,9 +90,7 @@ struct ReactorCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("invalid log level '\(logLevel)': use trace, debug, info, notice, warning, error or critical")
-        }
+        let logger = try standardErrorLogger(label: "packetflow.reactor", level: logLevel)
         guard samplingIntervalMs > 0, gracePeriodMs >= 0, scaleInIntervalMs >= 0, catchUpTargetMs > 0,
             (scaleInStabilizationMs ?? 0) >= 0
         else {
@@ -103,8 +101,6 @@ struct ReactorCommand: AsyncParsableCommand {
         guard targetUtilization > 0, targetUtilization <= 1 else {
             throw ValidationError("--target-utilization \(targetUtilization): expected a fraction above 0 and at most 1")
         }
-        var logger = Logger(label: "packetflow.reactor") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = level
 
         let state = URL(fileURLWithPath: stateDir).standardizedFileURL.path
         var server = ReactorServer(bootstrapServers: connection.bootstrap, stateDirectory: state)
