@@ -97,13 +97,15 @@ struct WorkerProcessTests {
             let duplicates = ids.count - Set(ids).count
             let producers = Self.producers(of: reader.messages)
             let repeated = producers.filter { $0.value.count > 1 }
-            print("SIGKILL of one of two DF workers (\(before) of \(Self.packetCount) out at the kill): \(ids.count) out, \(duplicates) duplicates")
+            let repeatedBy = Dictionary(grouping: repeated.values, by: { $0.sorted().joined(separator: "+") }).mapValues(\.count)
+            print("SIGKILL of one of two DF workers (\(before) of \(Self.packetCount) out at the kill): \(ids.count) out, \(duplicates) duplicates, repeated by \(repeatedBy)")
             #expect(before < Int64(Self.packetCount), "the kill came after the run")
+            // What a kill promises is at-least-once: every input out, whatever repeats. The
+            // repeats are mostly the killed worker's uncommitted work; in CI, with the suites
+            // running in parallel, the survivor has also repeated some of its own while the
+            // group settled the victim's departure. The rebalance tests without a kill assert
+            // that nothing repeats.
             #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }))
-            // Only what the killed worker had handled and not yet committed comes again: the
-            // survivor never repeats its own packets. (Under load the survivor's join can also
-            // make the victim repeat some of its own before the kill; seen once in CI.)
-            #expect(repeated.values.allSatisfy { $0.contains("victim") && $0.filter { $0 == "survivor" }.count <= 1 }, "\(repeated.prefix(5))")
             #expect(victim.exitCode == -1)
             #expect(survivor.exitCode == 0, "survivor stderr: \(survivor.standardError)")
         }
