@@ -7,7 +7,9 @@ import Synchronization
 /// Runs an `exec("command")` handler: one long-running program speaking ``ExecProtocol`` on
 /// its stdin and stdout, shared by every call of a worker.
 ///
-/// The command runs through `/bin/sh -c`, its stderr goes to the worker's stderr. Requests
+/// The command runs through `/bin/sh -c` in a process group of its own, its stderr goes to
+/// the worker's stderr. Killing means killing that group: the shell and whatever it started
+/// (`dash` forks the program rather than replacing itself with it). Requests
 /// are pipelined: many calls wait on the program at once and answers may come in any order.
 /// ``run()`` keeps the program alive: when it exits it is started again (waits grow from
 /// 100 ms to 5 s while it keeps dying), and the calls it had not answered fail and are retried
@@ -96,9 +98,14 @@ public final class ExecHandler: Sendable {
     }
 
     private func runProgramOnce() async throws {
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        // A cancelled worker (not the usual stop, which closes stdin) takes the program along.
+        options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
         _ = try await Subprocess.run(
             .path("/bin/sh"),
             arguments: ["-c", command],
+            platformOptions: options,
             input: .inputWriter,
             output: .sequence,
             error: .currentStandardError
@@ -187,8 +194,8 @@ public final class ExecHandler: Sendable {
 
     private func killProgram() {
         if let processID = state.withLock({ $0.processID }) {
-            logger.warning("exec handler '\(command)' missed its deadline; killing it (pid \(processID))")
-            kill(processID, SIGKILL)
+            logger.warning("exec handler '\(command)' missed its deadline; killing it (process group \(processID))")
+            kill(-processID, SIGKILL)
         }
     }
 }

@@ -92,15 +92,30 @@ struct ExecPipelineTests {
             let packets = [#"{"n":1}"#, #"{"n":2,"hang":true}"#, #"{"n":3}"#].map {
                 Packet(group: .controlFlow, kind: "n", key: Array("k".utf8), payload: Array($0.utf8))
             }
-            let (outputs, dead) = try await withWorkers(workers) {
+            let (outputs, dead, programs) = try await withWorkers(workers) {
                 let outputs = try await publishAndRead(packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap, expecting: 2)
                 let dead = try await readTopic(plan.deadLetterTopic, atLeast: 1, bootstrap: bootstrap)
-                return (outputs, dead)
+                return (outputs, dead, Self.processes(running: script.path))
             }
+            // The shell forks python: killing only the shell would leave each hanging program
+            // behind, holding the worker's pipe open until its sleep ends.
+            #expect(programs == 1, "programs of the script still alive: the one answering, and no killed one")
             #expect(outputs.map(\.text).sorted() == [#"{"n":1}"#, #"{"n":3}"#])
             #expect(dead.count == 1)
             #expect(dead.first?.header("pf-dlq-reason")?.contains("did not answer within") == true)
             #expect(dead.first?.header("pf-attempt") == "2")
         }
+    }
+
+    /// How many live processes are `python3 <script>` (their shells, `sh -c ...`, not counted).
+    static func processes(running script: String) -> Int {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { entry in
+            guard entry.allSatisfy(\.isNumber),
+                  let commandLine = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            else { return false }
+            let arguments = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return arguments.first?.hasSuffix("python3") == true && arguments.dropFirst().first == script
+        }.count
     }
 }
