@@ -379,6 +379,7 @@ let package = Package(
                 "PacketFlowCore",
                 "PacketFlowBroker",
                 "PacketFlowClient",
+                "PacketFlowJSON",
                 "PacketFlowKafka",
                 "PacketFlowTestSupport",
             ]

@@ -42,7 +42,7 @@ public struct EventPublisher: Sendable {
     ///
     /// - Parameter progress: called about once a second with the running count.
     /// - Throws: ``ClientError`` for unreadable input, or for an invalid event unless
-    ///   `skipInvalid` is set (nothing after that line is read); `KafkaError` when the producer
+    ///   `skipInvalid` is set (nothing after that line is sent); `KafkaError` when the producer
     ///   refuses events.
     public func publish(
         _ input: Input,
@@ -65,11 +65,12 @@ public struct EventPublisher: Sendable {
         var run = Run(options: options, clock: ContinuousClock())
         switch input {
         case .value(let text):
-            let value = UnsafeMutableRawBufferPointer.allocate(byteCount: text.utf8.count, alignment: 1)
-            defer { value.deallocate() }
-            value.copyBytes(from: text.utf8)
+            let batch = EventBatch(capacity: max(text.utf8.count, 16))
+            var text = text
+            text.withUTF8 { _ = check(UnsafeRawBufferPointer($0), lineNumber: 1, into: batch) }
             for _ in 0..<(options.count ?? 1) {
-                _ = try await send(UnsafeRawBufferPointer(value), lineNumber: 1, source: "--value", run: &run, progress: progress)
+                guard try await send(batch, source: "--value", run: &run, progress: progress) else { break }
+                batch.invalid = 0
             }
         case .file(let path):
             for _ in 0..<max(options.passes, 1) {
@@ -92,46 +93,110 @@ public struct EventPublisher: Sendable {
     }
 
     /// Publishes the lines of one pass; returns false when the count is reached.
+    ///
+    /// Two threads share the work: a checking thread reads ahead, validating each line and
+    /// finding its key a read (up to 1 MiB) at a time, while this one sends the checked events.
+    /// Three batches go round between them, so memory stays flat whatever the input's size.
     private nonisolated(nonsending) func publishLines(
         of reader: LineReader, run: inout Run, progress: (PublishProgress) -> Void
     ) async throws -> Bool {
-        var more = true
-        try await reader.forEachLine { line, number in
-            more = try await send(line, lineNumber: number, source: reader.displayName, run: &run, progress: progress)
+        let (filled, fill) = AsyncStream<EventBatch>.makeStream()
+        let (emptied, empty) = AsyncStream<EventBatch>.makeStream()
+        for _ in 0..<3 { empty.yield(EventBatch()) }
+        let checkingThread = DedicatedThreadExecutor(name: "packetflow-check")
+        defer { checkingThread.shutdown() }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask(executorPreference: checkingThread) {
+                defer { fill.finish() }
+                var batches = emptied.makeAsyncIterator()
+                try await reader.forEachBatch { lines in
+                    // No batch comes back once the sending side has stopped.
+                    guard let batch = await batches.next(isolation: #isolation) else { return false }
+                    batch.reset()
+                    let more = check(&lines, into: batch)
+                    fill.yield(batch)
+                    return more
+                }
+            }
+            var more = true
+            do {
+                for await batch in filled {
+                    more = try await send(batch, source: reader.displayName, run: &run, progress: progress)
+                    guard more else { break }
+                    empty.yield(batch)
+                }
+            } catch {
+                empty.finish()
+                throw error
+            }
+            empty.finish()
+            try await group.waitForAll()
             return more
         }
-        return more
     }
 
-    /// Sends one event; returns false once the count is reached.
-    private nonisolated(nonsending) func send(
-        _ line: UnsafeRawBufferPointer, lineNumber: Int, source: String, run: inout Run,
-        progress: (PublishProgress) -> Void
-    ) async throws -> Bool {
-        if let count = options.count, run.sent >= count { return false }
+    /// Checks the lines of one read into `batch`; returns false at a line that ends the input.
+    private func check(_ lines: inout LineReader.Lines, into batch: EventBatch) -> Bool {
+        while let (line, number) = lines.next() {
+            guard check(line, lineNumber: number, into: batch) else { return false }
+        }
+        return true
+    }
+
+    /// Adds `line` to `batch` as an event, or counts or records why it is not one; returns
+    /// false when the line ends the input (invalid, and invalid lines are not skipped).
+    private func check(_ line: UnsafeRawBufferPointer, lineNumber: Int, into batch: EventBatch) -> Bool {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
-        let key: [UInt8]?
         do {
-            key = try eventKey(line)
+            batch.append(line, key: try eventKey(line))
+            return true
         } catch {
             guard options.skipInvalid else {
-                let sentBefore = run.sent == 0 ? "" : " (the \(run.sent) events before it were sent)"
-                throw ClientError(.invalidEvent, "\(source):\(lineNumber):\(error.column): \(error.message)\(sentBefore)")
+                batch.problem = EventBatch.Problem(lineNumber: lineNumber, column: error.column, message: error.message)
+                return false
             }
-            run.invalid += 1
+            batch.invalid += 1
             return true
         }
-        try await run.pace()
-        // The line is handed over in place (the reader keeps it until this returns), the
-        // constant headers are prebuilt and the id is written on the stack: nothing allocated.
-        try await producer.enqueue(topic: options.topic, key: key, value: line) { headers in
+    }
+
+    /// Sends the events of `batch`; returns false once the count is reached.
+    ///
+    /// The loop is synchronous per event: it suspends only to pace (`--rate`) or when the
+    /// producer's queue is full, so an event costs no async call.
+    private nonisolated(nonsending) func send(
+        _ batch: EventBatch, source: String, run: inout Run, progress: (PublishProgress) -> Void
+    ) async throws -> Bool {
+        for event in batch.events {
+            if let count = options.count, run.sent >= count { return false }
+            if options.rate != nil { try await run.pace() }
+            let value = batch.value(of: event)
+            while let full = try enqueue(value, key: event.key, run: &run) {
+                await producer.waitForRoom(after: full)
+            }
+            if run.sent & 0x3FF == 0 { run.reportIfDue(progress) }
+        }
+        if let count = options.count, run.sent >= count { return false }
+        run.invalid += batch.invalid
+        if let problem = batch.problem {
+            let sentBefore = run.sent == 0 ? "" : " (the \(run.sent) events before it were sent)"
+            throw ClientError(.invalidEvent, "\(source):\(problem.lineNumber):\(problem.column): \(problem.message)\(sentBefore)")
+        }
+        return true
+    }
+
+    /// Hands one event to the producer unless its queue is full.
+    ///
+    /// The value is handed over in place (the batch keeps it until this returns), the constant
+    /// headers are prebuilt and the id is written on the stack: nothing allocated.
+    private func enqueue(_ value: UnsafeRawBufferPointer, key: [UInt8]?, run: inout Run) throws(KafkaError) -> KafkaProducer.QueueFull? {
+        let full = try producer.tryEnqueue(topic: options.topic, key: key, value: value) { headers in
             headers.append(contentsOf: constantHeaders.before)
             run.ids.withNextID { headers.append(name: PacketWireFormat.Header.id, value: $0) }
             headers.append(contentsOf: constantHeaders.after)
         }
-        run.sent += 1
-        if run.sent & 0x3FF == 0 { run.reportIfDue(progress) }
-        return true
+        if full == nil { run.sent += 1 }
+        return full
     }
 
     /// Validates the event (unless told not to) and finds its key.

@@ -8,8 +8,9 @@ import Darwin
 
 /// Reads a file or standard input line by line in constant memory, optionally following a file as it grows.
 ///
-/// Lines are handed out as views into one reusable buffer, valid only during the call, so a
-/// file of any size is read with the memory of its longest line. A final line without a
+/// Lines are handed out a read at a time (``forEachBatch(_:)``) as views into one reusable
+/// buffer, valid only during the call, so a file of any size is read with the memory of its
+/// longest line. A final line without a
 /// newline is still a line; a trailing `\r` is removed. The blocking `read(2)` calls run on a
 /// dispatch queue of their own, one 1 MiB chunk at a time, never on the Swift concurrency pool.
 ///
@@ -76,13 +77,15 @@ public final class LineReader: @unchecked Sendable {
     /// The name used in messages: the path, or `<stdin>`.
     public var displayName: String { name }
 
-    /// Calls `body` with each line and its 1-based number until the input ends or `body`
-    /// returns `false`.
+    /// Calls `body` with the complete lines of each read (up to 1 MiB of them) until the input
+    /// ends or `body` returns `false`; lines are numbered from 1 across the whole input.
+    ///
+    /// `body` is expected to take every line of the batch before it returns `true`.
     ///
     /// - Throws: ``ClientError`` for read errors and over-long lines, or what `body` throws;
     ///   when following, `CancellationError` once the task is cancelled.
-    public nonisolated(nonsending) func forEachLine(
-        _ body: nonisolated(nonsending) (_ line: UnsafeRawBufferPointer, _ number: Int) async throws -> Bool
+    public nonisolated(nonsending) func forEachBatch(
+        _ body: nonisolated(nonsending) (_ lines: inout Lines) async throws -> Bool
     ) async throws {
         var filled = 0
         var lineNumber = 0
@@ -102,22 +105,41 @@ public final class LineReader: @unchecked Sendable {
             filled += count
             let base = UnsafeRawPointer(buffer.baseAddress!)
             let end = reachedEnd ? filled : Self.endOfLastLine(in: UnsafeRawBufferPointer(start: base, count: filled))
-            var start = 0
-            while start < end {
-                let stop = memchr(base + start, 0x0A, end - start).map { UnsafeRawPointer($0) - base } ?? end
-                var lineEnd = stop
-                if lineEnd > start && base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
-                lineNumber += 1
-                guard try await body(UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), lineNumber) else {
-                    return
-                }
-                start = stop + 1
-            }
+            var lines = Lines(base: base, end: end, lastNumber: lineNumber)
+            guard try await body(&lines) else { return }
+            lineNumber = lines.lastNumber
             if end > 0 {
                 let rest = filled - end
                 if rest > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + end, rest) }
                 filled = rest
             }
+        }
+    }
+
+    /// The complete lines of one read, handed out in order by ``next()``; valid only during
+    /// the ``LineReader/forEachBatch(_:)`` call that gives them.
+    public struct Lines {
+        private let base: UnsafeRawPointer
+        private let end: Int
+        private var start = 0
+        /// The number of the last line handed out (of the line before the batch at first).
+        fileprivate private(set) var lastNumber: Int
+
+        fileprivate init(base: UnsafeRawPointer, end: Int, lastNumber: Int) {
+            self.base = base
+            self.end = end
+            self.lastNumber = lastNumber
+        }
+
+        /// The next line, without its newline or trailing `\r`, and its 1-based number.
+        public mutating func next() -> (line: UnsafeRawBufferPointer, number: Int)? {
+            guard start < end else { return nil }
+            let stop = memchr(base + start, 0x0A, end - start).map { UnsafeRawPointer($0) - base } ?? end
+            var lineEnd = stop
+            if lineEnd > start && base.load(fromByteOffset: lineEnd - 1, as: UInt8.self) == 0x0D { lineEnd -= 1 }
+            defer { start = stop + 1 }
+            lastNumber += 1
+            return (UnsafeRawBufferPointer(start: base + start, count: lineEnd - start), lastNumber)
         }
     }
 

@@ -45,9 +45,13 @@ public struct PacketID: Sendable, Hashable, Comparable, Codable {
     /// Writes the 128 bits `high`:`low` as 26 Crockford base32 digits (130 bits, the top two
     /// zero) into the first 26 bytes of `digits`.
     static func write(high: UInt64, low: UInt64, into digits: UnsafeMutableRawBufferPointer) {
-        for index in 0..<textLength {
-            let bitOffset = (textLength - 1 - index) * 5
-            digits[index] = alphabet[Int(extractBits(high: high, low: low, at: bitOffset))]
+        let alphabet = crockfordAlphabet.utf8Start
+        var (high, low) = (high, low)
+        // From the last digit (the lowest five bits) to the first, shifting the 128 bits right.
+        for index in stride(from: textLength - 1, through: 0, by: -1) {
+            digits[index] = alphabet[Int(low & 0x1F)]
+            low = (low >> 5) | (high << 59)
+            high >>= 5
         }
     }
 
@@ -60,17 +64,17 @@ public struct PacketID: Sendable, Hashable, Comparable, Codable {
 
     private init(trusted rawValue: String) { self.rawValue = rawValue }
 
-    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+    private static let crockfordAlphabet: StaticString = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-    private static func extractBits(high: UInt64, low: UInt64, at offset: Int) -> UInt64 {
-        if offset >= 64 { return (high >> UInt64(offset - 64)) & 0x1F }
-        if offset > 59 { return ((low >> UInt64(offset)) | (high << UInt64(64 - offset))) & 0x1F }
-        return (low >> UInt64(offset)) & 0x1F
-    }
-
-    static func nowMilliseconds() -> Int64 {
+    /// The wall clock in milliseconds; `coarse` reads the clock's last tick instead (1-4 ms
+    /// old, a fraction of the cost where the clock source is slow, as in many VMs).
+    static func nowMilliseconds(coarse: Bool = false) -> Int64 {
         var now = timespec()
+        #if os(Linux)
+        clock_gettime(coarse ? CLOCK_REALTIME_COARSE : CLOCK_REALTIME, &now)
+        #else
         clock_gettime(CLOCK_REALTIME, &now)
+        #endif
         return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000
     }
 }

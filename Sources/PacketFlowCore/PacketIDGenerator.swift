@@ -20,10 +20,14 @@ public struct PacketIDGenerator: RandomNumberGenerator, Sendable {
 
     /// Calls `body` with the 26 ASCII characters of a new id for a packet created now, written
     /// on the stack: nothing is allocated (for producers that put the id straight into a header).
+    ///
+    /// The time comes from the coarse clock (its last tick, 1-4 ms old): this is the bulk path.
     public mutating func withNextID<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        let high = (UInt64(truncatingIfNeeded: PacketID.nowMilliseconds()) << 16) | (next() & 0xFFFF)
+        let high = (UInt64(truncatingIfNeeded: PacketID.nowMilliseconds(coarse: true)) << 16) | (next() & 0xFFFF)
         let low = next()
-        return try withUnsafeTemporaryAllocation(byteCount: PacketID.textLength, alignment: 1) { digits in
+        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes for the 26
+        return try withUnsafeMutableBytes(of: &storage) { storage in
+            let digits = UnsafeMutableRawBufferPointer(rebasing: storage[..<PacketID.textLength])
             PacketID.write(high: high, low: low, into: digits)
             return try body(UnsafeRawBufferPointer(digits))
         }

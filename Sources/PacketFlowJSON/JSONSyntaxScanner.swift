@@ -11,7 +11,7 @@
 /// well-formed UTF-8 without raw control characters; `\u` escapes pair surrogates.
 struct JSONSyntaxScanner {
     static let maximumDepth = 64
-    static let maximumOpenKeys = 128
+    static let maximumOpenKeys = 96
 
     let bytes: UnsafePointer<UInt8>
     let end: Int
@@ -24,9 +24,10 @@ struct JSONSyntaxScanner {
 
     /// `true` when jansson is certain to accept `input`; `false` when jansson must decide.
     static func accepts(_ input: UnsafeRawBufferPointer) -> Bool {
-        guard let start = input.baseAddress else { return false }
+        guard let start = input.baseAddress, input.count <= UInt32.max else { return false }
         var scanner = JSONSyntaxScanner(bytes: start.assumingMemoryBound(to: UInt8.self), count: input.count)
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * maximumOpenKeys + maximumDepth) { scratch in
+        // 1 KiB: small enough for the stack on every thread (larger ones may go to the heap).
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * maximumOpenKeys + maximumDepth) { scratch in
             scanner.scanDocument(scratch: scratch.baseAddress!)
         }
     }
@@ -41,7 +42,7 @@ struct JSONSyntaxScanner {
 
     /// The document grammar, iteratively: `scratch` holds the open objects' key ranges (start, length)
     /// and, per depth, where that object's keys begin.
-    private mutating func scanDocument(scratch: UnsafeMutablePointer<Int>) -> Bool {
+    private mutating func scanDocument(scratch: UnsafeMutablePointer<UInt32>) -> Bool {
         let keyStarts = scratch
         let keyLengths = scratch + Self.maximumOpenKeys
         let firstKeyOfDepth = scratch + 2 * Self.maximumOpenKeys
@@ -62,7 +63,7 @@ struct JSONSyntaxScanner {
                 skipWhitespace()
                 if isObject {
                     objectBits |= 1 << UInt64(depth)
-                    firstKeyOfDepth[depth] = openKeys
+                    firstKeyOfDepth[depth] = UInt32(openKeys)
                 } else {
                     objectBits &= ~(1 << UInt64(depth))
                 }
@@ -73,7 +74,7 @@ struct JSONSyntaxScanner {
                     break
                 }
                 if isObject {
-                    guard scanKey(keyStarts, keyLengths, &openKeys, firstKey: firstKeyOfDepth[depth - 1]) else {
+                    guard scanKey(keyStarts, keyLengths, &openKeys, firstKey: Int(firstKeyOfDepth[depth - 1])) else {
                         return false
                     }
                 }
@@ -102,7 +103,7 @@ struct JSONSyntaxScanner {
                     position += 1
                     skipWhitespace()
                     if inObject {
-                        guard scanKey(keyStarts, keyLengths, &openKeys, firstKey: firstKeyOfDepth[depth - 1]) else {
+                        guard scanKey(keyStarts, keyLengths, &openKeys, firstKey: Int(firstKeyOfDepth[depth - 1])) else {
                             return false
                         }
                     }
@@ -112,7 +113,7 @@ struct JSONSyntaxScanner {
                 position += 1
                 depth -= 1
                 if inObject {
-                    openKeys = firstKeyOfDepth[depth]
+                    openKeys = Int(firstKeyOfDepth[depth])
                 }
             }
         }
@@ -120,8 +121,8 @@ struct JSONSyntaxScanner {
 
     /// Scans `"key"`, whitespace, `:` and whitespace; declines escaped, duplicate or too many keys.
     private mutating func scanKey(
-        _ keyStarts: UnsafeMutablePointer<Int>,
-        _ keyLengths: UnsafeMutablePointer<Int>,
+        _ keyStarts: UnsafeMutablePointer<UInt32>,
+        _ keyLengths: UnsafeMutablePointer<UInt32>,
         _ openKeys: inout Int,
         firstKey: Int
     ) -> Bool {
@@ -130,12 +131,12 @@ struct JSONSyntaxScanner {
         guard scanString() == false else { return false }
         let length = position - 1 - start
         for other in firstKey..<openKeys where keyLengths[other] == length {
-            if memoryEqual(bytes + keyStarts[other], bytes + start, length) {
+            if memoryEqual(bytes + Int(keyStarts[other]), bytes + start, length) {
                 return false
             }
         }
-        keyStarts[openKeys] = start
-        keyLengths[openKeys] = length
+        keyStarts[openKeys] = UInt32(start)
+        keyLengths[openKeys] = UInt32(length)
         openKeys += 1
         skipWhitespace()
         guard !atEnd, current == UInt8(ascii: ":") else { return false }

@@ -6,7 +6,8 @@ import Logging
 ///
 /// `enqueue` takes a `KafkaProducerMessage`, or for bulk loads borrowed bytes and a prebuilt
 /// `KafkaHeaderList` (`enqueue(topic:partition:key:value:headers:)`), which costs no Swift
-/// allocation per record.
+/// allocation per record; `tryEnqueue` is the same without an async call, for loops that
+/// only suspend when the queue is full.
 ///
 /// A dedicated poll thread serves librdkafka's delivery reports in batches, so neither path
 /// blocks a Swift task on I/O; `enqueue` also serves the reports already waiting every 64
@@ -72,10 +73,12 @@ public final class KafkaProducer: Sendable {
     /// `KafkaError` if librdkafka refuses the record for another reason, or after a fatal error.
     /// Runs on the caller's executor (`nonisolated(nonsending)`): no executor switch per record.
     public nonisolated(nonsending) func enqueue(_ message: KafkaProducerMessage) async throws {
-        try await enqueue { [self] in
+        while let full = try tryProducing({ [self] in
             message.withOutgoingRecord(opaque: nil) { record in
                 produce(record) { headers in message.headers.forEach { headers.append($0) } }
             }
+        }) {
+            await waitForRoom(after: full)
         }
     }
 
@@ -95,24 +98,57 @@ public final class KafkaProducer: Sendable {
         value: UnsafeRawBufferPointer?,
         headers: (inout KafkaRecordHeaders) -> Void = { _ in }
     ) async throws {
-        try await enqueue { [self] in
+        while let full = try tryEnqueue(topic: topic, partition: partition, key: key, value: value, headers: headers) {
+            await waitForRoom(after: full)
+        }
+    }
+
+    /// The full local queue a record met in ``tryEnqueue(topic:partition:key:value:headers:)``:
+    /// pass it to ``waitForRoom(after:)``.
+    public struct QueueFull: Sendable {
+        fileprivate let generation: UInt64
+    }
+
+    /// The synchronous bulk path: hands the record to librdkafka like
+    /// `enqueue(topic:partition:key:value:headers:)` when its queue has room, and returns
+    /// `QueueFull` instead of waiting when it has none.
+    ///
+    /// For loops that hand over many records without an async call each: produce until
+    /// `QueueFull`, `await waitForRoom(after:)`, then try the same record again. Throws
+    /// `KafkaError` for every other refusal, or after a fatal error.
+    public func tryEnqueue(
+        topic: String,
+        partition: Int32? = nil,
+        key: [UInt8]? = nil,
+        value: UnsafeRawBufferPointer?,
+        headers: (inout KafkaRecordHeaders) -> Void = { _ in }
+    ) throws(KafkaError) -> QueueFull? {
+        try tryProducing { [self] in
             key.withOptionalBytes { key in
                 produce(OutgoingRecord(topic: topic, partition: partition, key: key, value: value), headers: headers)
             }
         }
     }
 
-    /// Runs `produceOnce` until librdkafka takes the record, waiting for room while the queue
-    /// is full.
-    private nonisolated(nonsending) func enqueue(_ produceOnce: () -> KafkaError?) async throws {
-        var generation = events.currentRoomGeneration
-        while let error = produceOnce() {
-            guard error.code == .queueFull else { throw error }
-            if let fatal = events.fatalError { throw fatal }
-            await events.waitForRoom(since: generation)
-            generation = events.currentRoomGeneration
+    /// Waits until delivery reports may have freed room in the queue `full` was met in.
+    public nonisolated(nonsending) func waitForRoom(after full: QueueFull) async {
+        await events.waitForRoom(since: full.generation)
+    }
+
+    /// Runs `produceOnce` once: nil when librdkafka took the record, `QueueFull` when its queue
+    /// is full, and throws for every other refusal.
+    private func tryProducing(_ produceOnce: () -> KafkaError?) throws(KafkaError) -> QueueFull? {
+        let generation = events.currentRoomGeneration
+        guard let error = produceOnce() else {
+            events.recordEnqueued()
+            return nil
         }
-        events.recordEnqueued()
+        guard error.code == .queueFull else { throw error }
+        if let fatal = events.fatalError { throw fatal }
+        // Reports waiting to be served hold the room: serving them here frees it without
+        // waiting for the poll thread (the caller's wait then returns at once).
+        events.serveWaitingReports()
+        return QueueFull(generation: generation)
     }
 
     /// Outcomes of records sent with `enqueue` so far: delivered, failed, first failures.

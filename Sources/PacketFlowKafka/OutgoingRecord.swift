@@ -27,13 +27,19 @@ struct OutgoingRecord {
         fillHeaders(&headers)
         let headerList = headers.take()
         return topic.withCString { topicName in
-            withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { arguments in
+            // Room for every argument below, on the stack.
+            var storage = (
+                rd_kafka_vu_t(), rd_kafka_vu_t(), rd_kafka_vu_t(), rd_kafka_vu_t(),
+                rd_kafka_vu_t(), rd_kafka_vu_t(), rd_kafka_vu_t(), rd_kafka_vu_t()
+            )
+            return withUnsafeMutableBytes(of: &storage) { storage in
+                let arguments = storage.bindMemory(to: rd_kafka_vu_t.self)
                 var count = 0
                 func append(_ type: rd_kafka_vtype_t, _ fill: (inout rd_kafka_vu_t) -> Void) {
                     var argument = rd_kafka_vu_t()
                     argument.vtype = type
                     fill(&argument)
-                    arguments.initializeElement(at: count, to: argument)
+                    arguments[count] = argument
                     count += 1
                 }
                 // librdkafka tells null from empty by the pointer, and an empty buffer may have
@@ -70,7 +76,6 @@ struct OutgoingRecord {
                     append(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headerList }
                 }
                 let error = rd_kafka_produceva(client.pointer, arguments.baseAddress, count)
-                arguments.baseAddress!.deinitialize(count: count)
                 guard let error else { return nil }
                 // A refused record leaves its header list with the caller (rdkafka.h, RD_KAFKA_V_HEADERS).
                 if let headerList { rd_kafka_headers_destroy(headerList) }

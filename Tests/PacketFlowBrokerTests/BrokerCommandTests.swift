@@ -41,11 +41,11 @@ struct BrokerCommandTests {
         }
         let stopTime = ContinuousClock.now - result.closureResult
         #expect(result.terminationStatus == .exited(0), "stderr: \(result.standardError)")
-        #expect(stopTime < .seconds(5))
+        #expect(stopTime < .seconds(30), "still running \(stopTime) after SIGTERM")
         #expect(result.standardOutput.contains("Kafka bootstrap address: 127.0.0.1:"))
     }
 
-    @Test("Ctrl-C (SIGINT) stops it with exit status 0 within seconds")
+    @Test("Ctrl-C (SIGINT) stops it with exit status 0")
     func stopsOnInterrupt() async throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "pf-broker-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -66,7 +66,7 @@ struct BrokerCommandTests {
             return stopping
         }
         #expect(result.terminationStatus == .exited(0), "stderr: \(result.standardError)")
-        #expect(ContinuousClock.now - result.closureResult < .seconds(5))
+        #expect(ContinuousClock.now - result.closureResult < .seconds(30), "still running long after SIGINT")
     }
 
     @Test("a bad flag value gives one line on stderr and a non-zero exit", arguments: [

@@ -31,8 +31,10 @@ struct LineReaderFollowTests {
     private func follow(_ path: String, into seen: Seen) -> Task<Void, any Error> {
         Task {
             let reader = try LineReader(following: path, pollInterval: .milliseconds(20))
-            try await reader.forEachLine { line, _ in
-                seen.append(String(decoding: line, as: UTF8.self))
+            try await reader.forEachBatch { lines in
+                while let (line, _) = lines.next() {
+                    seen.append(String(decoding: line, as: UTF8.self))
+                }
                 return true
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import PacketFlowBroker
 import PacketFlowClient
 import PacketFlowCore
+import PacketFlowJSON
 import PacketFlowKafka
 import PacketFlowTestSupport
 import Testing
@@ -61,6 +62,38 @@ struct PublishCommandTests {
             #expect(lenient.exitCode == 0, "\(lenient.standardError)")
             #expect(lenient.standardOutput.contains("published 3 of 3 events"))
             #expect(lenient.standardOutput.contains("1 invalid lines skipped"))
+        }
+    }
+
+    @Test("a file of several reads: every event before an invalid line is sent, in order per key, and the line is named")
+    func largeFileStopsAtInvalidLine() async throws {
+        try await withEmbeddedBroker { cluster in
+            let topic = uniqueName("large")
+            let file = FileManager.default.temporaryDirectory.appending(path: uniqueName("events") + ".jsonl")
+            defer { try? FileManager.default.removeItem(at: file) }
+            // About 2.6 MB: three reads of 1 MiB, the invalid line in the last.
+            let valid = 50_000
+            var text = (1...valid).map { #"{"n":\#($0),"user":"u\#($0 % 7)","pad":"0123456789"}"# }.joined(separator: "\n")
+            text += "\n{\"n\": oops}\n{\"n\":0,\"user\":\"u0\"}\n"
+            try Data(text.utf8).write(to: file)
+
+            let outcome = try await PacketFlowExecutable.run([
+                "publish", topic, "--bootstrap", cluster.bootstrapServers, "--file", file.path, "--key-field", "user", "--quiet",
+            ])
+            #expect(outcome.exitCode != 0)
+            #expect(outcome.standardError.contains("\(file.path):\(valid + 1):"), "\(outcome.standardError)")
+            #expect(outcome.standardError.contains("the \(valid) events before it were sent"), "\(outcome.standardError)")
+
+            let packets = try await Self.packets(in: topic, cluster: cluster, expecting: valid)
+            #expect(packets.count == valid)
+            let numbers = packets.map { packet in
+                (String(decoding: packet.key ?? [], as: UTF8.self), (try? JSON.parse(packet.payload))?["n"]?.int64Value ?? -1)
+            }
+            #expect(Set(numbers.map(\.1)) == Set((1...valid).map(Int64.init)), "each event once, none after the invalid line")
+            for user in Set(numbers.map(\.0)) {
+                let inOrder = numbers.filter { $0.0 == user }.map(\.1)
+                #expect(inOrder == inOrder.sorted(), "order kept for key \(user)")
+            }
         }
     }
 

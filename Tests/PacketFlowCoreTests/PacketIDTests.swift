@@ -1,3 +1,4 @@
+import Foundation
 import PacketFlowCore
 import Testing
 
@@ -39,14 +40,26 @@ struct PacketIDGeneratorTests {
     @Test("ids written on the stack are the same kind of ULID: 26 characters, unique, now")
     func idsWithoutAllocation() {
         var generator = PacketIDGenerator()
-        let before = generator.generate()
+        // The coarse clock's time is its last tick, a few milliseconds back.
+        let before = PacketID.generate(milliseconds: Int64(Date().timeIntervalSince1970 * 1_000) - 10, using: &generator)
         let texts = (0..<10_000).map { _ in generator.withNextID { String(decoding: $0, as: UTF8.self) } }
         let after = generator.generate()
         let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         #expect(Set(texts).count == texts.count)
         #expect(texts.allSatisfy { $0.count == 26 && $0.allSatisfy(alphabet.contains) })
-        // The first ten characters are the time: between the ids made just before and after.
+        // The first ten characters are the time: between the ids made just before (less a tick) and after.
         #expect(texts.allSatisfy { $0.prefix(10) >= before.rawValue.prefix(10) && $0.prefix(10) <= after.rawValue.prefix(10) })
+    }
+
+    @Test("the 128 bits are written as the ULID's Crockford base32, the random part included")
+    func knownEncoding() {
+        struct Fixed: RandomNumberGenerator {
+            var values: [UInt64] = [0xABCD, 0x0123_4567_89AB_CDEF]
+            mutating func next() -> UInt64 { values.removeFirst() }
+        }
+        var generator = Fixed()
+        // Computed apart from this code from the ULID layout: 48 bits of time, 0xABCD, then the rest.
+        #expect(PacketID.generate(milliseconds: 1_700_000_000_001, using: &generator).rawValue == "01HF7YAT01NF6G28T5CY4TQKFF")
     }
 
     @Test("two generators do not repeat each other's sequence")

@@ -90,6 +90,33 @@ struct KafkaRoundTripTests {
         #expect(counts.failed == 0)
     }
 
+    @Test("tryEnqueue says when the queue is full instead of waiting; after waitForRoom the same record goes in")
+    func tryEnqueueReportsFullQueue() async throws {
+        try await withEmbeddedCluster { cluster in
+            let topic = uniqueName("full")
+            try cluster.createTopic(topic, partitions: 1)
+            var configuration = KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers)
+            configuration.queueMessageLimit = 100
+            let producer = try KafkaProducer(configuration: configuration)
+            let value = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
+            defer { value.deallocate() }
+            value.initializeMemory(as: UInt8.self, repeating: 0x61)
+            var fullQueues = 0
+            for _ in 0..<2_000 {
+                while let full = try producer.tryEnqueue(topic: topic, value: UnsafeRawBufferPointer(value)) {
+                    fullQueues += 1
+                    await producer.waitForRoom(after: full)
+                }
+            }
+            try await producer.flush(timeout: .seconds(30))
+            let counts = producer.deliveryCounts
+            await producer.close()
+            #expect(fullQueues > 0, "2,000 records never filled a queue of 100")
+            #expect(counts.delivered == 2_000)
+            #expect(counts.failed == 0)
+        }
+    }
+
     @Test("the batch path reads records in place, copies them on demand and stores their offsets")
     func batchPath() async throws {
         try await withEmbeddedCluster { cluster in
