@@ -42,6 +42,11 @@ final class ConsumedBatch: @unchecked Sendable {
         KafkaRecordView(messages[index]!, topic: topics[index])
     }
 
+    /// Frees the headers librdkafka parsed for the record at `index` (parsed again on demand).
+    func releaseHeaders(at index: Int) {
+        ConsumedMessageDecoder.releaseHeaders(of: messages[index]!)
+    }
+
     /// Where the record at `index` sits, without decoding it.
     func position(at index: Int) -> (topic: String, partition: Int32, offset: Int64) {
         (topics[index], messages[index]!.pointee.partition, messages[index]!.pointee.offset)

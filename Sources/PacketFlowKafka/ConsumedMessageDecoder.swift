@@ -42,11 +42,29 @@ struct ConsumedMessageDecoder {
         return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
+    /// Frees the header list librdkafka parsed for `message`, if any; it parses the headers
+    /// again if they are asked for later.
+    ///
+    /// Called as soon as a record is read: the list (one allocation per header and two for the
+    /// list) is then freed on the thread that allocated it, while glibc's per-thread cache still
+    /// holds room for the next record's, instead of a batch's worth of them at once when the
+    /// batch goes (measured: a fifth of the consumer's CPU went to `_int_malloc`/`_int_free`).
+    static func releaseHeaders(of message: UnsafePointer<rd_kafka_message_t>) {
+        var list: OpaquePointer?
+        if rd_kafka_message_detach_headers(UnsafeMutablePointer(mutating: message), &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
+            rd_kafka_headers_destroy(list)
+        }
+    }
+
     private static func headers(of message: UnsafePointer<rd_kafka_message_t>) -> [KafkaHeader] {
         var list: OpaquePointer?
-        guard rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else {
+        guard rd_kafka_message_detach_headers(UnsafeMutablePointer(mutating: message), &list) == RD_KAFKA_RESP_ERR_NO_ERROR,
+              let list
+        else {
             return []
         }
+        // Copied out, the list goes at once (see `releaseHeaders(of:)`).
+        defer { rd_kafka_headers_destroy(list) }
         var headers: [KafkaHeader] = []
         headers.reserveCapacity(rd_kafka_header_cnt(list))
         var name: UnsafePointer<CChar>?

@@ -80,6 +80,7 @@ extension KafkaConsumer {
         /// Calls `body` with every record read in place, without copying (see `KafkaRecordView`).
         public func forEachRecord(_ body: (KafkaRecordView) throws -> Void) rethrows {
             for index in indices {
+                defer { storage.releaseHeaders(at: index) }
                 try body(storage.view(at: index))
             }
         }
