@@ -13,8 +13,9 @@ import Synchronization
 /// are pipelined: many calls wait on the program at once and answers may come in any order.
 /// ``run()`` keeps the program alive: when it exits it is started again (waits grow from
 /// 100 ms to 5 s while it keeps dying), and the calls it had not answered fail and are retried
-/// by the worker. A call not answered within `timeout` fails with `timedOut`, and the program
-/// is killed and restarted, since a program that misses a deadline may be stuck. Thread-safe.
+/// by the worker. A call not answered within `timeout` (counted once the program runs) fails
+/// with `timedOut`, and the program is killed and restarted, since a program that misses a
+/// deadline may be stuck. Thread-safe.
 public final class ExecHandler: Sendable {
     /// The shell command.
     public let command: String
@@ -47,8 +48,10 @@ public final class ExecHandler: Sendable {
     /// Handles `packet` through the program: its outputs as packets (the input with each
     /// output payload), or an error.
     public func handle(_ packet: Packet, _ context: HandlerContext) async throws -> [Packet] {
+        // Waiting for the program to (re)start is not the packet's time.
+        let writer = try await currentWriter()
         return try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
-            group.addTask { try await self.call(packet) }
+            group.addTask { try await self.call(packet, writer: writer) }
             group.addTask {
                 try await Task.sleep(for: self.timeout)
                 throw RuntimeError(.timedOut, "exec handler '\(self.command)' did not answer within \(self.timeout)")
@@ -142,9 +145,9 @@ public final class ExecHandler: Sendable {
         }
     }
 
-    /// Sends one request and waits for its answer; cancellable (the timeout cancels it).
-    private func call(_ packet: Packet) async throws -> [[UInt8]] {
-        let writer = try await currentWriter()
+    /// Sends one request to the program behind `writer` and waits for its answer; cancellable
+    /// (the timeout cancels it).
+    private func call(_ packet: Packet, writer: StandardInputWriter) async throws -> [[UInt8]] {
         let slot = ResponseSlot()
         let id = state.withLock { state -> String in
             state.nextRequest += 1

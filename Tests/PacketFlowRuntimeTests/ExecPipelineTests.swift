@@ -81,9 +81,10 @@ struct ExecPipelineTests {
             sys.stdout.flush()
         """.write(to: script, atomically: true, encoding: .utf8)
         let name = "Slow\(UUID().uuidString.prefix(6))"
-        // The timeout leaves room for starting python on a loaded 2-core machine; the hang is 60 s.
+        // The timeout leaves room for python's start on a 2-core machine running the whole suite
+        // (2 s was too short there); the hang is 60 s.
         let plan = try MoleculeProgram.parse("""
-            packet SlowPacket { group: CF, handler: exec("python3 \(script.path)"), timeout: 2s, retries: 1 }
+            packet SlowPacket { group: CF, handler: exec("python3 \(script.path)"), timeout: 5s, retries: 1 }
             molecule \(name) { composition: [SlowPacket] }
             """).plan()
         try await withEmbeddedBroker { bootstrap in

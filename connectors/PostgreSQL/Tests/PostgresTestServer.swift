@@ -30,7 +30,8 @@ final class PostgresTestServer: Sendable {
     static func start() async throws -> PostgresTestServer {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(uniqueName("pf-postgres"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let server = PostgresTestServer(folder: folder, port: try FreePort.pick())
+        // Outside the ephemeral range: the stop/start tests need the same port back.
+        let server = PostgresTestServer(folder: folder, port: try FreePort.pickOutsideEphemeralRange())
         if geteuid() == 0 {
             try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: folder.path)
         }
@@ -44,9 +45,13 @@ final class PostgresTestServer: Sendable {
     /// Starts the server (again, after ``stop()``) and waits until it accepts connections.
     func startAgain() async throws {
         let settings = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        try await command(
-            try Self.binary("pg_ctl"),
-            ["-D", dataDirectory, "-o", settings, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60", "start"])
+        let log = folder.appendingPathComponent("server.log").path
+        do {
+            try await command(try Self.binary("pg_ctl"), ["-D", dataDirectory, "-o", settings, "-l", log, "-w", "-t", "60", "start"])
+        } catch {
+            let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5)
+            throw Failure(description: "\(error); server.log ends: \(tail.joined(separator: " | "))")
+        }
     }
 
     /// Stops the server at once, dropping its clients' connections, as a crash or failover does.
