@@ -46,15 +46,24 @@ public enum PacketWireFormat {
 
     /// The headers that describe `packet`: PacketFlow's own first, then its other headers.
     public static func headers(for packet: Packet) -> [PacketHeader] {
-        var headers: [PacketHeader] = [
-            PacketHeader(name: Header.version, text: String(version)),
-            PacketHeader(name: Header.id, text: packet.id.rawValue),
-            PacketHeader(name: Header.group, text: packet.group.symbol),
-            PacketHeader(name: Header.kind, text: packet.kind),
-        ]
-        func add(_ name: String, _ value: String?) {
-            if let value { headers.append(PacketHeader(name: name, text: value)) }
+        var headers: [PacketHeader] = []
+        forEachHeader(of: packet) { name, value in headers.append(PacketHeader(name: name, value: value.map { Array($0) })) }
+        return headers
+    }
+
+    /// Calls `body` with each header that describes `packet`, in the order of
+    /// ``headers(for:)``: its name and its value's bytes (`nil` for a header without value),
+    /// valid during the call. For writers that copy headers straight into a message, with no
+    /// array per header.
+    public static func forEachHeader(of packet: Packet, _ body: (_ name: String, _ value: UnsafeRawBufferPointer?) -> Void) {
+        func add(_ name: String, _ text: String?) {
+            guard var text else { return }
+            text.withUTF8 { body(name, UnsafeRawBufferPointer($0)) }
         }
+        add(Header.version, versionText)
+        add(Header.id, packet.id.rawValue)
+        add(Header.group, packet.group.symbol)
+        add(Header.kind, packet.kind)
         add(Header.molecule, packet.molecule)
         add(Header.stage, packet.stage)
         add(Header.cost, packet.cost.map(formatNumber))
@@ -64,9 +73,16 @@ public enum PacketWireFormat {
         add(Header.deadline, packet.deadlineMilliseconds.map(String.init))
         add(Header.attempt, packet.attempt == 1 ? nil : String(packet.attempt))
         add(Header.traceparent, packet.trace?.traceparent)
-        headers.append(contentsOf: packet.otherHeaders)
-        return headers
+        for header in packet.otherHeaders {
+            guard let value = header.value else {
+                body(header.name, nil)
+                continue
+            }
+            value.withUnsafeBytes { body(header.name, $0) }
+        }
     }
+
+    private static let versionText = String(version)
 
     /// Reads the packet a message carries.
     ///

@@ -86,7 +86,8 @@ public final class KafkaProducer: Sendable {
     /// without waiting for delivery: the bulk path, with no Swift allocation per record.
     ///
     /// `value` (`nil`: a null value) must stay valid until the call returns, e.g. a line in a
-    /// read buffer. `key` is an array because keys are small and usually Swift values; it is
+    /// read buffer; `timestampMilliseconds` (since the epoch) is the record's creation time,
+    /// now when `nil`. `key` is an array because keys are small and usually Swift values; it is
     /// read in place. `headers` adds the record's headers in order, typically a prebuilt
     /// `KafkaHeaderList` plus the few that change per record; each append copies, and the
     /// closure may run more than once (again after waiting for room). Queue-full waiting,
@@ -96,9 +97,12 @@ public final class KafkaProducer: Sendable {
         partition: Int32? = nil,
         key: [UInt8]? = nil,
         value: UnsafeRawBufferPointer?,
+        timestampMilliseconds: Int64? = nil,
         headers: (inout KafkaRecordHeaders) -> Void = { _ in }
     ) async throws {
-        while let full = try tryEnqueue(topic: topic, partition: partition, key: key, value: value, headers: headers) {
+        while let full = try tryEnqueue(
+            topic: topic, partition: partition, key: key, value: value, timestampMilliseconds: timestampMilliseconds, headers: headers)
+        {
             await waitForRoom(after: full)
         }
     }
@@ -121,11 +125,14 @@ public final class KafkaProducer: Sendable {
         partition: Int32? = nil,
         key: [UInt8]? = nil,
         value: UnsafeRawBufferPointer?,
+        timestampMilliseconds: Int64? = nil,
         headers: (inout KafkaRecordHeaders) -> Void = { _ in }
     ) throws(KafkaError) -> QueueFull? {
         try tryProducing { [self] in
             key.withOptionalBytes { key in
-                produce(OutgoingRecord(topic: topic, partition: partition, key: key, value: value), headers: headers)
+                let record = OutgoingRecord(
+                    topic: topic, partition: partition, key: key, value: value, timestampMilliseconds: timestampMilliseconds)
+                return produce(record, headers: headers)
             }
         }
     }

@@ -23,3 +23,18 @@ extension PacketRecord {
             timestamp: timestampMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1_000) })
     }
 }
+
+extension KafkaProducer {
+    /// Enqueues the message that carries `packet` to `topic` (see `enqueue(topic:...)`), its
+    /// headers written straight into the record: the batch path's way to hand on outputs,
+    /// with no intermediate record or header arrays.
+    func enqueue(_ packet: Packet, to topic: String) async throws {
+        while let full = try packet.payload.withUnsafeBytes({ payload in
+            try tryEnqueue(topic: topic, key: packet.key, value: payload, timestampMilliseconds: packet.createdMilliseconds) { headers in
+                PacketWireFormat.forEachHeader(of: packet) { name, value in headers.append(name: name, value: value) }
+            }
+        }) {
+            await waitForRoom(after: full)
+        }
+    }
+}

@@ -233,7 +233,16 @@ final class StageRunner: Sendable {
             output.attempt = 1
             output.trace = output.trace ?? input.trace
             for topic in outputTopics {
-                try await deliver(PacketWireFormat.record(for: output, topic: topic), what: "output \(output.id)", delivery: delivery)
+                switch delivery {
+                case .awaited:
+                    try await deliver(PacketWireFormat.record(for: output, topic: topic), what: "output \(output.id)", delivery: delivery)
+                case .enqueued:
+                    do {
+                        try await producer.enqueue(output, to: topic)
+                    } catch {
+                        throw RuntimeError(.kafkaFailed, "cannot deliver output \(output.id) to \(topic): \(error)")
+                    }
+                }
             }
         }
     }
