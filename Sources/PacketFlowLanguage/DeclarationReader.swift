@@ -17,7 +17,7 @@ struct DeclarationReader {
     }
 
     static let packetFields = ["group", "handler", "cost", "resources", "key"] + settingFields
-    static let settingFields = ["partitions", "scale", "retries", "timeout", "concurrency"]
+    static let settingFields = ["partitions", "scale", "retries", "timeout", "concurrency", "quorum", "window"]
     static let moleculeFields = ["composition", "bonds", "sources", "sinks", "overrides"]
 
     private let source: SourceFile
@@ -97,6 +97,14 @@ struct DeclarationReader {
             }
             result.incompletePackets.append((declaration.name, nameLocation))
             return
+        }
+        if group != .collective {
+            for field in fields where field.key == "quorum" || field.key == "window" {
+                error("\(field.key) applies only to collective packets; \(declaration.name) is \(group.symbol)",
+                      at: field.keyStart, hint: "collective packets are group: CO")
+            }
+            settings.quorum = nil
+            settings.window = nil
         }
         result.packets.append(PacketDeclaration(
             name: declaration.name, group: group, handler: handler, cost: cost, resources: resources,
@@ -229,6 +237,10 @@ struct DeclarationReader {
             settings.concurrency = integer(field.value, named: "concurrency", minimum: 1)
         case "timeout":
             settings.timeout = duration(field.value, named: "timeout")
+        case "quorum":
+            settings.quorum = integer(field.value, named: "quorum", minimum: 1)
+        case "window":
+            settings.window = duration(field.value, named: "window")
         case "scale":
             guard case .object(let fields) = field.value.kind else {
                 error("scale must be an object, found \(describe(field.value))", at: field.value.start,

@@ -15,11 +15,17 @@ public struct PacketSettings: Sendable, Hashable {
     public var timeout: Duration?
     /// Handler calls one worker runs at once.
     public var concurrency: Int?
+    /// Collective (CO) packets: the members a correlation group waits for before it leaves.
+    public var quorum: Int?
+    /// Collective (CO) packets: how long a group waits for its quorum before it leaves
+    /// incomplete.
+    public var window: Duration?
 
     /// Creates settings with nothing declared.
     public init(
         partitions: Int? = nil, scaleMin: Int? = nil, scaleMax: Int? = nil,
-        retries: Int? = nil, timeout: Duration? = nil, concurrency: Int? = nil
+        retries: Int? = nil, timeout: Duration? = nil, concurrency: Int? = nil,
+        quorum: Int? = nil, window: Duration? = nil
     ) {
         self.partitions = partitions
         self.scaleMin = scaleMin
@@ -27,6 +33,8 @@ public struct PacketSettings: Sendable, Hashable {
         self.retries = retries
         self.timeout = timeout
         self.concurrency = concurrency
+        self.quorum = quorum
+        self.window = window
     }
 
     /// These settings with every declared value of `overrides` taking precedence.
@@ -37,6 +45,8 @@ public struct PacketSettings: Sendable, Hashable {
             scaleMax: overrides.scaleMax ?? scaleMax,
             retries: overrides.retries ?? retries,
             timeout: overrides.timeout ?? timeout,
-            concurrency: overrides.concurrency ?? concurrency)
+            concurrency: overrides.concurrency ?? concurrency,
+            quorum: overrides.quorum ?? quorum,
+            window: overrides.window ?? window)
     }
 }

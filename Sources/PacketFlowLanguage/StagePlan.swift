@@ -45,6 +45,24 @@ public struct StagePlan: Sendable, Hashable, Codable {
     public var stateStores: [String]
     /// The molecule's dead-letter topic.
     public var deadLetterTopic: String
+    /// How a collective (CO) stage gathers its packets; `nil` for every other group.
+    public var collective: Collective?
+
+    /// How a collective stage gathers: packets with one correlation key (the stage's ``key``
+    /// field, else the Kafka key) are held until ``quorum`` of them arrived, then leave as one
+    /// packet; a group still short after ``windowMilliseconds`` leaves incomplete.
+    public struct Collective: Sendable, Hashable, Codable {
+        /// Members a group waits for. Default: 2.
+        public var quorum: Int
+        /// Longest a group waits for its quorum. Default: 5 s.
+        public var windowMilliseconds: Int64
+
+        /// Creates the gathering rule.
+        public init(quorum: Int, windowMilliseconds: Int64) {
+            self.quorum = quorum
+            self.windowMilliseconds = windowMilliseconds
+        }
+    }
 
     /// Creates a stage plan.
     public init(
@@ -52,7 +70,8 @@ public struct StagePlan: Sendable, Hashable, Codable {
         inputTopics: [String], outputTopics: [String], partitions: Int, concurrency: Int,
         ordering: GroupProperties.Ordering, scaling: ScalingBounds, placement: GroupProperties.PlacementClass,
         retries: Int, initialBackoffMilliseconds: Int64, maxBackoffMilliseconds: Int64,
-        timeoutMilliseconds: Int64, key: String?, stateStores: [String], deadLetterTopic: String
+        timeoutMilliseconds: Int64, key: String?, stateStores: [String], deadLetterTopic: String,
+        collective: Collective? = nil
     ) {
         self.name = name
         self.packets = packets
@@ -72,5 +91,6 @@ public struct StagePlan: Sendable, Hashable, Codable {
         self.key = key
         self.stateStores = stateStores
         self.deadLetterTopic = deadLetterTopic
+        self.collective = collective
     }
 }

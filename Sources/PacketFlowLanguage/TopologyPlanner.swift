@@ -168,8 +168,16 @@ enum TopologyPlanner {
             timeoutMilliseconds: milliseconds(timeout),
             key: head.key,
             stateStores: stores,
-            deadLetterTopic: deadLetter)
+            deadLetterTopic: deadLetter,
+            collective: head.group == .collective
+                ? StagePlan.Collective(
+                    quorum: settings.quorum ?? defaultQuorum, windowMilliseconds: milliseconds(settings.window ?? defaultWindow))
+                : nil)
     }
+
+    /// A collective stage's quorum and window when the molecule declares none.
+    static let defaultQuorum = 2
+    static let defaultWindow = Duration.seconds(5)
 
     static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components

@@ -57,9 +57,9 @@ final class StageRunner: Sendable {
         let isResourceStage = stage.group == .resourceManagement
         self.cache = isResourceStage ? ResourceCache(capacity: configuration.cacheCapacity) : nil
         self.budget = isResourceStage ? TokenBucket(rate: configuration.budgetRate) : nil
-        self.aggregator =
-            stage.group == .collective
-            ? CollectiveAggregator(quorum: configuration.collectiveQuorum, timeout: configuration.collectiveTimeout) : nil
+        self.aggregator = stage.collective.map {
+            CollectiveAggregator(quorum: $0.quorum, timeout: .milliseconds($0.windowMilliseconds))
+        }
         self.logger = logger
     }
 

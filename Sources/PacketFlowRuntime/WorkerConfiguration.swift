@@ -32,10 +32,6 @@ public struct WorkerConfiguration: Sendable {
     /// so that the commits other workers make at that moment (for partitions they had to give
     /// up while the group was rebalancing) land first. Default: 500 ms.
     public var handoverDelay: Duration = .milliseconds(500)
-    /// Collective (CO) stages: members per correlation key that complete a group. Default: 2.
-    public var collectiveQuorum: Int = 2
-    /// Collective (CO) stages: how long a group waits for its quorum. Default: 5 s.
-    public var collectiveTimeout: Duration = .seconds(5)
     /// Resource-management (RM) stages: the budget's tokens per second. Default: 100.
     public var budgetRate: Double = 100
     /// Resource-management (RM) stages: entries of the handler cache. Default: 10,000.

@@ -196,6 +196,14 @@ struct CheckDiagnosticTests {
              source: #"molecule M { composition: [ValidatePacket], sinks: [topic("pf.M.out")] }"#,
              expected: [#"2:53: error: topic "pf.M.out" is in the molecule's own namespace pf.M.*"#],
              hint: "the plan names those topics itself; choose a name outside pf.M."),
+        Case(name: "a quorum on a packet that is not collective",
+             source: #"packet Tally { group: DF, handler: builtin("forward"), quorum: 3 }"#,
+             expected: ["2:56: error: quorum applies only to collective packets; Tally is DF"],
+             hint: "collective packets are group: CO"),
+        Case(name: "a window without a unit",
+             source: #"packet Tally { group: CO, handler: builtin("forward"), window: 5 }"#,
+             expected: ["2:64: error: window needs a unit, found 5"],
+             hint: "units are ms, s, m, h; write 5s"),
         Case(name: "a bond topic longer than Kafka allows",
              source: """
                 packet \(String(repeating: "A", count: 130)) { group: CF, handler: swift("a") }

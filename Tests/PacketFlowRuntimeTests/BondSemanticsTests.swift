@@ -100,19 +100,17 @@ struct BondSemanticsTests {
         }
     }
 
-    @Test("a CO stage emits once per correlation key: with all members at its quorum, or incomplete at its timeout")
+    @Test("a CO stage emits once per correlation key: with all members at its declared quorum, or incomplete after its window")
     func collective() async throws {
         let name = "Vote\(UUID().uuidString.prefix(6))"
         let plan = try MoleculeProgram.parse("""
-            packet TallyPacket { group: CO, handler: builtin("forward") }
+            packet TallyPacket { group: CO, handler: builtin("forward"), quorum: 3, window: 2s }
             molecule \(name) { composition: [TallyPacket] }
             """).plan()
+        #expect(plan.stages[0].collective == StagePlan.Collective(quorum: 3, windowMilliseconds: 2_000))
         try await withEmbeddedBroker { bootstrap in
             try await provision(plan, bootstrap: bootstrap)
-            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry()) {
-                $0.collectiveQuorum = 3
-                $0.collectiveTimeout = .seconds(2)
-            }
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
             let votes = [("a", 1), ("b", 1), ("a", 2), ("c", 1), ("b", 2), ("a", 3), ("b", 3)].map { key, n in
                 Packet(group: .collective, kind: "vote", key: Array(key.utf8), payload: Array(#"{"voter":\#(n)}"#.utf8))
             }

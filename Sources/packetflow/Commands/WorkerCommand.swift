@@ -45,12 +45,6 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long the group waits for a silent worker, in milliseconds.", valueName: "ms"))
     var sessionTimeoutMs: Int = 6_000
 
-    @Option(help: ArgumentHelp("Collective stages: members per correlation key that complete a group.", valueName: "n"))
-    var collectQuorum: Int = 2
-
-    @Option(help: ArgumentHelp("Collective stages: how long a group waits for its quorum, in milliseconds.", valueName: "ms"))
-    var collectTimeoutMs: Int = 5_000
-
     @Option(help: ArgumentHelp("Resource-management stages: the handlers' budget in tokens per second.", valueName: "rate"))
     var budgetRate: Double = 100
 
@@ -68,8 +62,6 @@ struct WorkerCommand: AsyncParsableCommand {
         let plan = try program.plan(molecule: moleculeName)
         var configuration = WorkerConfiguration(plan: plan, stage: stage, bootstrapServers: connection.bootstrap)
         configuration.sessionTimeout = .milliseconds(sessionTimeoutMs)
-        configuration.collectiveQuorum = collectQuorum
-        configuration.collectiveTimeout = .milliseconds(collectTimeoutMs)
         configuration.budgetRate = budgetRate
         let properties = try connection.properties()
         configuration.consumerProperties = properties
