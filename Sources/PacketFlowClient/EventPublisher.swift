@@ -70,7 +70,7 @@ public struct EventPublisher: Sendable {
             text.withUTF8 { _ = check(UnsafeRawBufferPointer($0), lineNumber: 1, into: batch) }
             for _ in 0..<(options.count ?? 1) {
                 guard try await send(batch, source: "--value", run: &run, progress: progress) else { break }
-                batch.invalid = 0
+                batch.invalid = 0  // a skipped invalid value counts once, not once per repeat
             }
         case .file(let path):
             for _ in 0..<max(options.passes, 1) {

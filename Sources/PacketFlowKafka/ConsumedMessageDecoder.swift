@@ -48,7 +48,7 @@ struct ConsumedMessageDecoder {
     /// Called as soon as a record is read: the list (one allocation per header and two for the
     /// list) is then freed on the thread that allocated it, while glibc's per-thread cache still
     /// holds room for the next record's, instead of a batch's worth of them at once when the
-    /// batch goes (measured: a fifth of the consumer's CPU went to `_int_malloc`/`_int_free`).
+    /// batch goes (measured: 14% of the consumer's samples in `_int_malloc`/`_int_free`, 8% in C).
     static func releaseHeaders(of message: UnsafePointer<rd_kafka_message_t>) {
         var list: OpaquePointer?
         if rd_kafka_message_detach_headers(UnsafeMutablePointer(mutating: message), &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
