@@ -215,6 +215,18 @@ struct WorkerProcessTests {
         #expect(lines.first?.contains("no Swift handler named validate") == true)
     }
 
+    @Test("packetflow worker rejects a negative rebalance timing, naming the flag, with a non-zero exit", arguments: [
+        ("--revocation-timeout-ms", "--revocation-timeout-ms must not be negative"),
+        ("--handover-delay-ms", "--handover-delay-ms must not be negative"),
+    ])
+    func negativeRebalanceTiming(_ flag: String, _ message: String) async throws {
+        let molecule = packageRoot.appending(path: "examples/worker/processing-pipeline-exec.pf").path
+        let outcome = try await PacketFlowExecutable.run(
+            ["worker", "--molecule", molecule, "--stage", "ValidatePacket", "--bootstrap", "127.0.0.1:9", "\(flag)=-1"])
+        #expect(outcome.exitCode != 0)
+        #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
+    }
+
     @Test("packetflow worker names the stages there are when asked for one that does not exist")
     func unknownStage() async throws {
         let molecule = packageRoot.appending(path: "examples/processing-pipeline.pf").path

@@ -45,12 +45,28 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long the group waits for a silent worker, in milliseconds.", valueName: "ms"))
     var sessionTimeoutMs: Int = 6_000
 
+    @Option(help: ArgumentHelp(
+        "On a rebalance, how long the running packets of revoked partitions may finish before they are left to the next owner (whose outputs may then repeat theirs), in milliseconds.",
+        valueName: "ms"))
+    var revocationTimeoutMs: Int = 15_000
+
+    @Option(help: ArgumentHelp(
+        "After a rebalance, how long to wait before fetching newly assigned partitions, so that their previous owners' commits land first, in milliseconds.",
+        valueName: "ms"))
+    var handoverDelayMs: Int = 500
+
     @Option(help: ArgumentHelp("Resource-management stages: the handlers' budget in tokens per second.", valueName: "rate"))
     var budgetRate: Double = 100
 
     @Option(help: ArgumentHelp(
         "How much to log: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String = "info"
+
+    func validate() throws {
+        if sessionTimeoutMs < 1 { throw ValidationError("--session-timeout-ms must be at least 1") }
+        if revocationTimeoutMs < 0 { throw ValidationError("--revocation-timeout-ms must not be negative") }
+        if handoverDelayMs < 0 { throw ValidationError("--handover-delay-ms must not be negative") }
+    }
 
     func run() async throws {
         let logger = try standardErrorLogger(label: "packetflow.worker", level: logLevel)
@@ -62,6 +78,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let plan = try program.plan(molecule: moleculeName)
         var configuration = WorkerConfiguration(plan: plan, stage: stage, bootstrapServers: connection.bootstrap)
         configuration.sessionTimeout = .milliseconds(sessionTimeoutMs)
+        configuration.revocationTimeout = .milliseconds(revocationTimeoutMs)
+        configuration.handoverDelay = .milliseconds(handoverDelayMs)
         configuration.budgetRate = budgetRate
         let properties = try connection.properties()
         configuration.consumerProperties = properties
