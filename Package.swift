@@ -352,6 +352,7 @@ let package = Package(
             dependencies: [
                 "PacketFlowReactorService",
                 "PacketFlowBroker",
+                "PacketFlowCore",
                 "PacketFlowKafka",
                 "PacketFlowLanguage",
                 "PacketFlowReactor",

@@ -1,4 +1,5 @@
 import Logging
+import PacketFlowCore
 import PacketFlowKafka
 import Synchronization
 
@@ -10,10 +11,6 @@ import Synchronization
 /// rebalance delivers it again (the reader remembers the next offset per partition).
 /// Thread-safe.
 final class KafkaDeadLetterReader: Sendable {
-    /// The header naming the stage that gave up on a packet (written by the worker's
-    /// `DeadLetter.record`, docs/dead-letter.md).
-    static let stageHeader = "pf-dlq-stage"
-
     private struct Tally {
         var wanted: Set<String> = []
         var byStage: [String: [String: Int64]] = [:]
@@ -88,7 +85,7 @@ final class KafkaDeadLetterReader: Sendable {
     }
 
     private func count(_ message: KafkaMessage) {
-        let stage = message.headers.last { $0.key == Self.stageHeader }?.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let stage = message.headers.last { $0.key == DeadLetterHeader.stage }?.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
         tally.withLock { tally in
             let next = tally.nextOffset[message.topic]?[message.partition] ?? 0
             guard message.offset >= next else { return }

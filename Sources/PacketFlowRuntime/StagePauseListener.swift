@@ -7,8 +7,8 @@ import Synchronization
 /// Follows the control topic for pause and resume commands of one stage and pauses or resumes
 /// the worker's consumer accordingly.
 ///
-/// Commands are MC packets of kind `PauseStage` or `ResumeStage` whose JSON payload names
-/// `molecule` and `stage` (and a `reason`), written by the reactor (a healing reaction to a
+/// Commands are ``StagePauseCommand``s (MC packets of kind `PauseStage` or `ResumeStage`),
+/// written by the reactor (a healing reaction to a
 /// dead-letter storm downstream) or by `packetflow pause` / `packetflow resume`. The listener
 /// reads the control topic from its start in a consumer group of its own, so the last command
 /// for the stage wins and a worker started while its stage is paused pauses too.
@@ -22,12 +22,6 @@ import Synchronization
 /// The control topic must exist already: the listener waits for it rather than have a broker
 /// auto-create it (and holds nothing meanwhile: without the topic there is no pause).
 final class StagePauseListener: Sendable {
-    /// MC packet kinds of the commands.
-    enum Kind {
-        static let pause = "PauseStage"
-        static let resume = "ResumeStage"
-    }
-
     /// Longest the worker is held while the listener catches up with the control topic.
     let catchUpTimeout = Duration.seconds(30)
     /// How often the catch-up deadline is checked. Default: 100 ms.
@@ -150,18 +144,11 @@ final class StagePauseListener: Sendable {
 
     /// `true` for a pause of this stage, `false` for a resume, nil for anything else.
     private func command(in message: KafkaMessage) -> Bool? {
-        let record = PacketRecord(consumed: message)
-        guard let packet = try? PacketWireFormat.packet(from: record, defaultGroup: .metaComputational),
-            packet.kind == Kind.pause || packet.kind == Kind.resume,
-            let target = try? JSONDecoder().decode(Target.self, from: Data(packet.payload)),
-            target.molecule == molecule, target.stage == stage
+        guard let packet = try? PacketWireFormat.packet(from: PacketRecord(consumed: message), defaultGroup: .metaComputational),
+            let command = StagePauseCommand(packet: packet), command.molecule == molecule, command.stage == stage
         else { return nil }
-        if packet.kind == Kind.pause {
-            logger.notice("pausing: no more input is fetched", metadata: ["reason": "\(target.reason ?? "")"])
-            return true
-        }
-        logger.notice("resuming", metadata: ["reason": "\(target.reason ?? "")"])
-        return false
+        logger.notice(command.pause ? "pausing: no more input is fetched" : "resuming", metadata: ["reason": "\(command.reason)"])
+        return command.pause
     }
 
     /// Pauses or resumes every assigned partition; a failure is logged.
@@ -173,12 +160,5 @@ final class StagePauseListener: Sendable {
         } catch {
             logger.warning("cannot \(pause ? "pause" : "resume") the stage's partitions", metadata: ["error": "\(error)"])
         }
-    }
-
-    /// The fields of a command's payload the listener reads.
-    private struct Target: Decodable {
-        var molecule: String
-        var stage: String
-        var reason: String?
     }
 }

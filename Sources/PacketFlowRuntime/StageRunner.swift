@@ -233,16 +233,7 @@ final class StageRunner: Sendable {
             output.attempt = 1
             output.trace = output.trace ?? input.trace
             for topic in outputTopics {
-                switch delivery {
-                case .awaited:
-                    try await deliver(PacketWireFormat.record(for: output, topic: topic), what: "output \(output.id)", delivery: delivery)
-                case .enqueued:
-                    do {
-                        try await producer.enqueue(output, to: topic)
-                    } catch {
-                        throw RuntimeError(.kafkaFailed, "cannot deliver output \(output.id) to \(topic): \(error)")
-                    }
-                }
+                try await deliver(output, to: topic, delivery: delivery)
             }
         }
     }
@@ -253,6 +244,18 @@ final class StageRunner: Sendable {
         let record = DeadLetter.record(
             for: original, topic: plan.deadLetterTopic, reason: reason, molecule: plan.molecule, stage: stage.name, attempt: attempt)
         try await deliver(record, what: "dead-letter record of \(original.topic)[\(original.partition)]@\(original.offset)", delivery: delivery)
+    }
+
+    /// Sends an output; enqueued outputs have their headers written straight into the record.
+    private func deliver(_ output: Packet, to topic: String, delivery: Delivery) async throws {
+        do {
+            switch delivery {
+            case .awaited: _ = try await producer.send(PacketWireFormat.record(for: output, topic: topic).producerMessage)
+            case .enqueued: try await producer.enqueue(output, to: topic)
+            }
+        } catch {
+            throw RuntimeError(.kafkaFailed, "cannot deliver output \(output.id) to \(topic): \(error)")
+        }
     }
 
     private func deliver(_ record: PacketRecord, what: String, delivery: Delivery) async throws {

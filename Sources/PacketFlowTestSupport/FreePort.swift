@@ -7,7 +7,7 @@ public enum FreePort {
     /// Another process could take it in between; the kernel hands ports out in turn, which
     /// makes that rare on a test machine.
     public static func pick() throws -> Int {
-        try bind(port: 0)
+        try bound(port: 0)
     }
 
     /// A free port below the kernel's ephemeral range, for a server that stops and starts
@@ -20,7 +20,7 @@ public enum FreePort {
         var lastError: Failure?
         for _ in 0..<100 {
             do {
-                return try bind(port: Int.random(in: 10_000..<max(firstEphemeral, 10_001)))
+                return try bound(port: Int.random(in: 10_000..<max(firstEphemeral, 10_001)))
             } catch {
                 lastError = error
             }
@@ -29,7 +29,7 @@ public enum FreePort {
     }
 
     /// Binds 127.0.0.1:`port` (0: any) and closes again; returns the port bound.
-    private static func bind(port: Int) throws(Failure) -> Int {
+    private static func bound(port: Int) throws(Failure) -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(call: "socket", code: errno) }
         defer { close(descriptor) }
@@ -40,7 +40,7 @@ public enum FreePort {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                Glibc.bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
             }
         }
         guard bound else { throw Failure(call: "bind", code: errno) }

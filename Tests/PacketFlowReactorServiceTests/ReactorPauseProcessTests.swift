@@ -1,5 +1,6 @@
 import Foundation
 import PacketFlowBroker
+import PacketFlowCore
 import PacketFlowKafka
 import PacketFlowLanguage
 import PacketFlowReactorService

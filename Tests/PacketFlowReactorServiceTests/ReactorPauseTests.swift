@@ -1,4 +1,5 @@
 import Foundation
+import PacketFlowCore
 import PacketFlowReactorService
 import Testing
 

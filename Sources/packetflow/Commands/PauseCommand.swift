@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PacketFlowCore
 import PacketFlowReactorService
 
 /// `packetflow pause MOLECULE STAGE`: stop a stage's workers fetching, as an MC packet on the control topic.

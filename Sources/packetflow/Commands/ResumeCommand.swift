@@ -1,4 +1,5 @@
 import ArgumentParser
+import PacketFlowCore
 import PacketFlowReactorService
 
 /// `packetflow resume MOLECULE STAGE`: let a paused stage's workers fetch again.

@@ -1,12 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-import PacketFlowCore
+#endif
 
 /// A pause or resume of one stage's workers, an MC packet on the control topic.
 ///
 /// Kind `PauseStage` or `ResumeStage`, key the stage, payload
 /// `{"molecule":"M","reason":"...","stage":"S"}`. The stage's workers obey it directly
-/// (`StagePauseListener` in PacketFlowRuntime reads the same format): a paused worker keeps
-/// its partitions but fetches nothing until resumed. The reactor writes a pause as the
+/// (`StagePauseListener` in PacketFlowRuntime): a paused worker keeps its partitions but
+/// fetches nothing until resumed. The reactor writes a pause as the
 /// healing reaction to a dead-letter storm downstream; `packetflow pause` and
 /// `packetflow resume` write them by hand; the reactor reads them all and shows the stage as
 /// paused, with the reason, until a resume.
