@@ -70,15 +70,17 @@ struct WorkerBenchmark {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 
             progress("C relay: \(options.messages) messages")
-            let relayRate = try await relayThroughput(options, bootstrap: bootstrap)
+            let relay = try await relayThroughput(options, bootstrap: bootstrap)
             progress("worker: \(options.messages) messages")
             let worker = try await workerThroughput(options, bootstrap: bootstrap, folder: folder)
             print("""
                 | measurement | value |
                 |---|---|
-                | C relay (librdkafka consume-produce-commit), msg/s | \(Int(relayRate)) |
+                | C relay (librdkafka consume-produce-commit), msg/s | \(Int(relay.rate)) |
                 | worker, passthrough DF stage, 1 process, msg/s | \(Int(worker.rate)) |
-                | worker / C relay | \(String(format: "%.0f", worker.rate / relayRate * 100)) % |
+                | worker / C relay | \(String(format: "%.0f", worker.rate / relay.rate * 100)) % |
+                | C relay CPU per 100k messages | \(String(format: "%.2f", relay.cpuPer100k)) s |
+                | worker CPU per 100k messages | \(String(format: "%.2f", worker.cpuPer100k)) s |
                 | worker peak RSS under throughput load | \(worker.peakKB / 1024) MB |
                 """)
             if ProcessInfo.processInfo.environment["BENCH_THROUGHPUT_ONLY"] != nil {
@@ -108,8 +110,8 @@ struct WorkerBenchmark {
 
     // MARK: throughput
 
-    /// Messages per second the C relay moves, measured on its output topic.
-    static func relayThroughput(_ options: Options, bootstrap: String) async throws -> Double {
+    /// Messages per second the C relay moves, measured on its output topic, and its CPU time.
+    static func relayThroughput(_ options: Options, bootstrap: String) async throws -> Throughput {
         let input = "bench.relay.in.\(UUID().uuidString.prefix(6))"
         let output = "bench.relay.out.\(UUID().uuidString.prefix(6))"
         try await TopicProvisioner(bootstrapServers: bootstrap).ensureTopics([
@@ -117,35 +119,42 @@ struct WorkerBenchmark {
         ])
         try await prefill(input, count: options.messages, bootstrap: bootstrap)
         progress("prefilled \(input)")
-        let rate = try await withThrowingTaskGroup(of: Double?.self) { group in
+        let relay = ChildProcess()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                _ = try await Subprocess.run(
-                    .path(.init(options.relay)),
-                    arguments: [bootstrap, input, output, "bench-relay-\(UUID().uuidString.prefix(6))", String(options.messages)],
-                    output: .discarded, error: .discarded)
-                return nil
+                try await relay.run(
+                    options.relay, arguments: [bootstrap, input, output, "bench-relay-\(UUID().uuidString.prefix(6))", String(options.messages)])
             }
-            group.addTask { try await measureArrivals(output, count: options.messages, bootstrap: bootstrap) }
-            var rate = 0.0
-            for try await result in group { if let result { rate = result } }
-            return rate
+            let throughput = try await measureArrivals(output, count: options.messages, bootstrap: bootstrap, of: relay)
+            try await group.waitForAll()
+            return throughput
         }
-        return rate
     }
 
-    /// Messages per second one worker process moves through a passthrough DF stage, and its peak RSS.
-    static func workerThroughput(_ options: Options, bootstrap: String, folder: URL) async throws -> (rate: Double, peakKB: Int) {
+    /// Messages per second one worker process moves through a passthrough DF stage, its CPU
+    /// time and its peak RSS.
+    static func workerThroughput(_ options: Options, bootstrap: String, folder: URL) async throws -> Throughput {
         let (file, plan) = try await oneStageMolecule("RelayPacket", group: "DF", folder: folder, bootstrap: bootstrap)
         try await prefill(plan.stages[0].inputTopics[0], count: options.messages, bootstrap: bootstrap)
-        let worker = ChildWorker()
+        let worker = ChildProcess()
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.run(molecule: file.path, stage: "RelayPacket", bootstrap: bootstrap) }
-            let rate = try await measureArrivals(plan.stages[0].outputTopics[0], count: options.messages, bootstrap: bootstrap)
-            let peak = worker.memory("VmHWM")
+            group.addTask { try await worker.runWorker(molecule: file.path, stage: "RelayPacket", bootstrap: bootstrap) }
+            var throughput = try await measureArrivals(plan.stages[0].outputTopics[0], count: options.messages, bootstrap: bootstrap, of: worker)
+            throughput.peakKB = worker.memory("VmHWM")
             worker.terminate()
             try await group.waitForAll()
-            return (rate, peak)
+            return throughput
         }
+    }
+
+    /// What one throughput run measured.
+    struct Throughput {
+        /// Messages a second on the output topic.
+        var rate: Double
+        /// User plus system CPU seconds the process spent per 100,000 of them.
+        var cpuPer100k: Double
+        /// The process's peak RSS in kB (workers only).
+        var peakKB = -1
     }
 
     /// Writes a molecule of one `builtin("forward")` stage of `group` and creates its topics.
@@ -180,23 +189,27 @@ struct WorkerBenchmark {
         await producer.close()
     }
 
-    /// Rate at which `topic` grows from its first record to `count`, sampling the watermarks.
-    static func measureArrivals(_ topic: String, count: Int, bootstrap: String) async throws -> Double {
+    /// Rate at which `topic` grows from its first record to `count`, sampling the watermarks,
+    /// and the CPU time `process` spent meanwhile.
+    static func measureArrivals(_ topic: String, count: Int, bootstrap: String, of process: ChildProcess) async throws -> Throughput {
         let admin = try KafkaTopicAdmin(bootstrapServers: bootstrap)
-        var first: ContinuousClock.Instant?
-        var firstCount = 0
+        var first: (instant: ContinuousClock.Instant, count: Int, cpuSeconds: Double)?
         let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
             let total = Int(try await admin.watermarks(topic: topic).reduce(0) { $0 + $1.high })
             let now = ContinuousClock.now
+            // Read on every sample: the relay exits as soon as it is done.
+            let cpuSeconds = process.cpuSeconds()
             if first == nil, total > 0 {
-                first = now
-                firstCount = total
+                first = (now, total, cpuSeconds)
             }
             if let first, total >= count {
-                let elapsed = now - first
+                let elapsed = now - first.instant
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                return Double(total - firstCount) / max(seconds, 1e-3)
+                let moved = Double(max(total - first.count, 1))
+                return Throughput(
+                    rate: moved / max(seconds, 1e-3),
+                    cpuPer100k: (cpuSeconds - first.cpuSeconds) / moved * 100_000)
             }
             try await Task.sleep(for: .milliseconds(2))
         }
@@ -224,10 +237,10 @@ struct WorkerBenchmark {
         producerConfiguration.linger = .milliseconds(1)
         let producer = try KafkaProducer(configuration: producerConfiguration)
         let samples = LatencySamples()
-        let worker = ChildWorker()
+        let worker = ChildProcess()
 
         let result = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.run(molecule: file.path, stage: "AlertPacket", bootstrap: bootstrap) }
+            group.addTask { try await worker.runWorker(molecule: file.path, stage: "AlertPacket", bootstrap: bootstrap) }
             group.addTask {
                 for await batch in consumer.batches {
                     let now = wallMicroseconds()
@@ -285,15 +298,22 @@ struct WorkerBenchmark {
     }
 }
 
-/// This executable in worker mode as a child process whose memory can be read and which can be stopped.
-final class ChildWorker: Sendable {
+/// A child process whose memory and CPU time can be read and which can be stopped: the relay,
+/// or this executable in worker mode.
+final class ChildProcess: Sendable {
     private let pid = Mutex<pid_t?>(nil)
+    private let lastCPUSeconds = Mutex<Double>(0)
 
-    func run(molecule: String, stage: String, bootstrap: String) async throws {
+    /// Runs this executable in worker mode until it exits.
+    func runWorker(molecule: String, stage: String, bootstrap: String) async throws {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        try await run(executable, arguments: ["worker", molecule, stage, bootstrap])
+    }
+
+    /// Runs `executable` until it exits, its output discarded.
+    func run(_ executable: String, arguments: [String]) async throws {
         _ = try await Subprocess.run(
-            .path(.init(executable)),
-            arguments: ["worker", molecule, stage, bootstrap],
+            .path(.init(executable)), arguments: .init(arguments),
             input: .none, output: .discarded, error: .discarded
         ) { execution in
             pid.withLock { $0 = execution.processIdentifier.value }
@@ -307,7 +327,23 @@ final class ChildWorker: Sendable {
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
     }
 
-    /// SIGTERM: the worker drains and exits.
+    /// User plus system CPU seconds so far, from `/proc/PID/stat`: 0 before the process
+    /// started, the last figure read once it has exited.
+    func cpuSeconds() -> Double {
+        guard let pid = pid.withLock({ $0 }), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let afterName = stat.lastIndex(of: ")")
+        else { return lastCPUSeconds.withLock { $0 } }
+        // After the command name come the state (the line's 3rd field), ..., utime (14th), stime (15th).
+        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            return lastCPUSeconds.withLock { $0 }
+        }
+        let seconds = (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        lastCPUSeconds.withLock { $0 = seconds }
+        return seconds
+    }
+
+    /// SIGTERM: a worker drains and exits.
     func terminate() {
         if let pid = pid.withLock({ $0 }) { kill(pid, SIGTERM) }
     }

@@ -94,43 +94,70 @@ public enum PacketWireFormat {
     public static func packet(
         from record: PacketRecord, defaultGroup: PacketGroup = .eventDriven
     ) throws(PacketMetadataError) -> Packet {
-        var packet = Packet(
-            id: .derived(topic: record.topic, partition: record.partition, offset: record.offset),
-            group: defaultGroup,
-            kind: record.topic,
-            key: record.key,
-            payload: record.value ?? [],
-            createdMilliseconds: record.timestampMilliseconds ?? 0)
-        for header in record.headers {
-            guard header.name.hasPrefix(prefix) || header.name == Header.traceparent else {
-                packet.otherHeaders.append(header)
-                continue
+        try packet(
+            topic: record.topic, partition: record.partition, offset: record.offset,
+            timestampMilliseconds: record.timestampMilliseconds, key: record.key, payload: record.value ?? [],
+            defaultGroup: defaultGroup
+        ) { (read) throws(PacketMetadataError) in
+            for header in record.headers {
+                guard let value = header.value else {
+                    try read(header.name, nil)
+                    continue
+                }
+                // Array's withUnsafeBytes rethrows untyped: the error comes back as a value.
+                try value.withUnsafeBytes { bytes in Result { () throws(PacketMetadataError) in try read(header.name, bytes) } }.get()
             }
-            try read(header, into: &packet)
+        }
+    }
+
+    /// Reads the packet of a message given in parts, its headers read in place: for readers
+    /// that decode straight from a consumer's memory, with no record or header arrays.
+    ///
+    /// `headers` calls its argument with each header's name and value bytes (`nil` for a
+    /// header without value), in order; the bytes need only live during that call. Otherwise
+    /// as ``packet(from:defaultGroup:)``.
+    public static func packet(
+        topic: String, partition: Int32, offset: Int64, timestampMilliseconds: Int64?,
+        key: [UInt8]?, payload: [UInt8], defaultGroup: PacketGroup = .eventDriven,
+        headers: (_ read: (_ name: String, _ value: UnsafeRawBufferPointer?) throws(PacketMetadataError) -> Void) throws(PacketMetadataError) -> Void
+    ) throws(PacketMetadataError) -> Packet {
+        var packet = Packet(
+            id: .derived(topic: topic, partition: partition, offset: offset),
+            group: defaultGroup,
+            kind: topic,
+            key: key,
+            payload: payload,
+            createdMilliseconds: timestampMilliseconds ?? 0)
+        try headers { (name, value) throws(PacketMetadataError) in
+            guard name.hasPrefix(prefix) || name == Header.traceparent else {
+                packet.otherHeaders.append(PacketHeader(name: name, value: value.map { Array($0) }))
+                return
+            }
+            try read(name, value, into: &packet)
         }
         return packet
     }
 
-    private static func read(_ header: PacketHeader, into packet: inout Packet) throws(PacketMetadataError) {
-        let text = header.text ?? ""
+    private static func read(_ name: String, _ value: UnsafeRawBufferPointer?, into packet: inout Packet) throws(PacketMetadataError) {
+        let text = value.map { String(decoding: $0, as: UTF8.self) } ?? ""
         func number<T: LosslessStringConvertible>(_ type: T.Type) throws(PacketMetadataError) -> T {
-            guard let value = T(text) else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            guard let value = T(text) else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
             return value
         }
         func nonEmpty() throws(PacketMetadataError) -> String {
-            guard !text.isEmpty else { throw PacketMetadataError(.invalidText, header: header.name, value: text) }
+            guard !text.isEmpty else { throw PacketMetadataError(.invalidText, header: name, value: text) }
             return text
         }
-        switch header.name {
+        switch name {
         case Header.version:
-            guard text == String(version) else {
-                throw PacketMetadataError(.unsupportedVersion, header: header.name, value: text)
+            guard text == versionText else {
+                throw PacketMetadataError(.unsupportedVersion, header: name, value: text)
             }
         case Header.id:
             packet.id = PacketID(try nonEmpty())!
         case Header.group:
             guard let group = PacketGroup(symbol: text) else {
-                throw PacketMetadataError(.unknownGroup, header: header.name, value: text)
+                throw PacketMetadataError(.unknownGroup, header: name, value: text)
             }
             packet.group = group
         case Header.kind:
@@ -141,15 +168,15 @@ public enum PacketWireFormat {
             packet.stage = try nonEmpty()
         case Header.cost:
             let cost = try number(Double.self)
-            guard cost >= 0, cost.isFinite else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            guard cost >= 0, cost.isFinite else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
             packet.cost = cost
         case Header.cpu:
             let cpu = try number(Double.self)
-            guard cpu >= 0, cpu.isFinite else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            guard cpu >= 0, cpu.isFinite else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
             packet.resources.cpu = cpu
         case Header.memory:
             let memory = try number(Int64.self)
-            guard memory >= 0 else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            guard memory >= 0 else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
             packet.resources.memoryBytes = memory
         case Header.priority:
             packet.priority = try number(Int.self)
@@ -157,16 +184,16 @@ public enum PacketWireFormat {
             packet.deadlineMilliseconds = try number(Int64.self)
         case Header.attempt:
             let attempt = try number(Int.self)
-            guard attempt >= 1 else { throw PacketMetadataError(.invalidNumber, header: header.name, value: text) }
+            guard attempt >= 1 else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
             packet.attempt = attempt
         case Header.traceparent:
             guard let trace = TraceContext(traceparent: text) else {
-                throw PacketMetadataError(.invalidTraceparent, header: header.name, value: text)
+                throw PacketMetadataError(.invalidTraceparent, header: name, value: text)
             }
             packet.trace = trace
         default:
             // A pf- header this version does not know: kept, so newer producers' metadata survives.
-            packet.otherHeaders.append(header)
+            packet.otherHeaders.append(PacketHeader(name: name, value: value.map { Array($0) }))
         }
     }
 

@@ -62,9 +62,10 @@ extension KafkaConsumer {
     ///
     /// Iterate it once for speed: each access copies the record out of librdkafka's memory
     /// anew, so a record is allocated, used and freed before the next. The batch holds
-    /// librdkafka's memory until it goes. Not `Sendable`: librdkafka parses a record's headers
-    /// on first access, unsynchronised; send `Array(batch)` to other tasks instead.
-    public struct Batch: RandomAccessCollection {
+    /// librdkafka's memory until it goes. Tasks may share a batch, but each record must be
+    /// read by one task at a time: librdkafka parses a record's headers on first access,
+    /// unsynchronised (`@unchecked Sendable` for that reason).
+    public struct Batch: RandomAccessCollection, @unchecked Sendable {
         let storage: ConsumedBatch
 
         /// Always 0.
@@ -80,9 +81,15 @@ extension KafkaConsumer {
         /// Calls `body` with every record read in place, without copying (see `KafkaRecordView`).
         public func forEachRecord(_ body: (KafkaRecordView) throws -> Void) rethrows {
             for index in indices {
-                defer { storage.releaseHeaders(at: index) }
-                try body(storage.view(at: index))
+                try withRecord(at: index, body)
             }
+        }
+
+        /// Calls `body` with the record at `position` read in place, without copying (see
+        /// `KafkaRecordView`), and returns its result.
+        public func withRecord<Result>(at position: Int, _ body: (KafkaRecordView) throws -> Result) rethrows -> Result {
+            defer { storage.releaseHeaders(at: position) }
+            return try body(storage.view(at: position))
         }
     }
 }

@@ -72,9 +72,12 @@ public final class KafkaProducer: Sendable {
     /// counted in `deliveryCounts`; call `flush(timeout:)` to wait for all of them. Throws
     /// `KafkaError` if librdkafka refuses the record for another reason, or after a fatal error.
     /// Runs on the caller's executor (`nonisolated(nonsending)`): no executor switch per record.
-    public nonisolated(nonsending) func enqueue(_ message: KafkaProducerMessage) async throws {
-        while let full = try tryProducing({ [self] in
-            message.withOutgoingRecord(opaque: nil) { record in
+    ///
+    /// With `group`, the record's outcome is counted in the group instead (see
+    /// `KafkaDeliveryGroup`).
+    public nonisolated(nonsending) func enqueue(_ message: KafkaProducerMessage, group: KafkaDeliveryGroup? = nil) async throws {
+        while let full = try tryProducing(group: group, { [self] opaque in
+            message.withOutgoingRecord(opaque: opaque) { record in
                 produce(record) { headers in message.headers.forEach { headers.append($0) } }
             }
         }) {
@@ -91,17 +94,19 @@ public final class KafkaProducer: Sendable {
     /// read in place. `headers` adds the record's headers in order, typically a prebuilt
     /// `KafkaHeaderList` plus the few that change per record; each append copies, and the
     /// closure may run more than once (again after waiting for room). Queue-full waiting,
-    /// counting and errors are as in `enqueue(_:)`.
+    /// counting (or `group`) and errors are as in `enqueue(_:group:)`.
     public nonisolated(nonsending) func enqueue(
         topic: String,
         partition: Int32? = nil,
         key: [UInt8]? = nil,
         value: UnsafeRawBufferPointer?,
         timestampMilliseconds: Int64? = nil,
+        group: KafkaDeliveryGroup? = nil,
         headers: (inout KafkaRecordHeaders) -> Void = { _ in }
     ) async throws {
         while let full = try tryEnqueue(
-            topic: topic, partition: partition, key: key, value: value, timestampMilliseconds: timestampMilliseconds, headers: headers)
+            topic: topic, partition: partition, key: key, value: value, timestampMilliseconds: timestampMilliseconds, group: group,
+            headers: headers)
         {
             await waitForRoom(after: full)
         }
@@ -126,12 +131,14 @@ public final class KafkaProducer: Sendable {
         key: [UInt8]? = nil,
         value: UnsafeRawBufferPointer?,
         timestampMilliseconds: Int64? = nil,
+        group: KafkaDeliveryGroup? = nil,
         headers: (inout KafkaRecordHeaders) -> Void = { _ in }
     ) throws(KafkaError) -> QueueFull? {
-        try tryProducing { [self] in
+        try tryProducing(group: group) { [self] opaque in
             key.withOptionalBytes { key in
                 let record = OutgoingRecord(
-                    topic: topic, partition: partition, key: key, value: value, timestampMilliseconds: timestampMilliseconds)
+                    topic: topic, partition: partition, key: key, value: value, timestampMilliseconds: timestampMilliseconds,
+                    opaque: opaque)
                 return produce(record, headers: headers)
             }
         }
@@ -142,13 +149,23 @@ public final class KafkaProducer: Sendable {
         await events.waitForRoom(since: full.generation)
     }
 
-    /// Runs `produceOnce` once: nil when librdkafka took the record, `QueueFull` when its queue
-    /// is full, and throws for every other refusal.
-    private func tryProducing(_ produceOnce: () -> KafkaError?) throws(KafkaError) -> QueueFull? {
+    /// Runs `produceOnce` once with the record's opaque (`group` retained, or nil): nil when
+    /// librdkafka took the record, `QueueFull` when its queue is full, and throws for every
+    /// other refusal.
+    private func tryProducing(
+        group: KafkaDeliveryGroup? = nil, _ produceOnce: (UnsafeMutableRawPointer?) -> KafkaError?
+    ) throws(KafkaError) -> QueueFull? {
         let generation = events.currentRoomGeneration
-        guard let error = produceOnce() else {
+        // Counted before librdkafka may report it; taken back below if it refuses the record.
+        group?.recordEnqueuing()
+        let opaque = group.map { Unmanaged.passRetained($0).toOpaque() }
+        guard let error = produceOnce(opaque) else {
             events.recordEnqueued()
             return nil
+        }
+        if let group, let opaque {
+            Unmanaged<KafkaDeliveryGroup>.fromOpaque(opaque).release()
+            group.recordNotEnqueued()
         }
         guard error.code == .queueFull else { throw error }
         if let fatal = events.fatalError { throw fatal }

@@ -31,6 +31,12 @@ public struct KafkaRecordView {
     public var value: UnsafeRawBufferPointer? {
         raw.pointee.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.pointee.len) }
     }
+    /// The record's timestamp in milliseconds since the Unix epoch; `nil` if it has none.
+    public var timestampMilliseconds: Int64? {
+        var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let milliseconds = rd_kafka_message_timestamp(raw, &type)
+        return type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : milliseconds
+    }
     /// How many headers the record has.
     public var headerCount: Int { headerList.map(rd_kafka_header_cnt) ?? 0 }
 

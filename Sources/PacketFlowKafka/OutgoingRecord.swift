@@ -13,8 +13,9 @@ struct OutgoingRecord {
     /// `nil` is a null value.
     var value: UnsafeRawBufferPointer?
     var timestampMilliseconds: Int64?
-    /// A retained `DeliveryPromise` for `send`, `nil` for `enqueue`.
-    var opaque: UnsafeMutableRawPointer?
+    /// A retained `DeliveryPromise` for `send`, a retained `KafkaDeliveryGroup` or `nil` for
+    /// `enqueue`.
+    var opaque: UnsafeMutableRawPointer? = nil
 
     /// Produces the record with the headers `fillHeaders` adds, to the topic by `topicHandle`
     /// when there is one, else by name; returns the error instead of throwing, for the hot path.

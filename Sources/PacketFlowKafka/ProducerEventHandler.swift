@@ -5,8 +5,10 @@ import Synchronization
 /// Serves a producer's main queue: delivery reports in batches, errors, queue room.
 ///
 /// Runs on the `PollingThread`, and on the enqueuing thread while records flow
-/// (`recordEnqueued`); the producer reads its state from any thread, hence the `Mutex`. Records sent with `KafkaProducer.send` carry a retained `DeliveryPromise` as
-/// their opaque, records from `enqueue` carry none and are only counted.
+/// (`recordEnqueued`); the producer reads its state from any thread, hence the `Mutex`.
+/// Records sent with `KafkaProducer.send` carry a retained `DeliveryPromise` as their opaque,
+/// records enqueued with a group carry the retained `KafkaDeliveryGroup`, the others none and
+/// are only counted.
 final class ProducerEventHandler: Sendable {
     private let queue: RdKafkaQueue
     private let state = Mutex(State())
@@ -131,7 +133,12 @@ final class ProducerEventHandler: Sendable {
             for message in buffer[..<count] {
                 guard let message else { continue }
                 if let opaque = message.pointee._private {
-                    Unmanaged<DeliveryPromise>.fromOpaque(opaque).takeRetainedValue().complete(with: message)
+                    let target = Unmanaged<AnyObject>.fromOpaque(opaque).takeRetainedValue()
+                    if let group = target as? KafkaDeliveryGroup {
+                        group.complete(with: message)
+                    } else {
+                        (target as! DeliveryPromise).complete(with: message)
+                    }
                 } else if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                     delivered += 1
                 } else {

@@ -80,17 +80,36 @@ public final class OffsetTracker: Sendable {
         }
 
         mutating func finish(_ offset: Int64) {
-            finished.insert(offset)
-            while head < begun.count, finished.remove(begun[head]) != nil {
-                committable = begun[head] + 1
-                dirty = true
+            if head < begun.count, begun[head] == offset {
+                // In order, the usual case: no set to go through.
                 head += 1
+            } else {
+                finished.insert(offset)
+            }
+            while head < begun.count, !finished.isEmpty, finished.remove(begun[head]) != nil {
+                head += 1
+            }
+            if head > 0, committable != begun[head - 1] + 1 {
+                committable = begun[head - 1] + 1
+                dirty = true
             }
             // Drop the scanned prefix now and then so memory follows the in-flight count.
             if head > 1_024, head * 2 > begun.count {
                 begun.removeFirst(head)
                 head = 0
             }
+        }
+
+        /// Finishes a ticket of this partition in place (a copy of the state would make every
+        /// finish copy the offsets): whether the commit position moved, and whether a
+        /// revocation's last running packet just finished. Tickets of an older generation
+        /// change nothing.
+        mutating func finish(_ ticket: Ticket) -> (moved: Bool, nowIdle: Bool) {
+            guard ticket.generation == generation else { return (false, false) }
+            let before = committable
+            finish(ticket.offset)
+            running -= 1
+            return (committable != before, revoking && running == 0)
         }
 
         var unfinished: Int { begun.count - head }
@@ -149,12 +168,7 @@ public final class OffsetTracker: Sendable {
     public func finish(_ ticket: Ticket) -> Bool {
         let (moved, nowIdle) = state.withLock { state -> (Bool, Bool) in
             let key = KafkaTopicPartition(topic: ticket.topic, partition: ticket.partition)
-            guard let partition = state.partitions[key], partition.generation == ticket.generation else { return (false, false) }
-            let before = partition.committable
-            state.partitions[key]!.finish(ticket.offset)
-            state.partitions[key]!.running -= 1
-            let after = state.partitions[key]!
-            return (after.committable != before, after.revoking && after.running == 0)
+            return state.partitions[key]?.finish(ticket) ?? (false, false)
         }
         if nowIdle { idle.signal() }
         return moved
@@ -166,10 +180,7 @@ public final class OffsetTracker: Sendable {
             var nowIdle = false
             for ticket in tickets {
                 let key = KafkaTopicPartition(topic: ticket.topic, partition: ticket.partition)
-                guard let partition = state.partitions[key], partition.generation == ticket.generation else { continue }
-                state.partitions[key]!.finish(ticket.offset)
-                state.partitions[key]!.running -= 1
-                if partition.revoking && state.partitions[key]!.running == 0 { nowIdle = true }
+                if state.partitions[key]?.finish(ticket).nowIdle == true { nowIdle = true }
             }
             return nowIdle
         }

@@ -24,13 +24,32 @@ extension PacketRecord {
     }
 }
 
+extension PacketWireFormat {
+    /// The packet a consumed record carries, read in place: its headers are matched without
+    /// a record or header arrays, and only the key and payload are copied.
+    static func packet(from record: KafkaRecordView, defaultGroup: PacketGroup) throws(PacketMetadataError) -> Packet {
+        try packet(
+            topic: record.topic, partition: record.partition, offset: record.offset,
+            timestampMilliseconds: record.timestampMilliseconds, key: record.key.map { Array($0) },
+            payload: record.value.map { Array($0) } ?? [], defaultGroup: defaultGroup
+        ) { (read) throws(PacketMetadataError) in
+            for index in 0..<record.headerCount {
+                let header = record.header(at: index)
+                try read(header.key, header.value)
+            }
+        }
+    }
+}
+
 extension KafkaProducer {
-    /// Enqueues the message that carries `packet` to `topic` (see `enqueue(topic:...)`), its
+    /// Enqueues the message that carries `packet` to `topic` in `group` (see `enqueue(topic:...)`), its
     /// headers written straight into the record: the batch path's way to hand on outputs,
     /// with no intermediate record or header arrays.
-    func enqueue(_ packet: Packet, to topic: String) async throws {
+    func enqueue(_ packet: Packet, to topic: String, group: KafkaDeliveryGroup) async throws {
         while let full = try packet.payload.withUnsafeBytes({ payload in
-            try tryEnqueue(topic: topic, key: packet.key, value: payload, timestampMilliseconds: packet.createdMilliseconds) { headers in
+            try tryEnqueue(
+                topic: topic, key: packet.key, value: payload, timestampMilliseconds: packet.createdMilliseconds, group: group
+            ) { headers in
                 PacketWireFormat.forEachHeader(of: packet) { name, value in headers.append(name: name, value: value) }
             }
         }) {

@@ -24,9 +24,9 @@ final class StageRunner: Sendable {
     enum Delivery: Sendable {
         /// Each record is sent and its acknowledgement awaited before `handle` returns.
         case awaited
-        /// Records are enqueued without waiting; the caller confirms them with a producer
-        /// flush before finishing the tickets (the data-flow batch path).
-        case enqueued
+        /// Records are enqueued without waiting, counted in the group; the caller finishes the
+        /// tickets once the group is delivered (the data-flow batch path).
+        case enqueued(KafkaDeliveryGroup)
     }
 
     let plan: TopologyPlan
@@ -70,25 +70,30 @@ final class StageRunner: Sendable {
     /// Handles one consumed message whose ticket the caller took, in fetch order; gives `slot`
     /// back once the handlers are done with it.
     ///
-    /// Returns true when the caller finishes the ticket (at once for `.awaited`, after its
-    /// flush for `.enqueued`), false when a collective group holds it and finishes it itself.
+    /// Returns true when the caller finishes the ticket (at once for `.awaited`, once the group
+    /// is delivered for `.enqueued`), false when a collective group holds it and finishes it itself.
     func handle(
         _ message: KafkaMessage, ticket: OffsetTracker.Ticket, slot: HandlerSlot? = nil, delivery: Delivery = .awaited
     ) async throws -> Bool {
+        try await handle(StageInput(message, defaultGroup: stage.group), ticket: ticket, slot: slot, delivery: delivery)
+    }
+
+    private func handle(
+        _ input: StageInput, ticket: OffsetTracker.Ticket, slot: HandlerSlot? = nil, delivery: Delivery
+    ) async throws -> Bool {
         defer { slot?.release() }
-        let record = PacketRecord(consumed: message)
         let packet: Packet
-        do {
-            try JSON.validate(message.value ?? [])
-            packet = try PacketWireFormat.packet(from: record, defaultGroup: stage.group)
-        } catch {
-            try await deadLetter(record, reason: "undecodable input: \(error)", attempt: 1, delivery: delivery)
+        switch input.packet {
+        case .success(let decoded):
+            packet = decoded
+        case .failure(let error):
+            try await deadLetter(input.original, reason: "undecodable input: \(error)", attempt: 1, delivery: delivery)
             return true
         }
         if stage.group == .eventDriven, packet.isExpired(atMilliseconds: Self.nowMilliseconds()) {
             let deadline = packet.deadlineMilliseconds ?? 0
             try await deadLetter(
-                record, reason: "deadline passed: \(deadline) ms since epoch, checked at \(Self.nowMilliseconds())",
+                input.original, reason: "deadline passed: \(deadline) ms since epoch, checked at \(Self.nowMilliseconds())",
                 attempt: packet.attempt, delivery: delivery)
             return true
         }
@@ -99,17 +104,19 @@ final class StageRunner: Sendable {
             }
             return false
         }
-        try await process(packet, original: record, slot: slot, delivery: delivery)
+        try await process(packet, original: input.original, slot: slot, delivery: delivery)
         return true
     }
 
-    /// Handles a fetched batch with at most `concurrency` handler calls at once, enqueueing
-    /// every record without waiting for acknowledgements; the caller flushes the producer
-    /// before finishing the tickets.
-    func handleBatch(_ items: [(message: KafkaMessage, ticket: OffsetTracker.Ticket)], concurrency: Int) async throws {
+    /// Handles inputs of a fetched batch with at most `concurrency` handler calls at once,
+    /// enqueueing every record in `group` without waiting for acknowledgements; the caller
+    /// finishes the tickets once the group is delivered.
+    func handleBatch(
+        _ items: [(input: StageInput, ticket: OffsetTracker.Ticket)], concurrency: Int, group delivery: KafkaDeliveryGroup
+    ) async throws {
         if handlersRunInline || concurrency <= 1 {
             for item in items {
-                _ = try await handle(item.message, ticket: item.ticket, delivery: .enqueued)
+                _ = try await handle(item.input, ticket: item.ticket, delivery: .enqueued(delivery))
             }
             return
         }
@@ -120,7 +127,7 @@ final class StageRunner: Sendable {
                     _ = try await group.next()
                     running -= 1
                 }
-                group.addTask { _ = try await self.handle(item.message, ticket: item.ticket, delivery: .enqueued) }
+                group.addTask { _ = try await self.handle(item.input, ticket: item.ticket, delivery: .enqueued(delivery)) }
                 running += 1
             }
             try await group.waitForAll()
@@ -153,8 +160,10 @@ final class StageRunner: Sendable {
     }
 
     /// Calls the chain with retries and exponential backoff, then sends the outputs or the
-    /// dead-letter record.
-    private func process(_ packet: Packet, original: PacketRecord, slot: HandlerSlot? = nil, delivery: Delivery = .awaited) async throws {
+    /// dead-letter record of `original`, which is read only then.
+    private func process(
+        _ packet: Packet, original: @autoclosure () -> PacketRecord, slot: HandlerSlot? = nil, delivery: Delivery = .awaited
+    ) async throws {
         var attempt = packet.attempt
         while true {
             var current = packet
@@ -166,7 +175,7 @@ final class StageRunner: Sendable {
                 let maxAttempts = stage.retries + 1
                 guard attempt < maxAttempts else {
                     slot?.release()
-                    try await deadLetter(original, reason: "\(error)", attempt: attempt, delivery: delivery)
+                    try await deadLetter(original(), reason: "\(error)", attempt: attempt, delivery: delivery)
                     return
                 }
                 attempt += 1
@@ -251,7 +260,7 @@ final class StageRunner: Sendable {
         do {
             switch delivery {
             case .awaited: _ = try await producer.send(PacketWireFormat.record(for: output, topic: topic).producerMessage)
-            case .enqueued: try await producer.enqueue(output, to: topic)
+            case .enqueued(let group): try await producer.enqueue(output, to: topic, group: group)
             }
         } catch {
             throw RuntimeError(.kafkaFailed, "cannot deliver output \(output.id) to \(topic): \(error)")
@@ -262,7 +271,7 @@ final class StageRunner: Sendable {
         do {
             switch delivery {
             case .awaited: _ = try await producer.send(record.producerMessage)
-            case .enqueued: try await producer.enqueue(record.producerMessage)
+            case .enqueued(let group): try await producer.enqueue(record.producerMessage, group: group)
             }
         } catch {
             throw RuntimeError(.kafkaFailed, "cannot deliver \(what) to \(record.topic): \(error)")

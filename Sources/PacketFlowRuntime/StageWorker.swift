@@ -185,66 +185,66 @@ public final class StageWorker: Service {
     }
 
     /// Data flow: a fetched batch at a time, handlers over it with the stage's concurrency,
-    /// records enqueued without waiting; one flush confirms them before the tickets finish.
+    /// records enqueued without waiting for acknowledgements.
     ///
-    /// Handlers that wait (exec, Swift) take a batch in slices of a few times the concurrency,
-    /// so their finished packets are confirmed as they go. Confirms when a batch's worth is
-    /// pending, when a commit interval passed, when nothing more is buffered, and at once when
-    /// a revocation waits for running packets, so it never waits on a batch not yet flushed.
+    /// The batch goes in slices (a batch's worth for built-ins, a few times the concurrency for
+    /// handlers that wait, so their finished packets are confirmed as they go); each slice's
+    /// records form one delivery group, and a task of its own finishes the slice's tickets
+    /// once the group is delivered. So handling never stops for an acknowledgement, a
+    /// revocation's wait ends as soon as the running packets' outputs are stored, and the
+    /// commit follows the acknowledgements. At most `maxUnconfirmedSlices` wait at a time.
     private func consumeBatches(until drain: DrainSignal) async throws {
         let batches = consumer.batches
         let concurrency = max(1, stage.concurrency)
-        let confirmEvery = max(1, stage.group.properties.consumer.maxBatch)
-        let slice = runner.handlersRunInline ? confirmEvery : concurrency * 4
-        let clock = ContinuousClock()
+        let slice = runner.handlersRunInline ? max(1, stage.group.properties.consumer.maxBatch) : concurrency * 4
+        let unconfirmed = AsyncPermits(limit: Self.maxUnconfirmedSlices)
+        let (tracker, timeout) = (tracker, configuration.drainTimeout)
         var fetched = 0
-        var pending: [OffsetTracker.Ticket] = []
-        var pendingSince = clock.now
-        while let batch = await Self.nextBatch(batches, unless: drain) {
-            fetched += 1
-            for start in stride(from: 0, to: batch.count, by: slice) {
-                // Tickets are taken slice by slice: a revocation arriving meanwhile fences the
-                // rest of the batch instead of waiting for it.
-                var items: [(message: KafkaMessage, ticket: OffsetTracker.Ticket)] = []
-                items.reserveCapacity(min(slice, batch.count - start))
-                for message in batch[start..<min(start + slice, batch.count)] {
-                    guard let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset, batch: fetched) else {
-                        continue
+        try await withThrowingDiscardingTaskGroup { confirmations in
+            while let batch = await Self.nextFetchedBatch(batches, unless: drain) {
+                fetched += 1
+                for start in stride(from: 0, to: batch.count, by: slice) {
+                    // Tickets are taken slice by slice: a revocation arriving meanwhile fences the
+                    // rest of the batch instead of waiting for it.
+                    var items: [(input: StageInput, ticket: OffsetTracker.Ticket)] = []
+                    items.reserveCapacity(min(slice, batch.count - start))
+                    for index in start..<min(start + slice, batch.count) {
+                        let input = StageInput(batch, at: index, defaultGroup: stage.group)
+                        guard let ticket = tracker.begin(topic: input.topic, partition: input.partition, offset: input.offset, batch: fetched) else {
+                            continue
+                        }
+                        items.append((input, ticket))
                     }
-                    items.append((message, ticket))
+                    guard !items.isEmpty else { continue }
+                    let delivery = KafkaDeliveryGroup()
+                    try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
+                    let tickets = items.map(\.ticket)
+                    await unconfirmed.acquire()
+                    confirmations.addTask {
+                        defer { unconfirmed.release() }
+                        try await Self.confirm(tickets, once: delivery, within: timeout, tracker: tracker)
+                    }
                 }
-                try await runner.handleBatch(items, concurrency: concurrency)
-                if pending.isEmpty { pendingSince = clock.now }
-                pending += items.lazy.map(\.ticket)
-                if pending.count >= confirmEvery || clock.now - pendingSince >= configuration.commitInterval || tracker.isRevoking {
-                    try await confirm(&pending)
-                }
-            }
-            if consumer.bufferedMessageCount == 0 || tracker.isRevoking {
-                try await confirm(&pending)
             }
         }
-        try await confirm(&pending)
     }
 
-    /// Waits until every record enqueued so far is acknowledged, then finishes `pending`.
+    /// How many slices of a data-flow stage may wait for their acknowledgements at once.
+    private static let maxUnconfirmedSlices = 64
+
+    /// Finishes `tickets` once every record of `delivery` is acknowledged.
     ///
-    /// A record the cluster refused fails the worker (``RuntimeError`` `kafkaFailed`): its
-    /// input stays uncommitted and comes again after a restart.
-    private func confirm(_ pending: inout [OffsetTracker.Ticket]) async throws {
-        guard !pending.isEmpty else { return }
+    /// A record the cluster refused, or not acknowledged within `timeout`, fails the worker
+    /// (``RuntimeError`` `kafkaFailed`): its input stays uncommitted and comes again after a restart.
+    private static func confirm(
+        _ tickets: [OffsetTracker.Ticket], once delivery: KafkaDeliveryGroup, within timeout: Duration, tracker: OffsetTracker
+    ) async throws {
         do {
-            try await producer.flush(timeout: configuration.drainTimeout)
+            try await delivery.waitForDelivery(timeout: timeout)
         } catch {
-            throw RuntimeError(.kafkaFailed, "outputs not acknowledged within \(configuration.drainTimeout): \(error)")
+            throw RuntimeError(.kafkaFailed, "outputs not acknowledged: \(error)")
         }
-        let counts = producer.deliveryCounts
-        if counts.failed > 0 {
-            let first = counts.firstFailures.first.map { "\($0)" } ?? "unknown error"
-            throw RuntimeError(.kafkaFailed, "\(counts.failed) outputs could not be delivered, first: \(first)")
-        }
-        tracker.finish(pending)
-        pending.removeAll(keepingCapacity: true)
+        tracker.finish(tickets)
     }
 
     /// Event-driven and other unordered groups: a task per message, up to the stage's
@@ -315,13 +315,19 @@ public final class StageWorker: Service {
         }
     }
 
-    /// The next fetched batch, or nil once the drain signal fires.
+    /// The next fetched batch's messages, or nil once the drain signal fires.
     private static func nextBatch(_ batches: KafkaConsumer.Batches, unless drain: DrainSignal) async -> [KafkaMessage]? {
+        await nextFetchedBatch(batches, unless: drain).map { Array($0) }
+    }
+
+    /// The next fetched batch, its records still in librdkafka's memory, or nil once the drain
+    /// signal fires.
+    private static func nextFetchedBatch(_ batches: KafkaConsumer.Batches, unless drain: DrainSignal) async -> KafkaConsumer.Batch? {
         if drain.hasFired { return nil }
-        return await withTaskGroup(of: [KafkaMessage]?.self) { group in
+        return await withTaskGroup(of: KafkaConsumer.Batch?.self) { group in
             group.addTask {
                 var iterator = batches.makeAsyncIterator()
-                return await iterator.next().map { Array($0) }
+                return await iterator.next()
             }
             group.addTask {
                 await drain.wait()

@@ -1,0 +1,95 @@
+import CRdKafka
+import Synchronization
+
+/// The records of one unit of work, enqueued without waiting and acknowledged as a whole:
+/// pass the group to `KafkaProducer.enqueue` or `tryEnqueue`, then ``waitForDelivery(timeout:)``.
+///
+/// What a stream processor needs to commit an input only after its outputs are stored, while
+/// it goes on with the next inputs: unlike `flush`, waiting for one group does not wait for
+/// records enqueued after it, so producing never stops for an acknowledgement. Each record
+/// holds the group until its delivery report is served. Thread-safe.
+public final class KafkaDeliveryGroup: Sendable {
+    private struct State {
+        var outstanding = 0
+        var sealed = false
+        var expired = false
+        var failed = 0
+        var firstFailure: KafkaError?
+        var waiter: CheckedContinuation<Void, Never>?
+
+        var isDone: Bool { sealed && (outstanding == 0 || expired) }
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty group.
+    public init() {}
+
+    /// Waits until every record enqueued with the group has a delivery outcome, for at most
+    /// `timeout`; enqueue no more records with it once called.
+    ///
+    /// Throws `KafkaError` for the first record the cluster refused (naming how many were),
+    /// or with code `timedOut` naming how many are still outstanding after `timeout`.
+    public func waitForDelivery(timeout: Duration) async throws(KafkaError) {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitUntilDone() }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                self.expire()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        let outcome = state.withLock { ($0.outstanding, $0.failed, $0.firstFailure) }
+        if let failure = outcome.2 {
+            throw KafkaError(code: failure.code, message: "\(outcome.1) records not delivered, first: \(failure.message)")
+        }
+        if outcome.0 > 0 {
+            throw KafkaError(code: .timedOut, message: "\(outcome.0) records still undelivered after \(timeout)")
+        }
+    }
+
+    private func waitUntilDone() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state in
+                state.sealed = true
+                if !state.isDone { state.waiter = continuation }
+                return state.isDone
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func expire() {
+        state.withLock { state in
+            state.expired = true
+            return state.isDone ? state.waiter.take() : nil
+        }?.resume()
+    }
+
+    /// Counts a record about to be handed to librdkafka (before it could report).
+    func recordEnqueuing() {
+        state.withLock { $0.outstanding += 1 }
+    }
+
+    /// Takes back `recordEnqueuing` for a record librdkafka did not take.
+    func recordNotEnqueued() {
+        complete(failure: nil)
+    }
+
+    /// Counts the delivery report of one of the group's records.
+    func complete(with message: UnsafePointer<rd_kafka_message_t>) {
+        complete(failure: message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : DeliveryPromise.failure(of: message))
+    }
+
+    private func complete(failure: KafkaError?) {
+        state.withLock { state in
+            state.outstanding -= 1
+            if let failure {
+                state.failed += 1
+                if state.firstFailure == nil { state.firstFailure = failure }
+            }
+            return state.isDone ? state.waiter.take() : nil
+        }?.resume()
+    }
+}
