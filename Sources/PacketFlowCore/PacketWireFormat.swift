@@ -83,6 +83,8 @@ public enum PacketWireFormat {
     }
 
     private static let versionText = String(version)
+    /// The id of a packet being read until its `pf-id` header, or the derived id, replaces it.
+    private static let placeholderID = PacketID("pending")!
 
     /// Reads the packet a message carries.
     ///
@@ -122,19 +124,19 @@ public enum PacketWireFormat {
         headers: (_ read: (_ name: String, _ value: UnsafeRawBufferPointer?) throws(PacketMetadataError) -> Void) throws(PacketMetadataError) -> Void
     ) throws(PacketMetadataError) -> Packet {
         var packet = Packet(
-            id: .derived(topic: topic, partition: partition, offset: offset),
-            group: defaultGroup,
-            kind: topic,
-            key: key,
-            payload: payload,
+            id: placeholderID, group: defaultGroup, kind: topic, key: key, payload: payload,
             createdMilliseconds: timestampMilliseconds ?? 0)
+        var hasID = false
         try headers { (name, value) throws(PacketMetadataError) in
             guard name.hasPrefix(prefix) || name == Header.traceparent else {
                 packet.otherHeaders.append(PacketHeader(name: name, value: value.map { Array($0) }))
                 return
             }
+            if name == Header.id { hasID = true }
             try read(name, value, into: &packet)
         }
+        // Derived only when missing: formatting it costs as much as reading every other header.
+        if !hasID { packet.id = .derived(topic: topic, partition: partition, offset: offset) }
         return packet
     }
 

@@ -200,13 +200,13 @@ final class StageRunner: Sendable {
     private func runChain(_ input: Packet) async throws -> [Packet] {
         var current = [input]
         for step in steps {
+            let context = HandlerContext(
+                molecule: plan.molecule, stage: stage.name, packetName: step.packet.name, attempt: input.attempt,
+                logger: logger, stores: stores, cache: cache, budget: budget)
             var next: [Packet] = []
-            for var packet in current {
-                packet.kind = step.packet.name
-                let context = HandlerContext(
-                    molecule: plan.molecule, stage: stage.name, packetName: step.packet.name, attempt: input.attempt,
-                    logger: logger, stores: stores, cache: cache, budget: budget)
-                next += try await call(step, packet, context)
+            for index in current.indices {
+                current[index].kind = step.packet.name
+                next += try await call(step, current[index], context)
             }
             current = next
         }
@@ -233,16 +233,18 @@ final class StageRunner: Sendable {
     /// output topic, in order.
     private func send(_ outputs: [Packet], from input: Packet, delivery: Delivery) async throws {
         let last = steps.last?.packet
-        for (index, var output) in outputs.enumerated() {
-            output.id = PacketID("\(input.id.rawValue):\(index)")!
-            output.molecule = plan.molecule
-            output.stage = stage.name
-            output.kind = last?.name ?? stage.name
-            output.group = last?.group ?? stage.group
-            output.attempt = 1
-            output.trace = output.trace ?? input.trace
+        // Stamped in place: the array is this call's alone, so no packet is copied.
+        var outputs = outputs
+        for index in outputs.indices {
+            outputs[index].id = PacketID(input.id.rawValue + ":" + String(index))!
+            outputs[index].molecule = plan.molecule
+            outputs[index].stage = stage.name
+            outputs[index].kind = last?.name ?? stage.name
+            outputs[index].group = last?.group ?? stage.group
+            outputs[index].attempt = 1
+            if outputs[index].trace == nil { outputs[index].trace = input.trace }
             for topic in outputTopics {
-                try await deliver(output, to: topic, delivery: delivery)
+                try await deliver(outputs[index], to: topic, delivery: delivery)
             }
         }
     }
