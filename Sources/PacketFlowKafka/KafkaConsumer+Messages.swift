@@ -78,6 +78,11 @@ extension KafkaConsumer {
             storage.message(at: position)
         }
 
+        /// Where the record at `position` sits, without reading it.
+        public func position(at position: Int) -> (topic: String, partition: Int32, offset: Int64) {
+            storage.position(at: position)
+        }
+
         /// Calls `body` with every record read in place, without copying (see `KafkaRecordView`).
         public func forEachRecord(_ body: (KafkaRecordView) throws -> Void) rethrows {
             for index in indices {

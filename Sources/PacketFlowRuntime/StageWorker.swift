@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PacketFlowCore
 import PacketFlowKafka
@@ -187,42 +188,53 @@ public final class StageWorker: Service {
     /// Data flow: a fetched batch at a time, handlers over it with the stage's concurrency,
     /// records enqueued without waiting for acknowledgements.
     ///
-    /// The batch goes in slices (a batch's worth for built-ins, a few times the concurrency for
-    /// handlers that wait, so their finished packets are confirmed as they go); each slice's
-    /// records form one delivery group, and a task of its own finishes the slice's tickets
-    /// once the group is delivered. So handling never stops for an acknowledgement, a
-    /// revocation's wait ends as soon as the running packets' outputs are stored, and the
+    /// The batch goes in slices, each handled by a task of its own: for built-ins a batch's
+    /// worth, as many side by side as the machine has cores (DF keeps no order); for handlers
+    /// that wait, a few times the concurrency, one after the other, so their finished packets
+    /// are confirmed as they go. Each slice's records form one delivery group, and the slice's
+    /// tickets finish once the group is delivered: handling never stops for an acknowledgement,
+    /// a revocation's wait ends as soon as the running packets' outputs are stored, and the
     /// commit follows the acknowledgements. At most `maxUnconfirmedSlices` wait at a time.
     private func consumeBatches(until drain: DrainSignal) async throws {
         let batches = consumer.batches
         let concurrency = max(1, stage.concurrency)
-        let slice = runner.handlersRunInline ? max(1, stage.group.properties.consumer.maxBatch) : concurrency * 4
+        let inline = runner.handlersRunInline
+        let slice = inline ? max(1, stage.group.properties.consumer.maxBatch) : concurrency * 4
+        let handling = AsyncPermits(limit: inline ? max(1, min(concurrency, ProcessInfo.processInfo.activeProcessorCount)) : 1)
         let unconfirmed = AsyncPermits(limit: Self.maxUnconfirmedSlices)
-        let (tracker, timeout) = (tracker, configuration.drainTimeout)
+        let (runner, tracker, timeout, group) = (runner, tracker, configuration.drainTimeout, stage.group)
         var fetched = 0
-        try await withThrowingDiscardingTaskGroup { confirmations in
+        try await withThrowingDiscardingTaskGroup { slices in
             while let batch = await Self.nextFetchedBatch(batches, unless: drain) {
                 fetched += 1
                 for start in stride(from: 0, to: batch.count, by: slice) {
-                    // Tickets are taken slice by slice: a revocation arriving meanwhile fences the
-                    // rest of the batch instead of waiting for it.
-                    var items: [(input: StageInput, ticket: OffsetTracker.Ticket)] = []
-                    items.reserveCapacity(min(slice, batch.count - start))
-                    for index in start..<min(start + slice, batch.count) {
-                        let input = StageInput(batch, at: index, defaultGroup: stage.group)
-                        guard let ticket = tracker.begin(topic: input.topic, partition: input.partition, offset: input.offset, batch: fetched) else {
-                            continue
-                        }
-                        items.append((input, ticket))
-                    }
-                    guard !items.isEmpty else { continue }
-                    let delivery = KafkaDeliveryGroup()
-                    try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
-                    let tickets = items.map(\.ticket)
                     await unconfirmed.acquire()
-                    confirmations.addTask {
+                    await handling.acquire()
+                    // Tickets are taken slice by slice, in fetch order, once the slice can be
+                    // handled: a revocation arriving meanwhile fences the rest of the batch
+                    // instead of waiting for it.
+                    var begun: [(index: Int, ticket: OffsetTracker.Ticket)] = []
+                    begun.reserveCapacity(min(slice, batch.count - start))
+                    for index in start..<min(start + slice, batch.count) {
+                        let (topic, partition, offset) = batch.position(at: index)
+                        if let ticket = tracker.begin(topic: topic, partition: partition, offset: offset, batch: fetched) {
+                            begun.append((index, ticket))
+                        }
+                    }
+                    guard !begun.isEmpty else {
+                        handling.release()
+                        unconfirmed.release()
+                        continue
+                    }
+                    slices.addTask {
+                        let delivery = KafkaDeliveryGroup()
+                        do {
+                            defer { handling.release() }
+                            let items = begun.map { (input: StageInput(batch, at: $0.index, defaultGroup: group), ticket: $0.ticket) }
+                            try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
+                        }
                         defer { unconfirmed.release() }
-                        try await Self.confirm(tickets, once: delivery, within: timeout, tracker: tracker)
+                        try await Self.confirm(begun.map(\.ticket), once: delivery, within: timeout, tracker: tracker)
                     }
                 }
             }
