@@ -7,14 +7,16 @@ import Logging
 /// `enqueue` takes a `KafkaProducerMessage`, or for bulk loads borrowed bytes and a prebuilt
 /// `KafkaHeaderList` (`enqueue(topic:partition:key:value:headers:)`), which costs no Swift
 /// allocation per record; `tryEnqueue` is the same without an async call, for loops that
-/// only suspend when the queue is full.
+/// only suspend when the queue is full. Enqueued records are counted (`deliveryCounts`,
+/// `flush`), or acknowledged as a unit of work when given a `KafkaDeliveryGroup`.
 ///
 /// A dedicated poll thread serves librdkafka's delivery reports in batches, so neither path
 /// blocks a Swift task on I/O; `enqueue` also serves the reports already waiting every 64
 /// records, so librdkafka frees each record's memory on the thread that allocated it (glibc's
-/// per-thread caches: measured 40% less CPU and a third of the memory). Idempotence is on by default: records reach each partition once
-/// and in order. All methods are thread-safe. Call `close()` when done; dropping the producer
-/// without it stops the poll thread but abandons unsent records.
+/// per-thread caches: measured 40% less CPU and a third of the memory). Idempotence is on by
+/// default: records reach each partition once and in order. All methods are thread-safe.
+/// Call `close()` when done; dropping the producer without it stops the poll thread but
+/// abandons unsent records.
 public final class KafkaProducer: Sendable {
     private let client: RdKafkaClient
     private let topics: RdKafkaTopicHandles
