@@ -227,14 +227,21 @@ public final class StageWorker: Service {
                         continue
                     }
                     slices.addTask {
-                        let delivery = KafkaDeliveryGroup()
-                        do {
-                            defer { handling.release() }
-                            let items = begun.map { (input: StageInput(batch, at: $0.index, defaultGroup: group), ticket: $0.ticket) }
-                            try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
-                        }
                         defer { unconfirmed.release() }
-                        try await Self.confirm(begun.map(\.ticket), once: delivery, within: timeout, tracker: tracker)
+                        do {
+                            let delivery = KafkaDeliveryGroup()
+                            do {
+                                defer { handling.release() }
+                                let items = begun.map { (input: StageInput(batch, at: $0.index, defaultGroup: group), ticket: $0.ticket) }
+                                try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
+                            }
+                            try await Self.confirm(begun.map(\.ticket), once: delivery, within: timeout, tracker: tracker)
+                        } catch {
+                            // Stop taking batches: the worker fails with this error once the
+                            // running slices are done.
+                            drain.fire()
+                            throw error
+                        }
                     }
                 }
             }
