@@ -5,10 +5,11 @@ import Logging
 /// Produces records to Kafka, one awaited at a time (`send`) or fire-and-forget (`enqueue`).
 ///
 /// `enqueue` takes a `KafkaProducerMessage`, or for bulk loads borrowed bytes and a prebuilt
-/// `KafkaHeaderList` (`enqueue(topic:partition:key:value:headers:)`), which costs no Swift
-/// allocation per record; `tryEnqueue` is the same without an async call, for loops that
-/// only suspend when the queue is full. Enqueued records are counted (`deliveryCounts`,
-/// `flush`), or acknowledged as a unit of work when given a `KafkaDeliveryGroup`.
+/// `KafkaHeaderList` (`enqueue(topic:partition:key:value:timestampMilliseconds:group:headers:)`),
+/// which costs no Swift allocation per record; `tryEnqueue` is the same without an async
+/// call, for loops that only suspend when the queue is full. Enqueued records are counted
+/// (`deliveryCounts`, `flush`), or acknowledged as a unit of work when given a
+/// `KafkaDeliveryGroup`.
 ///
 /// A dedicated poll thread serves librdkafka's delivery reports in batches, so neither path
 /// blocks a Swift task on I/O; `enqueue` also serves the reports already waiting every 64
@@ -114,15 +115,16 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    /// The full local queue a record met in ``tryEnqueue(topic:partition:key:value:headers:)``:
-    /// pass it to ``waitForRoom(after:)``.
+    /// The full local queue a record met in
+    /// ``tryEnqueue(topic:partition:key:value:timestampMilliseconds:group:headers:)``: pass it
+    /// to ``waitForRoom(after:)``.
     public struct QueueFull: Sendable {
         fileprivate let generation: UInt64
     }
 
     /// The synchronous bulk path: hands the record to librdkafka like
-    /// `enqueue(topic:partition:key:value:headers:)` when its queue has room, and returns
-    /// `QueueFull` instead of waiting when it has none.
+    /// `enqueue(topic:partition:key:value:timestampMilliseconds:group:headers:)` when its queue
+    /// has room, and returns `QueueFull` instead of waiting when it has none.
     ///
     /// For loops that hand over many records without an async call each: produce until
     /// `QueueFull`, `await waitForRoom(after:)`, then try the same record again. Throws

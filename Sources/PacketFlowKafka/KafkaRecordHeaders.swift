@@ -1,7 +1,7 @@
 import CRdKafka
 
 /// The headers of one record being produced, added in order by the closure given to
-/// `KafkaProducer.enqueue(topic:partition:key:value:headers:)`.
+/// `KafkaProducer.enqueue(topic:partition:key:value:timestampMilliseconds:group:headers:)`.
 ///
 /// Each `append` copies the name and value into librdkafka's memory at once, so borrowed bytes
 /// only need to live during the call. Valid only inside that closure (it cannot be copied out).

@@ -2,8 +2,8 @@ import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka
 
-/// A consumed message as a stage takes it: where it sits, its packet or why it is none, and
-/// where the record as it came can be read again for the dead-letter topic.
+/// A consumed message as a stage takes it: its packet or why it is none, and where the record
+/// as it came can be read again for the dead-letter topic.
 struct StageInput: Sendable {
     /// Where the record as it came is read from.
     enum Source: Sendable {
@@ -13,18 +13,12 @@ struct StageInput: Sendable {
         case fetched(KafkaConsumer.Batch, index: Int)
     }
 
-    let topic: String
-    let partition: Int32
-    let offset: Int64
     /// The packet, or why the message is not one (invalid JSON, a bad PacketFlow header).
     let packet: Result<Packet, any Error>
     let source: Source
 
     /// Decodes a message copied out of the consumer.
     init(_ message: KafkaMessage, defaultGroup: PacketGroup) {
-        self.topic = message.topic
-        self.partition = message.partition
-        self.offset = message.offset
         self.packet = Result {
             try JSON.validate(message.value ?? [])
             return try PacketWireFormat.packet(from: PacketRecord(consumed: message), defaultGroup: defaultGroup)
@@ -35,12 +29,11 @@ struct StageInput: Sendable {
     /// Decodes the record at `index` of `batch` in place: no `KafkaMessage` or record arrays
     /// on the way to the packet.
     init(_ batch: KafkaConsumer.Batch, at index: Int, defaultGroup: PacketGroup) {
-        (topic, partition, offset, packet) = batch.withRecord(at: index) { record in
-            let packet = Result<Packet, any Error> {
+        self.packet = batch.withRecord(at: index) { record in
+            Result {
                 try JSON.validate(record.value ?? UnsafeRawBufferPointer(start: nil, count: 0))
                 return try PacketWireFormat.packet(from: record, defaultGroup: defaultGroup)
             }
-            return (record.topic, record.partition, record.offset, packet)
         }
         self.source = .fetched(batch, index: index)
     }

@@ -36,10 +36,7 @@ struct BorrowedBytesProducerTests {
         #expect(producer.deliveryCounts.delivered == 4)
         await producer.close()
 
-        let consumer = try KafkaConsumer(configuration: .forTest(cluster, group: uniqueName("group")))
-        try consumer.subscribe(topics: [topic])
-        let received = try await collect(4, from: consumer)
-        try await consumer.close()
+        let received = try await read(4, from: topic, on: cluster)
 
         #expect(received.map { $0.value.map { String(decoding: $0, as: UTF8.self) } } == lines + [nil])
         #expect(received[1].value == [])

@@ -27,10 +27,7 @@ struct DeliveryGroupTests {
             #expect(producer.deliveryCounts.completed == 0)
             await producer.close()
 
-            let consumer = try KafkaConsumer(configuration: .forTest(cluster, group: uniqueName("group")))
-            try consumer.subscribe(topics: [topic])
-            let received = try await collect(800, from: consumer)
-            try await consumer.close()
+            let received = try await read(800, from: topic, on: cluster)
             let values = Set(received.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } })
             #expect(values.count == 800)
             #expect(values.contains("first 499") && values.contains("second 299"))

@@ -40,10 +40,7 @@ struct KafkaRoundTripTests {
         #expect(reports.map(\.offset) == [0, 1, 2])
         #expect(reports.allSatisfy { $0.topic == topic && $0.partition == 0 })
 
-        let consumer = try KafkaConsumer(configuration: .forTest(cluster, group: uniqueName("group")))
-        try consumer.subscribe(topics: [topic])
-        let received = try await collect(3, from: consumer)
-        try await consumer.close()
+        let received = try await read(3, from: topic, on: cluster)
 
         #expect(received.map(\.offset) == [0, 1, 2])
         for (got, expected) in zip(received, sent) {

@@ -54,10 +54,7 @@ struct KcatInteropTests {
                 ["-b", cluster.bootstrapServers, "-P", "-t", topic, "-K", ":", "-H", "origin=kcat"],
                 input: "k1:hello from kcat\n"
             )
-            let consumer = try KafkaConsumer(configuration: .forTest(cluster, group: uniqueName("group")))
-            try consumer.subscribe(topics: [topic])
-            let record = try #require(try await collect(1, from: consumer).first)
-            try await consumer.close()
+            let record = try #require(try await read(1, from: topic, on: cluster).first)
             #expect(record.key == Array("k1".utf8))
             #expect(record.value == Array("hello from kcat".utf8))
             #expect(record.headers == [KafkaHeader(key: "origin", value: "kcat")])

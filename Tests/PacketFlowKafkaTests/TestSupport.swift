@@ -31,6 +31,15 @@ func collect(_ count: Int, from consumer: KafkaConsumer, within limit: Duration 
     }
 }
 
+/// Reads the first `count` records of `topic` in a consumer group of its own, then leaves it.
+func read(_ count: Int, from topic: String, on cluster: EmbeddedKafkaCluster) async throws -> [KafkaMessage] {
+    let consumer = try KafkaConsumer(configuration: .forTest(cluster, group: uniqueName("group")))
+    try consumer.subscribe(topics: [topic])
+    let records = try await collect(count, from: consumer)
+    try await consumer.close()
+    return records
+}
+
 extension KafkaConsumerConfiguration {
     /// A consumer configuration for tests: quick fetches, and quick joins on the embedded cluster.
     static func forTest(_ cluster: EmbeddedKafkaCluster, group: String) -> KafkaConsumerConfiguration {
