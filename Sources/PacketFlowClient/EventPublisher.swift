@@ -22,6 +22,7 @@ public struct EventPublisher: Sendable {
 
     private let producer: KafkaProducer
     private let options: PublishOptions
+    private let topic: KafkaProducer.Topic
     /// The headers every event carries, around its own `pf-id`.
     private let constantHeaders: (before: KafkaHeaderList, after: KafkaHeaderList)
 
@@ -29,6 +30,7 @@ public struct EventPublisher: Sendable {
     public init(producer: KafkaProducer, options: PublishOptions) {
         self.producer = producer
         self.options = options
+        self.topic = producer.topic(options.topic)
         // The wire format's order: version, id, group, kind, then the user's headers.
         self.constantHeaders = (
             before: KafkaHeaderList([KafkaHeader(key: PacketWireFormat.Header.version, value: String(PacketWireFormat.version))]),
@@ -71,6 +73,7 @@ public struct EventPublisher: Sendable {
             for _ in 0..<(options.count ?? 1) {
                 guard try await send(batch, source: "--value", run: &run, progress: progress) else { break }
                 batch.invalid = 0  // a skipped invalid value counts once, not once per repeat
+                batch.drawNewIDs()
             }
         case .file(let path):
             for _ in 0..<max(options.passes, 1) {
@@ -148,7 +151,13 @@ public struct EventPublisher: Sendable {
     private func check(_ line: UnsafeRawBufferPointer, lineNumber: Int, into batch: EventBatch) -> Bool {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
         do {
-            batch.append(line, key: try eventKey(line))
+            let key: Range<Int>? =
+                switch try eventKey(line) {
+                case .none: nil
+                case .fixed(let key): batch.storeFixedKey(key)
+                case .field(let key): key.withUnsafeBytes { batch.store($0) }
+                }
+            batch.append(line, key: key)
             return true
         } catch {
             guard options.skipInvalid else {
@@ -170,8 +179,8 @@ public struct EventPublisher: Sendable {
         for event in batch.events {
             if let count = options.count, run.sent >= count { return false }
             if options.rate != nil { try await run.pace() }
-            let value = batch.value(of: event)
-            while let full = try enqueue(value, key: event.key, run: &run) {
+            let (value, key, idRandomDigits) = (batch[event.value], event.key.map { batch[$0] }, batch[event.idRandomDigits])
+            while let full = try enqueue(value, key: key, idRandomDigits: idRandomDigits, run: &run) {
                 await producer.waitForRoom(after: full)
             }
             if run.sent & 0x3FF == 0 { run.reportIfDue(progress) }
@@ -187,35 +196,47 @@ public struct EventPublisher: Sendable {
 
     /// Hands one event to the producer unless its queue is full.
     ///
-    /// The value is handed over in place (the batch keeps it until this returns), the constant
-    /// headers are prebuilt and the id is written on the stack: nothing allocated.
-    private func enqueue(_ value: UnsafeRawBufferPointer, key: [UInt8]?, run: inout Run) throws(KafkaError) -> KafkaProducer.QueueFull? {
-        let full = try producer.tryEnqueue(topic: options.topic, key: key, value: value) { headers in
+    /// The value and key are handed over in place (the batch keeps them until this returns),
+    /// the constant headers are prebuilt and the id is written on the stack from its random
+    /// part, drawn while checking: nothing allocated. The id and the record's timestamp share
+    /// one reading of the coarse clock, taken now.
+    private func enqueue(
+        _ value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer?, idRandomDigits: UnsafeRawBufferPointer, run: inout Run
+    ) throws(KafkaError) -> KafkaProducer.QueueFull? {
+        let now = PacketID.nowMilliseconds(coarse: true)
+        let full = try producer.tryEnqueue(to: topic, key: key, value: value, timestampMilliseconds: now) { headers in
             headers.append(contentsOf: constantHeaders.before)
-            run.ids.withNextID { headers.append(name: PacketWireFormat.Header.id, value: $0) }
+            PacketID.withID(createdAt: now, randomDigits: idRandomDigits) { headers.append(name: PacketWireFormat.Header.id, value: $0) }
             headers.append(contentsOf: constantHeaders.after)
         }
         if full == nil { run.sent += 1 }
         return full
     }
 
+    /// An event's key: none, the run's fixed key, or its own from a payload field.
+    private enum EventKey {
+        case none
+        case fixed([UInt8])
+        case field([UInt8])
+    }
+
     /// Validates the event (unless told not to) and finds its key.
-    private func eventKey(_ line: UnsafeRawBufferPointer) throws(EventProblem) -> [UInt8]? {
+    private func eventKey(_ line: UnsafeRawBufferPointer) throws(EventProblem) -> EventKey {
         switch options.key {
         case .none, .fixed:
             if options.validate {
                 do { try JSON.validate(line) } catch { throw EventProblem(error) }
             }
-            if case .fixed(let key) = options.key { return key }
-            return nil
+            if case .fixed(let key) = options.key { return .fixed(key) }
+            return .none
         case .field(let path):
             let value: JSONValue?
             do { value = try JSON.value(at: path, in: line) } catch { throw EventProblem(error) }
             switch value {
-            case .string(let text): return Array(text.utf8)
-            case .integer(let number): return Array(String(number).utf8)
-            case .bool(let flag): return Array(String(flag).utf8)
-            case .number(let number): return Array(String(number).utf8)
+            case .string(let text): return .field(Array(text.utf8))
+            case .integer(let number): return .field(Array(String(number).utf8))
+            case .bool(let flag): return .field(Array(String(flag).utf8))
+            case .number(let number): return .field(Array(String(number).utf8))
             case nil, .null: throw EventProblem(message: "key field \(path) is missing")
             case .array, .object: throw EventProblem(message: "key field \(path) is not a string or number")
             }
@@ -244,7 +265,6 @@ public struct EventPublisher: Sendable {
         let start: ContinuousClock.Instant
         var sent = 0
         var invalid = 0
-        var ids = PacketIDGenerator()
         var lastReport: ContinuousClock.Instant
 
         init(options: PublishOptions, clock: ContinuousClock) {

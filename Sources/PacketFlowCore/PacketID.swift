@@ -42,16 +42,56 @@ public struct PacketID: Sendable, Hashable, Comparable, Codable {
     /// The length of a generated id: 26 characters.
     static let textLength = 26
 
+    /// The length of an id's random part, its last 16 characters (80 bits).
+    public static let randomDigitCount = 16
+
     /// Writes the 128 bits `high`:`low` as 26 Crockford base32 digits (130 bits, the top two
-    /// zero) into the first 26 bytes of `digits`.
+    /// zero) into the first 26 bytes of `digits`: ten for the 48 bits of time at the top, then
+    /// sixteen for the 80 random bits.
     static func write(high: UInt64, low: UInt64, into digits: UnsafeMutableRawBufferPointer) {
+        writeTime(high >> 16, into: digits)
+        writeRandom(high: high & 0xFFFF, low: low, into: UnsafeMutableRawBufferPointer(rebasing: digits[10...]))
+    }
+
+    /// Writes the 48 bits of `milliseconds` as the ten digits of an id's time part into the
+    /// first 10 bytes of `digits`.
+    static func writeTime(_ milliseconds: UInt64, into digits: UnsafeMutableRawBufferPointer) {
+        let alphabet = crockfordAlphabet.utf8Start
+        var value = milliseconds & 0xFFFF_FFFF_FFFF
+        for index in stride(from: 9, through: 0, by: -1) {
+            digits[index] = alphabet[Int(value & 0x1F)]
+            value >>= 5
+        }
+    }
+
+    /// Writes the 80 bits `high` (16 of them) : `low` as the sixteen digits of an id's random
+    /// part into the first 16 bytes of `digits`.
+    static func writeRandom(high: UInt64, low: UInt64, into digits: UnsafeMutableRawBufferPointer) {
         let alphabet = crockfordAlphabet.utf8Start
         var (high, low) = (high, low)
-        // From the last digit (the lowest five bits) to the first, shifting the 128 bits right.
-        for index in stride(from: textLength - 1, through: 0, by: -1) {
+        // From the last digit (the lowest five bits) to the first, shifting the 80 bits right.
+        for index in stride(from: randomDigitCount - 1, through: 0, by: -1) {
             digits[index] = alphabet[Int(low & 0x1F)]
             low = (low >> 5) | (high << 59)
             high >>= 5
+        }
+    }
+
+    /// Calls `body` with the 26 characters of the id created at `milliseconds` whose random
+    /// part is `randomDigits` (16 characters from `PacketIDGenerator.writeRandomDigits(into:)`),
+    /// written on the stack.
+    ///
+    /// For bulk producers that draw the random parts ahead of time, on another thread, and
+    /// add the time when the packet is sent.
+    public static func withID<Result>(
+        createdAt milliseconds: Int64, randomDigits: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
+        precondition(randomDigits.count == randomDigitCount, "an id's random part is 16 characters")
+        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes for the 26
+        return try withUnsafeMutableBytes(of: &storage) { storage in
+            writeTime(UInt64(truncatingIfNeeded: milliseconds), into: storage)
+            UnsafeMutableRawBufferPointer(rebasing: storage[10..<textLength]).copyMemory(from: randomDigits)
+            return try body(UnsafeRawBufferPointer(rebasing: storage[..<textLength]))
         }
     }
 
@@ -68,7 +108,7 @@ public struct PacketID: Sendable, Hashable, Comparable, Codable {
 
     /// The wall clock in milliseconds; `coarse` reads the clock's last tick instead (1-4 ms
     /// old, a fraction of the cost where the clock source is slow, as in many VMs).
-    static func nowMilliseconds(coarse: Bool = false) -> Int64 {
+    public static func nowMilliseconds(coarse: Bool = false) -> Int64 {
         var now = timespec()
         #if os(Linux)
         clock_gettime(coarse ? CLOCK_REALTIME_COARSE : CLOCK_REALTIME, &now)

@@ -18,19 +18,23 @@ public struct PacketIDGenerator: RandomNumberGenerator, Sendable {
         PacketID.generate(milliseconds: PacketID.nowMilliseconds(), using: &self)
     }
 
-    /// Calls `body` with the 26 ASCII characters of a new id for a packet created now, written
-    /// on the stack: nothing is allocated (for producers that put the id straight into a header).
-    ///
-    /// The time comes from the coarse clock (its last tick, 1-4 ms old): this is the bulk path.
-    public mutating func withNextID<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        let high = (UInt64(truncatingIfNeeded: PacketID.nowMilliseconds(coarse: true)) << 16) | (next() & 0xFFFF)
-        let low = next()
-        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes for the 26
-        return try withUnsafeMutableBytes(of: &storage) { storage in
-            let digits = UnsafeMutableRawBufferPointer(rebasing: storage[..<PacketID.textLength])
-            PacketID.write(high: high, low: low, into: digits)
-            return try body(UnsafeRawBufferPointer(digits))
+    /// Calls `body` with the 26 ASCII characters of a new id for a packet created at
+    /// `milliseconds` (since the epoch), written on the stack: nothing is allocated (for
+    /// producers that put the id straight into a header).
+    public mutating func withNextID<Result>(
+        createdAt milliseconds: Int64, _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
+        var random: (UInt64, UInt64) = (0, 0)  // 16 bytes
+        return try withUnsafeMutableBytes(of: &random) { random in
+            writeRandomDigits(into: random)
+            return try PacketID.withID(createdAt: milliseconds, randomDigits: UnsafeRawBufferPointer(random), body)
         }
+    }
+
+    /// Writes the random part of a new id, its last 16 characters, into the first 16 bytes of
+    /// `digits`; `PacketID.withID(createdAt:randomDigits:_:)` adds the time.
+    public mutating func writeRandomDigits(into digits: UnsafeMutableRawBufferPointer) {
+        PacketID.writeRandom(high: next() & 0xFFFF, low: next(), into: digits)
     }
 
     /// The next 64 random bits (xoshiro256**).

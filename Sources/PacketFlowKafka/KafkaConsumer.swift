@@ -77,7 +77,7 @@ public final class KafkaConsumer: Sendable {
         self.buffer = buffer
         self.callbacks = callbacks
         self.groupID = configuration.groupID
-        self.pollThread = PollingThread(name: "kafka-consumer-poll") {
+        self.pollThread = PollingThread(name: "kafka-consumer-poll", interrupt: { rd_kafka_queue_yield(queue.pointer) }) {
             Self.pollOnce(client: client, queue: queue, buffer: buffer, callbacks: callbacks, batchSize: batchSize, stall: stall)
         }
     }

@@ -10,6 +10,7 @@ public struct KafkaHeaderList: Sendable {
 
     private struct Entry: Sendable {
         var nameOffset: Int
+        var nameCount: Int
         /// `nil` for a null value.
         var valueOffset: Int?
         var valueCount: Int
@@ -26,7 +27,9 @@ public struct KafkaHeaderList: Sendable {
             bytes.append(0)
             let valueOffset = header.value.map { _ in bytes.count }
             bytes.append(contentsOf: header.value ?? [])
-            entries.append(Entry(nameOffset: nameOffset, valueOffset: valueOffset, valueCount: header.value?.count ?? 0))
+            entries.append(Entry(
+                nameOffset: nameOffset, nameCount: header.key.utf8.count, valueOffset: valueOffset,
+                valueCount: header.value?.count ?? 0))
         }
         self.bytes = bytes
         self.entries = entries
@@ -35,14 +38,16 @@ public struct KafkaHeaderList: Sendable {
     /// How many headers the list holds.
     public var count: Int { entries.count }
 
-    /// Calls `body` with each header's NUL-terminated name and its value (`nil` when null; a
-    /// valid pointer, even for an empty value). The pointers are valid only during the call.
-    func forEachHeader(_ body: (UnsafePointer<CChar>, UnsafeRawPointer?, Int) -> Void) {
+    /// Calls `body` with each header's NUL-terminated name, its length, and its value (`nil`
+    /// when null; a valid pointer, even for an empty value) and length. The pointers are valid
+    /// only during the call.
+    func forEachHeader(_ body: (UnsafePointer<CChar>, Int, UnsafeRawPointer?, Int) -> Void) {
         bytes.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }
             for entry in entries {
                 body(
                     (base + entry.nameOffset).assumingMemoryBound(to: CChar.self),
+                    entry.nameCount,
                     entry.valueOffset.map { base + $0 },
                     entry.valueCount
                 )

@@ -43,7 +43,7 @@ public final class KafkaProducer: Sendable {
         self.events = events
         self.bootstrapServers = configuration.bootstrapServers
         self.logger = logger
-        self.pollThread = PollingThread(name: "kafka-producer-poll") { events.pollOnce() }
+        self.pollThread = PollingThread(name: "kafka-producer-poll", interrupt: events.interruptPoll) { events.pollOnce() }
     }
 
     deinit {
@@ -59,11 +59,13 @@ public final class KafkaProducer: Sendable {
             let promise = DeliveryPromise(continuation)
             let opaque = Unmanaged.passRetained(promise).toOpaque()
             let error = message.withOutgoingRecord(opaque: opaque) { record in
-                produce(record) { headers in message.headers.forEach { headers.append($0) } }
+                produce(record, to: topic(message.topic)) { headers in message.headers.forEach { headers.append($0) } }
             }
             if let error {
                 Unmanaged<DeliveryPromise>.fromOpaque(opaque).release()
                 promise.fail(error)
+            } else {
+                events.servePromptly()
             }
         }
     }
@@ -79,11 +81,12 @@ public final class KafkaProducer: Sendable {
     /// With `group`, the record's outcome is counted in the group instead (see
     /// `KafkaDeliveryGroup`).
     public nonisolated(nonsending) func enqueue(_ message: KafkaProducerMessage, group: KafkaDeliveryGroup? = nil) async throws {
-        while let full = try tryProducing(group: group, { [self] opaque in
-            message.withOutgoingRecord(opaque: opaque) { record in
-                produce(record) { headers in message.headers.forEach { headers.append($0) } }
+        while true {
+            let attempt = beginAttempt(group: group)
+            let error = message.withOutgoingRecord(opaque: attempt.opaque) { record in
+                produce(record, to: topic(message.topic)) { headers in message.headers.forEach { headers.append($0) } }
             }
-        }) {
+            guard let full = try outcome(of: attempt, error: error, group: group) else { return }
             await waitForRoom(after: full)
         }
     }
@@ -138,14 +141,52 @@ public final class KafkaProducer: Sendable {
         group: KafkaDeliveryGroup? = nil,
         headers: (inout KafkaRecordHeaders) -> Void = { _ in }
     ) throws(KafkaError) -> QueueFull? {
-        try tryProducing(group: group) { [self] opaque in
-            key.withOptionalBytes { key in
-                let record = OutgoingRecord(
-                    topic: topic, partition: partition, key: key, value: value, timestampMilliseconds: timestampMilliseconds,
-                    opaque: opaque)
-                return produce(record, headers: headers)
+        let topic = self.topic(topic)
+        return try key.withOptionalBytes { key in
+            Result { () throws(KafkaError) in
+                try tryEnqueue(
+                    to: topic, partition: partition, key: key, value: value, timestampMilliseconds: timestampMilliseconds,
+                    group: group, headers: headers)
             }
-        }
+        }.get()
+    }
+
+    /// The tightest bulk path: `tryEnqueue(topic:partition:key:value:timestampMilliseconds:group:headers:)`
+    /// to a topic resolved once with ``topic(_:)``, with the key borrowed like the value.
+    ///
+    /// A loop over one topic skips the lookup per record, and nothing is retained or
+    /// allocated on the Swift side per record.
+    public func tryEnqueue(
+        to topic: Topic,
+        partition: Int32? = nil,
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?,
+        timestampMilliseconds: Int64? = nil,
+        group: KafkaDeliveryGroup? = nil,
+        headers: (inout KafkaRecordHeaders) -> Void = { _ in }
+    ) throws(KafkaError) -> QueueFull? {
+        // Straight-line code, no closure around the call: a closure's context would retain the
+        // producer, the topic and the group for every record.
+        let attempt = beginAttempt(group: group)
+        let record = OutgoingRecord(
+            partition: partition, key: key, value: value, timestampMilliseconds: timestampMilliseconds, opaque: attempt.opaque)
+        return try outcome(of: attempt, error: produce(record, to: topic, headers: headers), group: group)
+    }
+
+    /// A topic resolved to librdkafka's handle for it, for producing many records to it.
+    ///
+    /// Valid as long as its producer (it keeps the producer's handles alive).
+    public struct Topic: @unchecked Sendable {
+        /// The topic's name.
+        public let name: String
+        /// `nil` when librdkafka refuses the name: records then go by name and fail with why.
+        fileprivate let handle: OpaquePointer?
+        fileprivate let owner: RdKafkaTopicHandles
+    }
+
+    /// Resolves `name` once; see ``tryEnqueue(to:partition:key:value:timestampMilliseconds:group:headers:)``.
+    public func topic(_ name: String) -> Topic {
+        Topic(name: name, handle: topics.handle(for: name), owner: topics)
     }
 
     /// Waits until delivery reports may have freed room in the queue `full` was met in.
@@ -153,21 +194,29 @@ public final class KafkaProducer: Sendable {
         await events.waitForRoom(since: full.generation)
     }
 
-    /// Runs `produceOnce` once with the record's opaque (`group` retained, or nil): nil when
-    /// librdkafka took the record, `QueueFull` when its queue is full, and throws for every
-    /// other refusal.
-    private func tryProducing(
-        group: KafkaDeliveryGroup? = nil, _ produceOnce: (UnsafeMutableRawPointer?) -> KafkaError?
-    ) throws(KafkaError) -> QueueFull? {
+    /// One try at handing a record over: the queue room seen before it, and the record's opaque.
+    private struct Attempt {
+        var generation: UInt64
+        /// `group` retained, or nil.
+        var opaque: UnsafeMutableRawPointer?
+    }
+
+    /// Starts a try: reads the room generation and counts the record in `group` (taken back in
+    /// `outcome` if librdkafka refuses it).
+    private func beginAttempt(group: KafkaDeliveryGroup?) -> Attempt {
         let generation = events.currentRoomGeneration
-        // Counted before librdkafka may report it; taken back below if it refuses the record.
         group?.recordEnqueuing()
-        let opaque = group.map { Unmanaged.passRetained($0).toOpaque() }
-        guard let error = produceOnce(opaque) else {
+        return Attempt(generation: generation, opaque: group.map { Unmanaged.passRetained($0).toOpaque() })
+    }
+
+    /// Ends a try whose produce call returned `error`: nil when librdkafka took the record,
+    /// `QueueFull` when its queue is full, and throws for every other refusal.
+    private func outcome(of attempt: Attempt, error: KafkaError?, group: KafkaDeliveryGroup?) throws(KafkaError) -> QueueFull? {
+        guard let error else {
             events.recordEnqueued()
             return nil
         }
-        if let group, let opaque {
+        if let group, let opaque = attempt.opaque {
             Unmanaged<KafkaDeliveryGroup>.fromOpaque(opaque).release()
             group.recordNotEnqueued()
         }
@@ -176,7 +225,7 @@ public final class KafkaProducer: Sendable {
         // Reports waiting to be served hold the room: serving them here frees it without
         // waiting for the poll thread (the caller's wait then returns at once).
         events.serveWaitingReports()
-        return QueueFull(generation: generation)
+        return QueueFull(generation: attempt.generation)
     }
 
     /// Outcomes of records sent with `enqueue` so far: delivered, failed, first failures.
@@ -188,6 +237,7 @@ public final class KafkaProducer: Sendable {
     /// `timedOut` naming how many records are still outstanding.
     public func flush(timeout: Duration) async throws {
         let client = client
+        events.servePromptly()
         try await BlockingCall.run { () throws(KafkaError) in
             // With delivery-report events, rd_kafka_flush only waits for the poll thread to
             // drain the reports; it polls nothing itself.
@@ -229,10 +279,12 @@ public final class KafkaProducer: Sendable {
 
     /// Produces `record` unless the producer is closed; returns the error instead of throwing,
     /// for the hot path.
-    private func produce(_ record: OutgoingRecord, headers: (inout KafkaRecordHeaders) -> Void) -> KafkaError? {
+    private func produce(
+        _ record: OutgoingRecord, to topic: borrowing Topic, headers: (inout KafkaRecordHeaders) -> Void
+    ) -> KafkaError? {
         if pollThread.isStopping {
             return KafkaError(code: .destroyed, message: "the producer is closed")
         }
-        return record.produce(on: client, topicHandle: topics.handle(for: record.topic), headers: headers)
+        return record.produce(on: client, topic: topic.name, handle: topic.handle, headers: headers)
     }
 }

@@ -17,10 +17,11 @@ public struct KafkaRecordHeaders: ~Copyable {
 
     /// Adds a header whose value is `value`'s bytes; `nil` is a null value.
     public mutating func append(name: String, value: UnsafeRawBufferPointer?) {
+        let nameCount = name.utf8.count
         name.withCString { name in
             // librdkafka tells a null value from an empty one by the pointer: an empty buffer
             // may have no address, so point at the name (zero bytes of it are read).
-            add(name, value.map { $0.baseAddress ?? UnsafeRawPointer(name) }, value?.count ?? 0)
+            add(name, nameCount, value.map { $0.baseAddress ?? UnsafeRawPointer(name) }, value?.count ?? 0)
         }
     }
 
@@ -38,12 +39,12 @@ public struct KafkaRecordHeaders: ~Copyable {
 
     /// Adds every header of `headers`, in order.
     public mutating func append(contentsOf headers: KafkaHeaderList) {
-        headers.forEachHeader { name, value, count in add(name, value, count) }
+        headers.forEachHeader { name, nameCount, value, count in add(name, nameCount, value, count) }
     }
 
-    private mutating func add(_ name: UnsafePointer<CChar>, _ value: UnsafeRawPointer?, _ count: Int) {
+    private mutating func add(_ name: UnsafePointer<CChar>, _ nameCount: Int, _ value: UnsafeRawPointer?, _ count: Int) {
         if list == nil { list = rd_kafka_headers_new(8) }
-        _ = rd_kafka_header_add(list, name, -1, value, count)
+        _ = rd_kafka_header_add(list, name, nameCount, value, count)
     }
 
     /// Hands the list over (to `rd_kafka_produceva`); `nil` when no header was added.

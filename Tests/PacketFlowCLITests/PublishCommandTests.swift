@@ -119,6 +119,41 @@ struct PublishCommandTests {
         }
     }
 
+    @Test("every event gets an id of its own, whose time is the record's timestamp: repeated values and file lines alike")
+    func idsAndTimestamps() async throws {
+        try await withEmbeddedBroker { cluster in
+            let topic = uniqueName("ids")
+            try await cluster.createTopic(topic, partitions: 2)
+            let file = FileManager.default.temporaryDirectory.appending(path: uniqueName("events") + ".jsonl")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try Data((1...30).map { #"{"n":\#($0)}"# }.joined(separator: "\n").utf8).write(to: file)
+            let before = Int64(Date().timeIntervalSince1970 * 1_000) - 20  // the coarse clock lags a tick
+            for arguments in [["--value", #"{"same":true}"#, "--count", "20"], ["--file", file.path, "--key", "k"]] {
+                let outcome = try await PacketFlowExecutable.run(["publish", topic, "--bootstrap", cluster.bootstrapServers] + arguments)
+                #expect(outcome.exitCode == 0, "\(outcome.standardError)")
+            }
+            let after = Int64(Date().timeIntervalSince1970 * 1_000)
+
+            let packets = try await Self.packets(in: topic, cluster: cluster, expecting: 50)
+            #expect(Set(packets.map(\.id)).count == 50, "no two events share an id")
+            for packet in packets {
+                #expect(Self.milliseconds(ofULID: packet.id.rawValue) == packet.createdMilliseconds, "\(packet.id)")
+                #expect((before...after).contains(packet.createdMilliseconds))
+            }
+        }
+    }
+
+    /// The time a ULID carries: its first ten Crockford base32 digits.
+    static func milliseconds(ofULID id: String) -> Int64? {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        var value: Int64 = 0
+        for character in id.prefix(10) {
+            guard let digit = alphabet.firstIndex(of: character) else { return nil }
+            value = value << 5 | Int64(digit)
+        }
+        return value
+    }
+
     @Test("a kcat message without headers reads as an ED packet of its topic; one with PacketFlow headers as the packet they describe")
     func foreignMessages() async throws {
         try await withEmbeddedBroker { cluster in

@@ -42,7 +42,7 @@ struct PacketIDGeneratorTests {
         var generator = PacketIDGenerator()
         // The coarse clock's time is its last tick, a few milliseconds back.
         let before = PacketID.generate(milliseconds: Int64(Date().timeIntervalSince1970 * 1_000) - 10, using: &generator)
-        let texts = (0..<10_000).map { _ in generator.withNextID { String(decoding: $0, as: UTF8.self) } }
+        let texts = (0..<10_000).map { _ in generator.withNextID(createdAt: PacketID.nowMilliseconds(coarse: true)) { String(decoding: $0, as: UTF8.self) } }
         let after = generator.generate()
         let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         #expect(Set(texts).count == texts.count)
@@ -60,6 +60,26 @@ struct PacketIDGeneratorTests {
         var generator = Fixed()
         // Computed apart from this code from the ULID layout: 48 bits of time, 0xABCD, then the rest.
         #expect(PacketID.generate(milliseconds: 1_700_000_000_001, using: &generator).rawValue == "01HF7YAT01NF6G28T5CY4TQKFF")
+    }
+
+    @Test("an id assembled from a random part drawn ahead and the time it is sent is the same ULID")
+    func assembledFromParts() {
+        // The random part of the known encoding above, and its time.
+        let id = Array("NF6G28T5CY4TQKFF".utf8).withUnsafeBytes { random in
+            PacketID.withID(createdAt: 1_700_000_000_001, randomDigits: random) { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(id == "01HF7YAT01NF6G28T5CY4TQKFF")
+
+        var generator = PacketIDGenerator()
+        var digits = [UInt8](repeating: 0, count: PacketID.randomDigitCount)
+        let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+        var drawn = Set<[UInt8]>()
+        for _ in 0..<1_000 {
+            digits.withUnsafeMutableBytes { generator.writeRandomDigits(into: $0) }
+            #expect(digits.allSatisfy(alphabet.contains))
+            drawn.insert(digits)
+        }
+        #expect(drawn.count == 1_000, "80 random bits do not repeat")
     }
 
     @Test("two generators do not repeat each other's sequence")

@@ -47,6 +47,38 @@ struct BorrowedBytesProducerTests {
         #expect(received[3].headers.isEmpty)
     }
 
+    @Test("records for a topic resolved once carry the borrowed key, value and timestamp given")
+    func resolvedTopic() async throws {
+        try await withEmbeddedCluster { cluster in
+            let topic = uniqueName("resolved")
+            try cluster.createTopic(topic, partitions: 1)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+            let resolved = producer.topic(topic)
+            #expect(resolved.name == topic)
+            let created: Int64 = 1_700_000_000_000
+            for index in 0..<3 {
+                let (key, value) = (Array("k\(index)".utf8), Array("{\"n\":\(index)}".utf8))
+                let full = try key.withUnsafeBytes { key in
+                    try value.withUnsafeBytes { value in
+                        try producer.tryEnqueue(
+                            to: resolved, key: index == 2 ? nil : key, value: value, timestampMilliseconds: created + Int64(index)
+                        ) { $0.append(name: "pf-id", value: "id-\(index)") }
+                    }
+                }
+                #expect(full == nil, "an empty queue has room")
+            }
+            try await producer.flush(timeout: .seconds(30))
+            #expect(producer.deliveryCounts.delivered == 3)
+            await producer.close()
+
+            let received = try await read(3, from: topic, on: cluster)
+            #expect(received.map(\.key) == [Array("k0".utf8), Array("k1".utf8), nil])
+            #expect(received.map { $0.value.map { String(decoding: $0, as: UTF8.self) } } == (0..<3).map { "{\"n\":\($0)}" })
+            #expect(received.map { $0.timestamp.map { Int64(($0.timeIntervalSince1970 * 1_000).rounded()) } } == (0..<3).map { created + Int64($0) })
+            #expect(received.map(\.headers) == (0..<3).map { [KafkaHeader(key: "pf-id", value: "id-\($0)")] })
+        }
+    }
+
     /// Enqueues one record whose value is `value`, key `k<index>`, headers: the list's first,
     /// then `pf-id`, then the rest (the publisher's layout).
     private static func enqueue(
