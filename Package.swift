@@ -37,6 +37,8 @@ let package = Package(
             pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]
         ),
+        // glibc's allocator controls (`mallopt`), part of libc.
+        .systemLibrary(name: "CMalloc"),
 
         // The model: packets, the six groups, molecules and bonds. Depends on nothing.
         .target(name: "PacketFlowCore"),
@@ -253,6 +255,7 @@ let package = Package(
                 "PacketFlowPostgres",
                 "PacketFlowFileConnectors",
                 "PacketFlowDev",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

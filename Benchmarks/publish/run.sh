@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# packetflow publish vs kcat -P -l: one JSON-lines file, the same headers, one embedded broker.
-# Usage: Benchmarks/publish/run.sh [LINES] [ROUNDS]   (defaults: 1000000 lines, 3 rounds)
-# Builds packetflow in release mode (scratch path .build-bench unless SCRATCH is set), starts
-# `packetflow broker` on a free port, and prints messages/s and peak RSS of each run plus the
-# medians as a markdown table.
+# packetflow publish vs kcat -P -l: one JSON-lines file, the same headers, the same broker.
+# Usage: Benchmarks/publish/run.sh [LINES] [ROUNDS]   (defaults: 1000000 lines, 5 rounds)
+# Builds packetflow in release mode (scratch path .build-bench unless SCRATCH is set). Each
+# round starts a fresh `packetflow broker` (3 brokers; it keeps every topic in memory and slows
+# as it fills), warms it up, then runs kcat, publish validated and publish --no-validate, each
+# into a new 12-partition topic, in alternating order. Prints every run (wall, CPU, peak RSS)
+# and a markdown table of medians and bests.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 lines="${1:-1000000}"
-rounds="${2:-3}"
+rounds="${2:-5}"
 scratch="${SCRATCH:-.build-bench}"
 work="$(mktemp -d)"
 broker=""
-trap '[ -n "$broker" ] && kill "$broker" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+stop_broker() { [ -n "$broker" ] && kill "$broker" 2>/dev/null && wait "$broker" 2>/dev/null; broker=""; }
+trap 'stop_broker; rm -rf "$work"' EXIT
 
 swift build -c release --scratch-path "$scratch" --product packetflow >&2
 packetflow="$scratch/release/packetflow"
@@ -22,48 +25,66 @@ import sys
 for i in range(int(sys.argv[1])):
     print('{"id":%9d,"user":"u%05d","action":"click","v":%4d}' % (i, i % 100000, i % 1000))
 PY
+head -1000 "$work/events.jsonl" > "$work/warm-up.jsonl"
 echo "input: $lines lines, $(wc -c < "$work/events.jsonl") bytes" >&2
 
-"$packetflow" broker --listen 127.0.0.1:0 --address-file "$work/address" --brokers 3 --log-level warning 2>"$work/broker.log" &
-broker=$!
-for _ in $(seq 100); do [ -s "$work/address" ] && break; sleep 0.1; done
-bootstrap="$(cat "$work/address")"
+start_broker() {
+    rm -f "$work/address"
+    "$packetflow" broker --listen 127.0.0.1:0 --address-file "$work/address" --brokers 3 --log-level warning >/dev/null 2>"$work/broker.log" &
+    broker=$!
+    for _ in $(seq 100); do [ -s "$work/address" ] && break; sleep 0.1; done
+    bootstrap="$(cat "$work/address")"
+    "$packetflow" publish warm-up --bootstrap "$bootstrap" --file "$work/warm-up.jsonl" --quiet
+}
 
 # The headers a minimal packet carries: version, id, group, kind (kcat sends one fixed id).
 headers=(-H pf-version=1 -H pf-id=01JDQ7Z8K2M4N6P8R0T2V4X6Y8 -H pf-group=ED -H pf-kind=bench)
-settings=(linger.ms=5 batch.num.messages=10000)
+topics=0
 
-measure() { # name topic command...: prints "name msgs/s rss_kb"
-    local name=$1 topic=$2; shift 2
+measure() { # name command... (TOPIC in the command is replaced): prints "name msgs/s cpu_s rss_kb"
+    local name=$1; shift
+    topics=$((topics + 1))
+    local topic="$name-$topics"
     echo "$topic:12" | kcat -b "$bootstrap" -P -K: -t __packetflow.topic-requests
     sleep 0.5
-    local start end
-    start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/rss" "$@" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
-    end=$(date +%s.%N)
-    python3 -c "import sys; print('$name', round($lines / ($end - $start)), open('$work/rss').read().strip())"
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "${@//TOPIC/$topic}" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }
+    read -r wall user system rss < "$work/time"
+    python3 -c "print('$name', round($lines / $wall), round($user + $system, 2), $rss)"
+}
+
+run_kcat() {
+    measure kcat kcat -b "$bootstrap" -P -l -t TOPIC "${headers[@]}" -X linger.ms=5 -X batch.num.messages=10000 "$work/events.jsonl"
+}
+run_publish() { # name [flags]
+    local name=$1; shift
+    measure "$name" "$packetflow" publish TOPIC --bootstrap "$bootstrap" --file "$work/events.jsonl" --quiet \
+        --property linger.ms=5 --property batch.num.messages=10000 "$@"
 }
 
 for round in $(seq "$rounds"); do
-    measure kcat "kcat-$round" kcat -b "$bootstrap" -P -l -t "kcat-$round" "${headers[@]}" \
-        -X linger.ms=5 -X batch.num.messages=10000 "$work/events.jsonl"
-    measure publish "validated-$round" "$packetflow" publish "validated-$round" --bootstrap "$bootstrap" \
-        --file "$work/events.jsonl" --quiet --property linger.ms=5 --property batch.num.messages=10000
-    measure publish-no-validate "raw-$round" "$packetflow" publish "raw-$round" --bootstrap "$bootstrap" \
-        --file "$work/events.jsonl" --quiet --no-validate --property linger.ms=5 --property batch.num.messages=10000
+    start_broker
+    if [ $((round % 2)) = 1 ]; then
+        run_kcat; run_publish publish; run_publish publish-no-validate --no-validate
+    else
+        run_publish publish-no-validate --no-validate; run_publish publish; run_kcat
+    fi
+    stop_broker
 done | tee "$work/results" >&2
 
 python3 - "$work/results" <<'PY'
 import statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
-    name, rate, rss = line.split()
-    runs.setdefault(name, []).append((int(rate), int(rss)))
-kcat = statistics.median(r for r, _ in runs["kcat"])
-print("| run | messages/s (median) | vs kcat | peak RSS |")
-print("|---|---|---|---|")
+    name, rate, cpu, rss = line.split()
+    runs.setdefault(name, []).append((int(rate), float(cpu), int(rss)))
+kcat_median = statistics.median(r for r, _, _ in runs["kcat"])
+kcat_best = max(r for r, _, _ in runs["kcat"])
+print("| run | messages/s, median | vs kcat | messages/s, best | vs kcat | CPU s, median | peak RSS |")
+print("|---|---|---|---|---|---|---|")
 for name, values in runs.items():
-    rate = statistics.median(r for r, _ in values)
-    rss = max(m for _, m in values)
-    print(f"| {name} | {rate:,.0f} | {rate / kcat:.2f}x | {rss / 1024:.0f} MB |")
+    median = statistics.median(r for r, _, _ in values)
+    best = max(r for r, _, _ in values)
+    cpu = statistics.median(c for _, c, _ in values)
+    rss = max(m for _, _, m in values)
+    print(f"| {name} | {median:,.0f} | {median / kcat_median:.2f}x | {best:,.0f} | {best / kcat_best:.2f}x | {cpu:.2f} | {rss / 1024:.0f} MB |")
 PY

@@ -155,7 +155,7 @@ public struct EventPublisher: Sendable {
                 switch try eventKey(line) {
                 case .none: nil
                 case .fixed(let key): batch.storeFixedKey(key)
-                case .field(let key): key.withUnsafeBytes { batch.store($0) }
+                case .field(var key): key.withUTF8 { batch.store(UnsafeRawBufferPointer($0)) }
                 }
             batch.append(line, key: key)
             return true
@@ -213,11 +213,12 @@ public struct EventPublisher: Sendable {
         return full
     }
 
-    /// An event's key: none, the run's fixed key, or its own from a payload field.
+    /// An event's key: none, the run's fixed key, or its own from a payload field (as text: a
+    /// short key lives inside the `String`, so finding it allocates nothing).
     private enum EventKey {
         case none
         case fixed([UInt8])
-        case field([UInt8])
+        case field(String)
     }
 
     /// Validates the event (unless told not to) and finds its key.
@@ -233,10 +234,10 @@ public struct EventPublisher: Sendable {
             let value: JSONValue?
             do { value = try JSON.value(at: path, in: line) } catch { throw EventProblem(error) }
             switch value {
-            case .string(let text): return .field(Array(text.utf8))
-            case .integer(let number): return .field(Array(String(number).utf8))
-            case .bool(let flag): return .field(Array(String(flag).utf8))
-            case .number(let number): return .field(Array(String(number).utf8))
+            case .string(let text): return .field(text)
+            case .integer(let number): return .field(String(number))
+            case .bool(let flag): return .field(String(flag))
+            case .number(let number): return .field(String(number))
             case nil, .null: throw EventProblem(message: "key field \(path) is missing")
             case .array, .object: throw EventProblem(message: "key field \(path) is not a string or number")
             }
