@@ -18,19 +18,6 @@ public struct PacketIDGenerator: RandomNumberGenerator, Sendable {
         PacketID.generate(milliseconds: PacketID.nowMilliseconds(), using: &self)
     }
 
-    /// Calls `body` with the 26 ASCII characters of a new id for a packet created at
-    /// `milliseconds` (since the epoch), written on the stack: nothing is allocated (for
-    /// producers that put the id straight into a header).
-    public mutating func withNextID<Result>(
-        createdAt milliseconds: Int64, _ body: (UnsafeRawBufferPointer) throws -> Result
-    ) rethrows -> Result {
-        var random: (UInt64, UInt64) = (0, 0)  // 16 bytes
-        return try withUnsafeMutableBytes(of: &random) { random in
-            writeRandomDigits(into: random)
-            return try PacketID.withID(createdAt: milliseconds, randomDigits: UnsafeRawBufferPointer(random), body)
-        }
-    }
-
     /// Writes the random part of a new id, its last 16 characters, into the first 16 bytes of
     /// `digits`; `PacketID.withID(createdAt:randomDigits:_:)` adds the time.
     public mutating func writeRandomDigits(into digits: UnsafeMutableRawBufferPointer) {

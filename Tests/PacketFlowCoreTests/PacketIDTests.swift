@@ -42,7 +42,13 @@ struct PacketIDGeneratorTests {
         var generator = PacketIDGenerator()
         // The coarse clock's time is its last tick, a few milliseconds back.
         let before = PacketID.generate(milliseconds: Int64(Date().timeIntervalSince1970 * 1_000) - 10, using: &generator)
-        let texts = (0..<10_000).map { _ in generator.withNextID(createdAt: PacketID.nowMilliseconds(coarse: true)) { String(decoding: $0, as: UTF8.self) } }
+        var random = [UInt8](repeating: 0, count: PacketID.randomDigitCount)
+        let texts = (0..<10_000).map { _ in
+            random.withUnsafeMutableBytes { generator.writeRandomDigits(into: $0) }
+            return random.withUnsafeBytes { random in
+                PacketID.withID(createdAt: PacketID.nowMilliseconds(coarse: true), randomDigits: random) { String(decoding: $0, as: UTF8.self) }
+            }
+        }
         let after = generator.generate()
         let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         #expect(Set(texts).count == texts.count)
