@@ -16,6 +16,8 @@ public final class KafkaDeliveryGroup: Sendable {
         var failed = 0
         var firstFailure: KafkaError?
         var waiter: CheckedContinuation<Void, Never>?
+        /// The producer's report handler, told when someone starts waiting.
+        var reports: ProducerEventHandler?
 
         var isDone: Bool { sealed && (outstanding == 0 || expired) }
     }
@@ -51,12 +53,13 @@ public final class KafkaDeliveryGroup: Sendable {
 
     private func waitUntilDone() async {
         await withCheckedContinuation { continuation in
-            let done = state.withLock { state in
+            let (done, reports) = state.withLock { state in
                 state.sealed = true
                 if !state.isDone { state.waiter = continuation }
-                return state.isDone
+                return (state.isDone, state.reports)
             }
-            if done { continuation.resume() }
+            // The producer serves its reports at once rather than after its pause while records flow.
+            if done { continuation.resume() } else { reports?.servePromptly() }
         }
     }
 
@@ -67,9 +70,13 @@ public final class KafkaDeliveryGroup: Sendable {
         }?.resume()
     }
 
-    /// Counts a record about to be handed to librdkafka (before it could report).
-    func recordEnqueuing() {
-        state.withLock { $0.outstanding += 1 }
+    /// Counts a record about to be handed to librdkafka (before it could report) by the
+    /// producer whose reports `reports` serves.
+    func recordEnqueuing(reportedBy reports: ProducerEventHandler) {
+        state.withLock { state in
+            state.outstanding += 1
+            if state.reports == nil { state.reports = reports }
+        }
     }
 
     /// Takes back `recordEnqueuing` for a record librdkafka did not take.

@@ -207,7 +207,7 @@ public final class KafkaProducer: Sendable {
     /// `outcome` if librdkafka refuses it).
     private func beginAttempt(group: KafkaDeliveryGroup?) -> Attempt {
         let generation = events.currentRoomGeneration
-        group?.recordEnqueuing()
+        group?.recordEnqueuing(reportedBy: events)
         return Attempt(generation: generation, opaque: group.map { Unmanaged.passRetained($0).toOpaque() })
     }
 

@@ -103,7 +103,7 @@ final class ProducerEventHandler: Sendable {
     }
 
     /// Makes the poll thread serve reports now rather than after its pause: for callers about
-    /// to wait on them (a `send`, a flush, a full queue).
+    /// to wait on them (a `send`, a flush, a full queue, a delivery group).
     func servePromptly() {
         pauseEnd.signal()
     }
