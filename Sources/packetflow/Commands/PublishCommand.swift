@@ -164,14 +164,15 @@ struct PublishCommand: AsyncParsableCommand {
         }
     }
 
-    /// Makes every thread created from here on allocate from glibc's main arena.
+    /// Caps glibc's allocator at one arena: threads started from here on (the producer's, the
+    /// checking thread, librdkafka's) share the arenas that exist instead of each getting its own.
     ///
     /// Publishing is one loop handing librdkafka a record at a time, and librdkafka allocating
     /// and freeing a handful of small blocks for each. With an arena per thread (glibc's default)
-    /// `publish` measured 25-30% more CPU and 12-22% more time per million events than with one,
-    /// and more swing from run to run (docs/performance.md, "Publishing events"). Set here,
-    /// before the producer's threads exist; only this command does it: the worker's parallel
-    /// stages measured slower with one arena.
+    /// `publish` measured 25-30% more CPU and 12-22% more time per million events, and more
+    /// swing from run to run (docs/performance.md, "Publishing events"); set here it measured
+    /// the same as `GLIBC_TUNABLES=glibc.malloc.arena_max=1` at start-up. Only this command does
+    /// it: the worker's parallel stages measured slower with one arena.
     private static func useOneAllocatorArena() {
         _ = mallopt(M_ARENA_MAX, 1)
     }
