@@ -182,7 +182,8 @@ public final class KafkaProducer: Sendable {
         /// The topic's name.
         public let name: String
         /// `nil` when librdkafka refuses the name: records then go by name and fail with why.
-        fileprivate let handle: OpaquePointer?
+        let handle: OpaquePointer?
+        /// Keeps the handle alive.
         fileprivate let owner: RdKafkaTopicHandles
     }
 
@@ -287,6 +288,6 @@ public final class KafkaProducer: Sendable {
         if pollThread.isStopping {
             return KafkaError(code: .destroyed, message: "the producer is closed")
         }
-        return record.produce(on: client, topic: topic.name, handle: topic.handle, headers: headers)
+        return record.produce(on: client, to: topic, headers: headers)
     }
 }

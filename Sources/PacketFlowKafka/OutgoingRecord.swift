@@ -16,21 +16,20 @@ struct OutgoingRecord {
     /// `enqueue`.
     var opaque: UnsafeMutableRawPointer? = nil
 
-    /// Produces the record with the headers `fillHeaders` adds, to `topic` by its `handle` when
+    /// Produces the record with the headers `fillHeaders` adds, to `topic` by its handle when
     /// there is one, else by name; returns the error instead of throwing, for the hot path.
     func produce(
         on client: RdKafkaClient,
-        topic: String,
-        handle: OpaquePointer?,
+        to topic: borrowing KafkaProducer.Topic,
         headers fillHeaders: (inout KafkaRecordHeaders) -> Void
     ) -> KafkaError? {
         var headers = KafkaRecordHeaders()
         fillHeaders(&headers)
         let headerList = headers.take()
-        guard let handle else {
-            return topic.withCString { produce(on: client, to: .name($0), headers: headerList, naming: topic) }
+        guard let handle = topic.handle else {
+            return topic.name.withCString { produce(on: client, to: .name($0), headers: headerList, naming: topic.name) }
         }
-        return produce(on: client, to: .handle(handle), headers: headerList, naming: topic)
+        return produce(on: client, to: .handle(handle), headers: headerList, naming: topic.name)
     }
 
     /// How librdkafka is told the topic.
