@@ -1,6 +1,7 @@
-// The worker benchmark (issue 5): a passthrough DF stage's throughput against a raw
-// librdkafka relay in C on the same embedded broker, an ED packet's end-to-end latency at a
-// fixed rate through a one-stage molecule, and the worker's memory idle and under load.
+// The worker benchmark: a passthrough DF stage's throughput against a pipelined librdkafka
+// relay in C on the same embedded broker, CF and ED forward stages' throughput against DF's,
+// an ED packet's end-to-end latency at fixed rates through a one-stage molecule, and the
+// worker's memory idle and under load.
 //
 // Run it with Benchmarks/worker/run.sh (release build, compiles relay.c). Workers run as
 // child processes (this executable in worker mode: what `packetflow worker` does, through
@@ -19,7 +20,7 @@ struct WorkerBenchmark {
     struct Options {
         var relay = ""
         var messages = 100_000
-        var rate = 1_000
+        var rates = [1_000, 10_000]
         var seconds = 10
 
         init(_ arguments: [String]) throws {
@@ -33,14 +34,14 @@ struct WorkerBenchmark {
                 switch arguments[index] {
                 case "--relay": relay = try value()
                 case "--messages": messages = Int(try value()) ?? messages
-                case "--rate": rate = Int(try value()) ?? rate
+                case "--rates": rates = try value().split(separator: ",").map { Int($0) ?? 1_000 }
                 case "--seconds": seconds = Int(try value()) ?? seconds
                 default: throw BenchmarkError("unknown option \(arguments[index])")
                 }
                 index += 1
             }
             guard !relay.isEmpty else {
-                throw BenchmarkError("usage: WorkerBenchmark --relay PATH [--messages N] [--rate R] [--seconds S]")
+                throw BenchmarkError("usage: WorkerBenchmark --relay PATH [--messages N] [--rates R,R...] [--seconds S]")
             }
         }
     }
@@ -72,33 +73,38 @@ struct WorkerBenchmark {
             progress("C relay: \(options.messages) messages")
             let relay = try await relayThroughput(options, bootstrap: bootstrap)
             progress("worker: \(options.messages) messages")
-            let worker = try await workerThroughput(options, bootstrap: bootstrap, folder: folder)
+            let worker = try await workerThroughput(options, group: "DF", bootstrap: bootstrap, folder: folder)
+            progress("CF worker: \(options.messages) messages")
+            let controlFlow = try await workerThroughput(options, group: "CF", bootstrap: bootstrap, folder: folder)
+            progress("ED worker: \(options.messages) messages")
+            let eventDriven = try await workerThroughput(options, group: "ED", bootstrap: bootstrap, folder: folder)
+            func cpu(_ run: Throughput) -> String { String(format: "%.2f", run.cpuPer100k) }
+            func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2fx", a / b) }
             print("""
-                | measurement | value |
-                |---|---|
-                | C relay (librdkafka consume-produce-commit), msg/s | \(Int(relay.rate)) |
-                | worker, passthrough DF stage, 1 process, msg/s | \(Int(worker.rate)) |
-                | worker / C relay | \(String(format: "%.0f", worker.rate / relay.rate * 100)) % |
-                | C relay CPU per 100k messages | \(String(format: "%.2f", relay.cpuPer100k)) s |
-                | worker CPU per 100k messages | \(String(format: "%.2f", worker.cpuPer100k)) s |
-                | worker peak RSS under throughput load | \(worker.peakKB / 1024) MB |
+                | measurement | msg/s | vs C relay | vs DF | CPU per 100k | peak RSS |
+                |---|---|---|---|---|---|
+                | C relay (pipelined librdkafka consume-produce-store) | \(Int(relay.rate)) | 1 | | \(cpu(relay)) s | \(relay.peakKB / 1024) MB |
+                | worker, DF builtin("passthrough") | \(Int(worker.rate)) | \(ratio(worker.rate, relay.rate)) | 1 | \(cpu(worker)) s | \(worker.peakKB / 1024) MB |
+                | worker, CF builtin("forward"), 1,000 keys | \(Int(controlFlow.rate)) | \(ratio(controlFlow.rate, relay.rate)) | \(ratio(controlFlow.rate, worker.rate)) | \(cpu(controlFlow)) s | \(controlFlow.peakKB / 1024) MB |
+                | worker, ED builtin("forward") | \(Int(eventDriven.rate)) | \(ratio(eventDriven.rate, relay.rate)) | \(ratio(eventDriven.rate, worker.rate)) | \(cpu(eventDriven)) s | \(eventDriven.peakKB / 1024) MB |
+                | CPU per packet, DF worker / C relay | | | | \(ratio(worker.cpuPer100k, relay.cpuPer100k)) | |
                 """)
             if ProcessInfo.processInfo.environment["BENCH_THROUGHPUT_ONLY"] != nil {
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return
             }
-            progress("ED latency: \(options.rate)/s for \(options.seconds) s")
-            let latency = try await edLatency(options, bootstrap: bootstrap, folder: folder)
-
             print("""
-                | ED end-to-end latency at \(options.rate)/s, p50 | \(String(format: "%.1f", latency.p50)) ms |
-                | ED end-to-end latency at \(options.rate)/s, p99 | \(String(format: "%.1f", latency.p99)) ms |
-                | ED end-to-end latency, max | \(String(format: "%.1f", latency.max)) ms |
-                | ED packets measured | \(latency.count) |
-                | worker RSS idle (joined, no traffic) | \(latency.idleKB / 1024) MB |
-                | worker RSS after \(options.seconds) s at \(options.rate)/s | \(latency.loadedKB / 1024) MB |
+
+                | ED end-to-end latency | p50 | p99 | max | packets | worker RSS idle | worker RSS after |
+                |---|---|---|---|---|---|---|
                 """)
+            for rate in options.rates {
+                progress("ED latency: \(rate)/s for \(options.seconds) s")
+                let latency = try await edLatency(options, rate: rate, bootstrap: bootstrap, folder: folder)
+                func ms(_ value: Double) -> String { String(format: "%.1f ms", value) }
+                print("| at \(rate)/s for \(options.seconds) s | \(ms(latency.p50)) | \(ms(latency.p99)) | \(ms(latency.max)) | \(latency.count) | \(latency.idleKB / 1024) MB | \(latency.loadedKB / 1024) MB |")
+            }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
@@ -131,16 +137,19 @@ struct WorkerBenchmark {
         }
     }
 
-    /// Messages per second one worker process moves through a passthrough DF stage, its CPU
-    /// time and its peak RSS.
-    static func workerThroughput(_ options: Options, bootstrap: String, folder: URL) async throws -> Throughput {
-        let (file, plan) = try await oneStageMolecule("RelayPacket", group: "DF", folder: folder, bootstrap: bootstrap)
+    /// Messages per second one worker process moves through a one-stage molecule of `group`
+    /// (DF passthrough, CF and ED forward, all on 12 partitions), its CPU time and its peak RSS.
+    static func workerThroughput(_ options: Options, group: String, bootstrap: String, folder: URL) async throws -> Throughput {
+        let packet = "\(group)RelayPacket"
+        let handler = group == "DF" ? "passthrough" : "forward"
+        let (file, plan) = try await oneStageMolecule(
+            packet, group: group, folder: folder, bootstrap: bootstrap, settings: ", partitions: 12", handler: handler)
         try await prefill(plan.stages[0].inputTopics[0], count: options.messages, bootstrap: bootstrap)
         let worker = ChildProcess()
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.runWorker(molecule: file.path, stage: "RelayPacket", bootstrap: bootstrap) }
+            group.addTask { try await worker.runWorker(molecule: file.path, stage: packet, bootstrap: bootstrap) }
             var throughput = try await measureArrivals(plan.stages[0].outputTopics[0], count: options.messages, bootstrap: bootstrap, of: worker)
-            throughput.peakKB = worker.memory("VmHWM")
+            throughput.peakKB = max(throughput.peakKB, worker.memory("VmHWM"))
             worker.terminate()
             try await group.waitForAll()
             return throughput
@@ -153,14 +162,16 @@ struct WorkerBenchmark {
         var rate: Double
         /// User plus system CPU seconds the process spent per 100,000 of them.
         var cpuPer100k: Double
-        /// The process's peak RSS in kB (workers only).
+        /// The process's peak RSS in kB.
         var peakKB = -1
     }
 
-    /// Writes a molecule of one `builtin("forward")` stage of `group` and creates its topics.
-    static func oneStageMolecule(_ packet: String, group: String, folder: URL, bootstrap: String) async throws -> (URL, TopologyPlan) {
+    /// Writes a molecule of one built-in stage of `group` and creates its topics.
+    static func oneStageMolecule(
+        _ packet: String, group: String, folder: URL, bootstrap: String, settings: String = "", handler: String = "forward"
+    ) async throws -> (URL, TopologyPlan) {
         let text = """
-            packet \(packet) { group: \(group), handler: builtin("forward") }
+            packet \(packet) { group: \(group), handler: builtin("\(handler)")\(settings) }
             molecule Bench\(packet)\(UUID().uuidString.prefix(6)) { composition: [\(packet)] }
             """
         let file = folder.appending(path: "\(packet).pf")
@@ -171,7 +182,8 @@ struct WorkerBenchmark {
         return (file, plan)
     }
 
-    /// Fills `topic` with `count` DF packets of about 100 bytes, as a producer would.
+    /// Fills `topic` with `count` DF packets of about 100 bytes over 12 partitions, keyed by one
+    /// of 1,000 users, as a producer would.
     static func prefill(_ topic: String, count: Int, bootstrap: String) async throws {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrap)
         configuration.linger = .milliseconds(20)
@@ -182,8 +194,9 @@ struct WorkerBenchmark {
                 payload: Array(#"{"sensor":"s-\#(index % 97)","value":\#(index),"unit":"celsius","note":"benchmark payload"}"#.utf8))
             let record = PacketWireFormat.record(for: packet, topic: topic)
             try await producer.enqueue(KafkaProducerMessage(
-                topic: topic, value: record.value, headers: record.headers.map { KafkaHeader(key: $0.name, value: $0.value) },
-                partition: Int32(index / 1_000 % 12)))
+                topic: topic, key: Array("user-\(index % 1_000)".utf8), value: record.value,
+                headers: record.headers.map { KafkaHeader(key: $0.name, value: $0.value) },
+                partition: Int32(index % 1_000 % 12)))
         }
         try await producer.flush(timeout: .seconds(60))
         await producer.close()
@@ -194,12 +207,14 @@ struct WorkerBenchmark {
     static func measureArrivals(_ topic: String, count: Int, bootstrap: String, of process: ChildProcess) async throws -> Throughput {
         let admin = try KafkaTopicAdmin(bootstrapServers: bootstrap)
         var first: (instant: ContinuousClock.Instant, count: Int, cpuSeconds: Double)?
+        var peakKB = -1
         let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
             let total = Int(try await admin.watermarks(topic: topic).reduce(0) { $0 + $1.high })
             let now = ContinuousClock.now
             // Read on every sample: the relay exits as soon as it is done.
             let cpuSeconds = process.cpuSeconds()
+            peakKB = max(peakKB, process.memory("VmHWM"))
             if first == nil, total > 0 {
                 first = (now, total, cpuSeconds)
             }
@@ -209,7 +224,7 @@ struct WorkerBenchmark {
                 let moved = Double(max(total - first.count, 1))
                 return Throughput(
                     rate: moved / max(seconds, 1e-3),
-                    cpuPer100k: (cpuSeconds - first.cpuSeconds) / moved * 100_000)
+                    cpuPer100k: (cpuSeconds - first.cpuSeconds) / moved * 100_000, peakKB: peakKB)
             }
             try await Task.sleep(for: .milliseconds(2))
         }
@@ -219,10 +234,11 @@ struct WorkerBenchmark {
     // MARK: latency
 
     /// End-to-end latency of ED packets sent at `rate` a second through a one-stage molecule.
-    static func edLatency(_ options: Options, bootstrap: String, folder: URL) async throws
+    static func edLatency(_ options: Options, rate: Int, bootstrap: String, folder: URL) async throws
         -> (p50: Double, p99: Double, max: Double, count: Int, idleKB: Int, loadedKB: Int)
     {
-        let (file, plan) = try await oneStageMolecule("AlertPacket", group: "ED", folder: folder, bootstrap: bootstrap)
+        let packet = "AlertPacket\(rate)"
+        let (file, plan) = try await oneStageMolecule(packet, group: "ED", folder: folder, bootstrap: bootstrap)
         let input = plan.stages[0].inputTopics[0]
         let output = plan.stages[0].outputTopics[0]
 
@@ -240,7 +256,7 @@ struct WorkerBenchmark {
         let worker = ChildProcess()
 
         let result = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.runWorker(molecule: file.path, stage: "AlertPacket", bootstrap: bootstrap) }
+            group.addTask { try await worker.runWorker(molecule: file.path, stage: packet, bootstrap: bootstrap) }
             group.addTask {
                 for await batch in consumer.batches {
                     let now = wallMicroseconds()
@@ -261,10 +277,10 @@ struct WorkerBenchmark {
             }
             try await Task.sleep(for: .seconds(1))
             let idle = worker.memory("VmRSS")
-            let total = options.rate * options.seconds
+            let total = rate * options.seconds
             let start = ContinuousClock.now
             for index in 0..<total {
-                let due = start + .microseconds(Int64(index) * 1_000_000 / Int64(options.rate))
+                let due = start + .microseconds(Int64(index) * 1_000_000 / Int64(rate))
                 if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
                 try await send(producer, input, sentMicros: wallMicroseconds())
             }

@@ -71,6 +71,7 @@ public final class KafkaConsumer: Sendable {
         let queue = RdKafkaQueue.makeConsumer(of: client)
         let buffer = ConsumerBuffer<ConsumedBatch>(limit: configuration.bufferedMessageLimit)
         let batchSize = max(1, configuration.pollBatchSize)
+        let fillsBatches = configuration.fillsBatches
         let stall = StallControl()
         self.rebalanceEvents = rebalanceEvents
         self.client = client
@@ -78,7 +79,9 @@ public final class KafkaConsumer: Sendable {
         self.callbacks = callbacks
         self.groupID = configuration.groupID
         self.pollThread = PollingThread(name: "kafka-consumer-poll", interrupt: { rd_kafka_queue_yield(queue.pointer) }) {
-            Self.pollOnce(client: client, queue: queue, buffer: buffer, callbacks: callbacks, batchSize: batchSize, stall: stall)
+            Self.pollOnce(
+                client: client, queue: queue, buffer: buffer, callbacks: callbacks, batchSize: batchSize,
+                fillsBatches: fillsBatches, stall: stall)
         }
     }
 
@@ -227,6 +230,7 @@ public final class KafkaConsumer: Sendable {
         buffer: ConsumerBuffer<ConsumedBatch>,
         callbacks: ConsumerCallbacks,
         batchSize: Int,
+        fillsBatches: Bool,
         stall: StallControl
     ) {
         var wanted = batchSize
@@ -259,7 +263,16 @@ public final class KafkaConsumer: Sendable {
             }
         }
         let slots = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: wanted)
-        let fetched = max(0, rd_kafka_consume_batch_queue(queue.pointer, timeout, slots.baseAddress, wanted))
+        var fetched: Int
+        if fillsBatches || wanted == 1 {
+            fetched = max(0, rd_kafka_consume_batch_queue(queue.pointer, timeout, slots.baseAddress, wanted))
+        } else {
+            // Wait for the first record only, then take what else has arrived without waiting.
+            fetched = max(0, rd_kafka_consume_batch_queue(queue.pointer, timeout, slots.baseAddress, 1))
+            if fetched == 1 {
+                fetched += max(0, rd_kafka_consume_batch_queue(queue.pointer, 0, slots.baseAddress! + 1, wanted - 1))
+            }
+        }
         var kept = 0
         for index in 0..<fetched {
             guard let message = slots[index] else { continue }

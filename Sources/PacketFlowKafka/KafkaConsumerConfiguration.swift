@@ -56,6 +56,11 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// Most records the poll thread takes from librdkafka at once; also the largest batch
     /// `KafkaConsumer.batches` yields. Default: 1,000.
     public var pollBatchSize: Int = 1_000
+    /// Whether a poll waits, up to 100 ms, for `pollBatchSize` records (librdkafka's batch
+    /// consume). `false` hands on at once whatever has arrived, up to `pollBatchSize`: a lone
+    /// record goes on without waiting, and under load batches are as large as ever
+    /// (latency-first readers). Default: `true`.
+    public var fillsBatches: Bool = true
     /// Most records buffered between the poll thread and the reader; when full, the poll
     /// thread stops fetching until the reader catches up. Default: 10,000.
     public var bufferedMessageLimit: Int = 10_000

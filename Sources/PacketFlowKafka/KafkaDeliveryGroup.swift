@@ -2,7 +2,8 @@ import CRdKafka
 import Synchronization
 
 /// The records of one unit of work, enqueued without waiting and acknowledged as a whole:
-/// pass the group to `KafkaProducer.enqueue` or `tryEnqueue`, then ``waitForDelivery(timeout:)``.
+/// pass the group to `KafkaProducer.enqueue` or `tryEnqueue`, then ``waitForDelivery(timeout:)``,
+/// or hand it a completion with ``onDelivery(_:)`` and go on without waiting at all.
 ///
 /// What a stream processor needs to commit an input only after its outputs are stored, while
 /// it goes on with the next inputs: unlike `flush`, waiting for one group does not wait for
@@ -16,6 +17,7 @@ public final class KafkaDeliveryGroup: Sendable {
         var failed = 0
         var firstFailure: KafkaError?
         var waiter: CheckedContinuation<Void, Never>?
+        var completion: (@Sendable (KafkaError?) -> Void)?
         /// The producer's report handler, told when someone starts waiting.
         var reports: ProducerEventHandler?
 
@@ -48,6 +50,31 @@ public final class KafkaDeliveryGroup: Sendable {
         }
         if outcome.0 > 0 {
             throw KafkaError(code: .timedOut, message: "\(outcome.0) records still undelivered after \(timeout)")
+        }
+    }
+
+    /// Calls `completion` once every record enqueued with the group has a delivery outcome;
+    /// enqueue no more records with it once called.
+    ///
+    /// `completion` gets nil when every record was stored, else the first failure (naming how
+    /// many failed). It runs on the thread that serves the last report (the producer's poll
+    /// thread or an enqueuing thread), or on the caller's at once when nothing is outstanding:
+    /// keep it short and never block in it. There is no timeout: librdkafka reports every
+    /// record within `message.timeout.ms`, or when the producer closes.
+    public func onDelivery(_ completion: @escaping @Sendable (KafkaError?) -> Void) {
+        let doneNow = state.withLock { state -> Bool in
+            state.sealed = true
+            if state.isDone { return true }
+            state.completion = completion
+            return false
+        }
+        if doneNow { completion(outcome) }
+    }
+
+    /// The first failure, naming how many records failed; nil when none did.
+    private var outcome: KafkaError? {
+        state.withLock { state in
+            state.firstFailure.map { KafkaError(code: $0.code, message: "\(state.failed) records not delivered, first: \($0.message)") }
         }
     }
 
@@ -90,13 +117,15 @@ public final class KafkaDeliveryGroup: Sendable {
     }
 
     private func complete(failure: KafkaError?) {
-        state.withLock { state in
+        let (waiter, completion) = state.withLock { state in
             state.outstanding -= 1
             if let failure {
                 state.failed += 1
                 if state.firstFailure == nil { state.firstFailure = failure }
             }
-            return state.isDone ? state.waiter.take() : nil
-        }?.resume()
+            return state.isDone ? (state.waiter.take(), state.completion.take()) : (nil, nil)
+        }
+        waiter?.resume()
+        if let completion { completion(outcome) }
     }
 }

@@ -7,6 +7,7 @@ import Synchronization
 /// cancellation: the worker only cancels after its in-flight work has finished.
 final class AsyncPermits: Sendable {
     private struct State {
+        let limit: Int
         var available: Int
         var waiters: [CheckedContinuation<Void, Never>] = []
         var firstWaiter = 0
@@ -16,8 +17,11 @@ final class AsyncPermits: Sendable {
 
     /// Creates permits for `limit` holders (at least 1).
     init(limit: Int) {
-        state = Mutex(State(available: max(1, limit)))
+        state = Mutex(State(limit: max(1, limit), available: max(1, limit)))
     }
+
+    /// Permits taken and not yet given back.
+    var held: Int { state.withLock { $0.limit - $0.available } }
 
     /// Takes a permit, waiting for one to be released when none is free.
     func acquire() async {

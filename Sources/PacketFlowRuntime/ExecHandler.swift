@@ -122,7 +122,10 @@ public final class ExecHandler: Sendable {
             }
             for waiter in waiters { waiter.resume() }
             defer { state.withLock { $0.writer = nil; $0.processID = nil } }
-            for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20)) {
+            // Framed on "\n" only: JSON may carry CR, VT, FF, U+0085, U+2028 and U+2029 raw,
+            // which the default line breaks would split.
+            let lines = execution.standardOutput.strings(separatedBy: .unicodeScalarSequence(["\n"]), bufferingPolicy: .maxLineLength(64 << 20))
+            for try await line in lines {
                 guard !line.isEmpty else { continue }
                 deliver(line)
             }

@@ -12,9 +12,15 @@ import Synchronization
 /// rewound the partition (a redelivery): the partition starts over and tickets of the older
 /// generation are ignored, since their messages come again.
 ///
+/// Queued messages (ordered lanes) may start out of offset order: a partition's lanes run
+/// beside each other. So a partition is settled only once nothing runs and every message below
+/// the highest one started is finished; until then its commit position sits below finished
+/// work that a next owner would repeat.
+///
 /// Revocation: ``revoke(_:fetchedBatches:)`` fences the partitions (messages of batches fetched
-/// before it are refused by `begin`, queued ones by ``start(_:)``), ``waitUntilIdle(_:timeout:)``
-/// blocks until the packets already running finish, and ``release(_:)`` hands out the final
+/// before it are refused by `begin`; queued ones are refused by ``start(_:onlyGaps:)`` unless
+/// they fill a gap below the highest started), ``waitUntilIdle(_:timeout:)`` blocks until the
+/// partitions are settled, and ``release(_:)`` hands out the final
 /// commit positions and forgets the partitions, so a ticket finishing later commits nothing.
 /// The released positions are also kept for ``takeHandoverPositions()``, to commit them once
 /// the group is stable again if the group refused them during the rebalance.
@@ -59,6 +65,8 @@ public final class OffsetTracker: Sendable {
         var dirty = false
         /// Begun and started, not yet finished: what a revocation waits for.
         var running = 0
+        /// The highest offset started; queued messages below it are gaps to fill.
+        var highestStarted: Int64 = -1
         var revoking = false
 
         mutating func restart() {
@@ -70,7 +78,13 @@ public final class OffsetTracker: Sendable {
             committable = nil
             dirty = false
             running = 0
+            highestStarted = -1
             revoking = false
+        }
+
+        /// Nothing runs and nothing below the highest started offset is unfinished.
+        var isSettled: Bool {
+            running == 0 && (head >= begun.count || begun[head] > highestStarted)
         }
 
         mutating func begin(_ offset: Int64) {
@@ -109,7 +123,7 @@ public final class OffsetTracker: Sendable {
             let before = committable
             finish(ticket.offset)
             running -= 1
-            return (committable != before, revoking && running == 0)
+            return (committable != before, revoking && isSettled)
         }
 
         var unfinished: Int { begun.count - head }
@@ -143,20 +157,24 @@ public final class OffsetTracker: Sendable {
             let key = KafkaTopicPartition(topic: topic, partition: partition)
             if let batch, let fence = state.fences[key], batch <= fence { return nil }
             state.partitions[key, default: PartitionState()].begin(offset)
-            if started { state.partitions[key]!.running += 1 }
+            if started {
+                state.partitions[key]!.running += 1
+                state.partitions[key]!.highestStarted = offset
+            }
             return Ticket(topic: topic, partition: partition, offset: offset, generation: state.partitions[key]!.generation)
         }
     }
 
-    /// Marks a queued ticket as being handled; false when its partition is being revoked or
-    /// was rewound since (skip the message: it comes again).
-    public func start(_ ticket: Ticket) -> Bool {
+    /// Marks a queued ticket as being handled; false when it is to be skipped (it comes again):
+    /// its partition was rewound since, or is being revoked, or `onlyGaps` is set (draining),
+    /// and the ticket does not fill a gap below the partition's highest started offset.
+    public func start(_ ticket: Ticket, onlyGaps: Bool = false) -> Bool {
         state.withLock { state in
             let key = KafkaTopicPartition(topic: ticket.topic, partition: ticket.partition)
-            guard let partition = state.partitions[key], partition.generation == ticket.generation, !partition.revoking else {
-                return false
-            }
+            guard let partition = state.partitions[key], partition.generation == ticket.generation else { return false }
+            if partition.revoking || onlyGaps, ticket.offset > partition.highestStarted { return false }
             state.partitions[key]!.running += 1
+            state.partitions[key]!.highestStarted = max(partition.highestStarted, ticket.offset)
             return true
         }
     }
@@ -218,15 +236,19 @@ public final class OffsetTracker: Sendable {
         state.withLock { state in partitions.reduce(0) { $0 + (state.partitions[$1]?.running ?? 0) } }
     }
 
-    /// Blocks the calling thread until no packet of `partitions` runs, or `timeout` passed;
-    /// returns whether they are idle. Call from a dedicated thread (a rebalance callback),
-    /// never from the cooperative pool.
+    /// Blocks the calling thread until `partitions` are settled (nothing runs, no gap below the
+    /// highest started offset), or `timeout` passed; returns whether they are. Call from a
+    /// dedicated thread (a rebalance callback), never from the cooperative pool.
     public func waitUntilIdle(_ partitions: [KafkaTopicPartition], timeout: Duration) -> Bool {
         let deadline = DispatchTime.now() + .nanoseconds(Int(timeout / .nanoseconds(1)))
-        while runningCount(partitions) > 0 {
-            if idle.wait(timeout: deadline) == .timedOut { return runningCount(partitions) == 0 }
+        while !isSettled(partitions) {
+            if idle.wait(timeout: deadline) == .timedOut { return isSettled(partitions) }
         }
         return true
+    }
+
+    private func isSettled(_ partitions: [KafkaTopicPartition]) -> Bool {
+        state.withLock { state in partitions.allSatisfy { state.partitions[$0]?.isSettled ?? true } }
     }
 
     /// The commit positions of `partitions` (every finished prefix, moved or not), after which
@@ -248,9 +270,6 @@ public final class OffsetTracker: Sendable {
             return positions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
         }
     }
-
-    /// Whether a revocation is waiting for running packets: finish pending work now.
-    public var isRevoking: Bool { state.withLock { $0.revoking > 0 } }
 
     /// The positions released by revocations since the last call, then forgotten.
     ///

@@ -21,6 +21,8 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         case unknownStateStore
         /// Worker configuration that cannot work.
         case invalidConfiguration
+        /// The worker stopped after an earlier failure; the message is left uncommitted and comes again.
+        case stopped
     }
 
     /// What went wrong.

@@ -12,7 +12,9 @@ import PacketFlowLanguage
 /// Stateless between messages except for a collective stage's gathering, so many messages run
 /// through it at once. Only Kafka failures of outputs or dead-letter records escape
 /// (as ``RuntimeError`` `kafkaFailed`): the message then stays unfinished and comes again after
-/// a restart; everything else ends in an output or a dead-letter record.
+/// a restart; everything else ends in an output or a dead-letter record. Once the worker has
+/// failed (``WorkerFailure``), packets still retrying are abandoned (`stopped`) rather than
+/// dead-lettered: they come again after the restart.
 final class StageRunner: Sendable {
     /// One packet of the stage: its name, group and handler.
     struct Step: Sendable {
@@ -20,19 +22,11 @@ final class StageRunner: Sendable {
         var handler: ResolvedHandler
     }
 
-    /// How a message's records reach Kafka.
-    enum Delivery: Sendable {
-        /// Each record is sent and its acknowledgement awaited before `handle` returns.
-        case awaited
-        /// Records are enqueued without waiting, counted in the group; the caller finishes the
-        /// tickets once the group is delivered (the data-flow batch path).
-        case enqueued(KafkaDeliveryGroup)
-    }
-
     let plan: TopologyPlan
     let stage: StagePlan
     let steps: [Step]
     let tracker: OffsetTracker
+    private let failure: WorkerFailure
     private let producer: KafkaProducer
     private let outputTopics: [String]
     private let stores: [String: StateStore]
@@ -45,12 +39,13 @@ final class StageRunner: Sendable {
 
     init(
         configuration: WorkerConfiguration, stage: StagePlan, steps: [Step], producer: KafkaProducer,
-        tracker: OffsetTracker, stores: [StateStore], logger: Logger
+        tracker: OffsetTracker, failure: WorkerFailure, stores: [StateStore], logger: Logger
     ) {
         self.plan = configuration.plan
         self.stage = stage
         self.steps = steps
         self.tracker = tracker
+        self.failure = failure
         self.producer = producer
         self.outputTopics = stage.outputTopics + (stage.group == .metaComputational ? [configuration.controlTopic] : [])
         self.stores = Dictionary(stores.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -68,18 +63,19 @@ final class StageRunner: Sendable {
     var handlersRunInline: Bool { steps.allSatisfy { $0.handler.boundsItself && $0.handler.exec == nil } }
 
     /// Handles one consumed message whose ticket the caller took, in fetch order; gives `slot`
-    /// back once the handlers are done with it.
+    /// back once the handlers are done with it. Every record it causes is enqueued in
+    /// `delivery`, without waiting for acknowledgements.
     ///
-    /// Returns true when the caller finishes the ticket (at once for `.awaited`, once the group
-    /// is delivered for `.enqueued`), false when a collective group holds it and finishes it itself.
+    /// Returns true when the caller finishes the ticket once `delivery` is delivered, false when
+    /// a collective group holds it and finishes it itself.
     func handle(
-        _ message: KafkaMessage, ticket: OffsetTracker.Ticket, slot: HandlerSlot? = nil, delivery: Delivery = .awaited
+        _ message: KafkaMessage, ticket: OffsetTracker.Ticket, slot: HandlerSlot? = nil, delivery: KafkaDeliveryGroup
     ) async throws -> Bool {
         try await handle(StageInput(message, defaultGroup: stage.group), ticket: ticket, slot: slot, delivery: delivery)
     }
 
     private func handle(
-        _ input: StageInput, ticket: OffsetTracker.Ticket, slot: HandlerSlot? = nil, delivery: Delivery
+        _ input: StageInput, ticket: OffsetTracker.Ticket, slot: HandlerSlot? = nil, delivery: KafkaDeliveryGroup
     ) async throws -> Bool {
         defer { slot?.release() }
         let packet: Packet
@@ -116,7 +112,7 @@ final class StageRunner: Sendable {
     ) async throws {
         if handlersRunInline || concurrency <= 1 {
             for item in items {
-                _ = try await handle(item.input, ticket: item.ticket, delivery: .enqueued(delivery))
+                _ = try await handle(item.input, ticket: item.ticket, delivery: delivery)
             }
             return
         }
@@ -127,7 +123,7 @@ final class StageRunner: Sendable {
                     _ = try await group.next()
                     running -= 1
                 }
-                group.addTask { _ = try await self.handle(item.input, ticket: item.ticket, delivery: .enqueued(delivery)) }
+                group.addTask { _ = try await self.handle(item.input, ticket: item.ticket, delivery: delivery) }
                 running += 1
             }
             try await group.waitForAll()
@@ -145,10 +141,20 @@ final class StageRunner: Sendable {
         return due.count
     }
 
+    /// Sends a gathered group's aggregate; its members are finished once it is acknowledged,
+    /// and a refused aggregate fails the worker (``WorkerFailure``), leaving them uncommitted.
     private func finishGathered(_ gathered: CollectiveAggregator<OffsetTracker.Ticket>.Gathered) async throws {
         let record = PacketWireFormat.record(for: gathered.packet, topic: stage.inputTopics.first ?? stage.name)
-        try await process(gathered.packet, original: record)
-        for ticket in gathered.members { tracker.finish(ticket) }
+        let delivery = KafkaDeliveryGroup()
+        try await process(gathered.packet, original: record, delivery: delivery)
+        let (tracker, failure, members) = (tracker, failure, gathered.members)
+        delivery.onDelivery { error in
+            if let error {
+                failure.record(RuntimeError(.kafkaFailed, "aggregate of \(members.count) members not delivered: \(error)"))
+            } else {
+                tracker.finish(members)
+            }
+        }
     }
 
     /// The correlation key of a collective member: the stage's key field, else the Kafka key.
@@ -162,7 +168,7 @@ final class StageRunner: Sendable {
     /// Calls the chain with retries and exponential backoff, then sends the outputs or the
     /// dead-letter record of `original`, which is read only then.
     private func process(
-        _ packet: Packet, original: @autoclosure () -> PacketRecord, slot: HandlerSlot? = nil, delivery: Delivery = .awaited
+        _ packet: Packet, original: @autoclosure () -> PacketRecord, slot: HandlerSlot? = nil, delivery: KafkaDeliveryGroup
     ) async throws {
         var attempt = packet.attempt
         while true {
@@ -172,6 +178,9 @@ final class StageRunner: Sendable {
             do {
                 outputs = try await runChain(current)
             } catch {
+                guard !failure.hasFailed else {
+                    throw RuntimeError(.stopped, "packet \(packet.id) abandoned at attempt \(attempt): the worker is stopping after a failure")
+                }
                 let maxAttempts = stage.retries + 1
                 guard attempt < maxAttempts else {
                     slot?.release()
@@ -231,7 +240,7 @@ final class StageRunner: Sendable {
 
     /// Stamps the outputs (deterministic ids, molecule, stage, trace) and sends each to every
     /// output topic, in order.
-    private func send(_ outputs: [Packet], from input: Packet, delivery: Delivery) async throws {
+    private func send(_ outputs: [Packet], from input: Packet, delivery: KafkaDeliveryGroup) async throws {
         let last = steps.last?.packet
         // Stamped in place: the array is this call's alone, so no packet is copied.
         var outputs = outputs
@@ -249,7 +258,7 @@ final class StageRunner: Sendable {
         }
     }
 
-    private func deadLetter(_ original: PacketRecord, reason: String, attempt: Int, delivery: Delivery = .awaited) async throws {
+    private func deadLetter(_ original: PacketRecord, reason: String, attempt: Int, delivery: KafkaDeliveryGroup) async throws {
         logger.warning(
             "dead-lettering", metadata: ["source": "\(original.topic)[\(original.partition)]@\(original.offset)", "reason": "\(reason)"])
         let record = DeadLetter.record(
@@ -257,24 +266,18 @@ final class StageRunner: Sendable {
         try await deliver(record, what: "dead-letter record of \(original.topic)[\(original.partition)]@\(original.offset)", delivery: delivery)
     }
 
-    /// Sends an output; enqueued outputs have their headers written straight into the record.
-    private func deliver(_ output: Packet, to topic: String, delivery: Delivery) async throws {
+    /// Enqueues an output in `delivery`, its headers written straight into the record.
+    private func deliver(_ output: Packet, to topic: String, delivery: KafkaDeliveryGroup) async throws {
         do {
-            switch delivery {
-            case .awaited: _ = try await producer.send(PacketWireFormat.record(for: output, topic: topic).producerMessage)
-            case .enqueued(let group): try await producer.enqueue(output, to: topic, group: group)
-            }
+            try await producer.enqueue(output, to: topic, group: delivery)
         } catch {
             throw RuntimeError(.kafkaFailed, "cannot deliver output \(output.id) to \(topic): \(error)")
         }
     }
 
-    private func deliver(_ record: PacketRecord, what: String, delivery: Delivery) async throws {
+    private func deliver(_ record: PacketRecord, what: String, delivery: KafkaDeliveryGroup) async throws {
         do {
-            switch delivery {
-            case .awaited: _ = try await producer.send(record.producerMessage)
-            case .enqueued(let group): try await producer.enqueue(record.producerMessage, group: group)
-            }
+            try await producer.enqueue(record.producerMessage, group: delivery)
         } catch {
             throw RuntimeError(.kafkaFailed, "cannot deliver \(what) to \(record.topic): \(error)")
         }

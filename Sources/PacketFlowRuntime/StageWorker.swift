@@ -10,11 +10,18 @@ import ServiceLifecycle
 /// A `Service`: run it in a `ServiceGroup` with SIGTERM/SIGINT as graceful shutdown signals.
 /// `run()` subscribes to the stage's input topics and hands each message to the stage's
 /// handlers with the group's semantics: ordered groups (CF, CO, MC, RM) one message at a time
-/// per partition, parallel groups (DF, ED) up to the stage's concurrency at once; DF stages
-/// take a fetched batch at a time and enqueue its records without waiting, confirming them
-/// with one flush per batch. Offsets are committed only below the lowest unfinished message of
-/// each partition, and a message is finished only once every record it caused is
-/// acknowledged: at-least-once delivery.
+/// per lane, a lane being a partition's keys that hash to one of `concurrency` slots (so each
+/// key keeps its order while other keys of the partition run beside it), parallel groups (DF,
+/// ED) up to the stage's concurrency at once; DF stages take a fetched batch at a time. No
+/// path waits for the broker between packets: outputs are enqueued in order (the idempotent
+/// producer keeps the order of records to one partition) and a message is finished once every
+/// record it caused is acknowledged. Offsets are committed only below the lowest unfinished
+/// message of each partition: at-least-once delivery.
+///
+/// A record the cluster refuses, or does not acknowledge, fails the worker (``WorkerFailure``):
+/// it stops taking input at once, commits what is finished and throws, so the partitions start
+/// again from their committed offsets after the restart (nothing skipped, nothing reordered
+/// among first deliveries).
 ///
 /// Rebalances (a worker joining, leaving, scaling): before a partition is revoked the worker
 /// stops taking its messages, lets the running ones finish (up to `revocationTimeout`) and
@@ -34,6 +41,8 @@ public final class StageWorker: Service {
     private let stores: [StateStore]
     private let execHandlers: [ExecHandler]
     private let tracker = OffsetTracker()
+    private let drain = DrainSignal()
+    private let failure: WorkerFailure
     private let logger: Logger
 
     /// Creates the worker: resolves the stage's handlers and opens its Kafka clients.
@@ -56,9 +65,9 @@ public final class StageWorker: Service {
         consumerConfiguration.offsetReset = .earliest
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.fetchWaitMax = properties.consumer.fetchWaitMax
-        // librdkafka's batch consume waits until a batch is full or 100 ms pass: latency-first
-        // groups take records one at a time so a lone record is handed on at once.
-        consumerConfiguration.pollBatchSize = properties.latency == .low ? 1 : properties.consumer.maxBatch
+        consumerConfiguration.pollBatchSize = properties.consumer.maxBatch
+        // Latency-first groups hand on whatever has arrived instead of waiting for a full batch.
+        consumerConfiguration.fillsBatches = properties.latency != .low
         consumerConfiguration.bufferedMessageLimit = max(properties.consumer.maxBatch * 4, 1_000)
         // Offsets are stored and committed by the worker only, below unfinished messages.
         consumerConfiguration.autoCommit = false
@@ -77,6 +86,8 @@ public final class StageWorker: Service {
                 name: name, bootstrapServers: configuration.bootstrapServers, producer: producer,
                 properties: configuration.consumerProperties, logger: logger)
         }
+        let failure = WorkerFailure(firing: drain)
+        self.failure = failure
         self.configuration = configuration
         self.stage = stage
         self.consumer = try KafkaConsumer(
@@ -89,7 +100,7 @@ public final class StageWorker: Service {
         self.execHandlers = steps.compactMap(\.handler.exec)
         self.runner = StageRunner(
             configuration: configuration, stage: stage, steps: steps, producer: producer, tracker: tracker,
-            stores: stores, logger: logger)
+            failure: failure, stores: stores, logger: logger)
         self.logger = logger
     }
 
@@ -122,15 +133,10 @@ public final class StageWorker: Service {
         Dictionary(positions.map { (KafkaTopicPartition(topic: $0.topic, partition: $0.partition), $0.offset) }, uniquingKeysWith: max)
     }
 
-    /// The stage this worker runs.
-    public var stagePlan: StagePlan { stage }
-
-    /// Messages taken and not yet finished.
-    public var inFlightCount: Int { tracker.unfinishedCount }
-
-    /// Runs the stage until graceful shutdown (then drains) or a Kafka failure (then throws).
+    /// Runs the stage until graceful shutdown (then drains) or a failure (then commits what is
+    /// finished and throws it).
     public func run() async throws {
-        let drain = DrainSignal()
+        let drain = drain
         try await withThrowingTaskGroup(of: Void.self) { background in
             for exec in execHandlers {
                 background.addTask { try await exec.run() }
@@ -146,7 +152,7 @@ public final class StageWorker: Service {
             let pauses = StagePauseListener(configuration: configuration, stage: stage.name, logger: logger)
             background.addTask { [consumer] in await pauses.run(pausing: consumer, until: drain) }
             if stage.group == .collective {
-                background.addTask { [self] in try await flushGroupsPeriodically(until: drain) }
+                background.addTask { [self] in await flushGroupsPeriodically(until: drain) }
             }
             logger.info(
                 "worker started",
@@ -156,34 +162,50 @@ public final class StageWorker: Service {
                 ])
             do {
                 try await withGracefulShutdownHandler {
-                    try await consume(until: drain)
+                    try await consume()
                 } onGracefulShutdown: {
                     drain.fire()
                 }
+                if let error = failure.error { throw error }
                 try await waitForUnfinished()
             } catch {
-                drain.fire()
+                failure.record(error)
+                // What finished before the failure is committed: only its repeats are saved.
+                try? await commitFinished()
                 await shutDown(background: &background)
-                throw error
+                throw failure.error ?? error
             }
             drain.fire()
             try await commitFinished()
             await shutDown(background: &background)
+            if let error = failure.error { throw error }
             logger.info("worker drained and left its group")
         }
     }
 
-    /// Takes messages until drained; returns once every message taken has been handled.
-    private func consume(until drain: DrainSignal) async throws {
+    /// Takes messages until drained or failed; returns once every message taken has been
+    /// handled and its outputs acknowledged (or, after a failure, after a short grace).
+    private func consume() async throws {
         try consumer.subscribe(topics: stage.inputTopics)
         if stage.group == .dataFlow {
-            try await consumeBatches(until: drain)
-        } else if stage.ordering == .sequentialPerKey {
-            try await consumeInLanes(until: drain)
+            await consumeBatches()
+            return
+        }
+        let inFlight = AsyncPermits(limit: configuration.maxInFlight)
+        if stage.ordering == .sequentialPerKey {
+            await consumeInLanes(inFlight: inFlight)
         } else {
-            try await consumeConcurrently(until: drain)
+            await consumeConcurrently(inFlight: inFlight)
+        }
+        // Outputs still unacknowledged: their inputs are committed once they are.
+        let deadline = ContinuousClock.now + (failure.hasFailed ? Self.failureGrace : configuration.drainTimeout)
+        while inFlight.held > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
+
+    /// How long a failed worker waits for the acknowledgements of what it already sent.
+    private static let failureGrace = Duration.seconds(5)
 
     /// Data flow: a fetched batch at a time, handlers over it with the stage's concurrency,
     /// records enqueued without waiting for acknowledgements.
@@ -195,7 +217,7 @@ public final class StageWorker: Service {
     /// tickets finish once the group is delivered: handling never stops for an acknowledgement,
     /// a revocation's wait ends as soon as the running packets' outputs are stored, and the
     /// commit follows the acknowledgements. At most `maxUnconfirmedSlices` wait at a time.
-    private func consumeBatches(until drain: DrainSignal) async throws {
+    private func consumeBatches() async {
         let batches = consumer.batches
         let concurrency = max(1, stage.concurrency)
         let inline = runner.handlersRunInline
@@ -204,12 +226,19 @@ public final class StageWorker: Service {
         let unconfirmed = AsyncPermits(limit: Self.maxUnconfirmedSlices)
         let (runner, tracker, timeout, group) = (runner, tracker, configuration.drainTimeout, stage.group)
         var fetched = 0
-        try await withThrowingDiscardingTaskGroup { slices in
+        let failure = failure
+        await withDiscardingTaskGroup { slices in
             while let batch = await Self.nextFetchedBatch(batches, unless: drain) {
                 fetched += 1
                 for start in stride(from: 0, to: batch.count, by: slice) {
                     await unconfirmed.acquire()
                     await handling.acquire()
+                    // Once draining or failed, the rest of the batch is left to be fetched again.
+                    guard !drain.hasFired else {
+                        handling.release()
+                        unconfirmed.release()
+                        break
+                    }
                     // Tickets are taken slice by slice, in fetch order, once the slice can be
                     // handled: a revocation arriving meanwhile fences the rest of the batch
                     // instead of waiting for it.
@@ -239,8 +268,7 @@ public final class StageWorker: Service {
                         } catch {
                             // Stop taking batches: the worker fails with this error once the
                             // running slices are done.
-                            drain.fire()
-                            throw error
+                            failure.record(error)
                         }
                     }
                 }
@@ -267,70 +295,117 @@ public final class StageWorker: Service {
     }
 
     /// Event-driven and other unordered groups: a task per message, up to the stage's
-    /// concurrency, each output awaited (latency first).
-    private func consumeConcurrently(until drain: DrainSignal) async throws {
-        let permits = AsyncPermits(limit: configuration.maxInFlight)
+    /// concurrency at once.
+    private func consumeConcurrently(inFlight: AsyncPermits) async {
         let handlerSlots = AsyncPermits(limit: max(1, stage.concurrency))
-        let batches = consumer.batches
-        let (runner, tracker) = (runner, tracker)
+        let (batches, drain, tracker) = (consumer.batches, drain, tracker)
         var fetched = 0
-        try await withThrowingDiscardingTaskGroup { group in
+        await withDiscardingTaskGroup { group in
             while let batch = await Self.nextBatch(batches, unless: drain) {
                 fetched += 1
                 for message in batch {
-                    await permits.acquire()
+                    await inFlight.acquire()
                     await handlerSlots.acquire()
-                    guard let ticket = tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset, batch: fetched) else {
+                    let ticket = drain.hasFired
+                        ? nil : tracker.begin(topic: message.topic, partition: message.partition, offset: message.offset, batch: fetched)
+                    guard let ticket else {
                         handlerSlots.release()
-                        permits.release()
+                        inFlight.release()
                         continue
                     }
-                    group.addTask {
-                        defer { permits.release() }
-                        if try await runner.handle(message, ticket: ticket, slot: HandlerSlot(handlerSlots)) { tracker.finish(ticket) }
+                    group.addTask { [self] in
+                        await handleConfirmed(message, ticket: ticket, slot: HandlerSlot(handlerSlots), inFlight: inFlight)
                     }
                 }
             }
         }
     }
 
-    /// Ordered groups: one lane per partition, one message at a time in fetch order.
-    private func consumeInLanes(until drain: DrainSignal) async throws {
-        let permits = AsyncPermits(limit: configuration.maxInFlight)
-        let batches = consumer.batches
-        let (runner, tracker) = (runner, tracker)
+    /// Ordered groups: one message at a time per lane in fetch order, a lane being a
+    /// partition's keys that hash to one of the stage's `concurrency` slots; so each key (and a
+    /// partition's keyless messages) keeps its order while other keys run beside it.
+    private func consumeInLanes(inFlight: AsyncPermits) async {
+        let (batches, drain, tracker, failure) = (consumer.batches, drain, tracker, failure)
+        let slots = max(1, stage.concurrency)
         var fetched = 0
-        try await withThrowingDiscardingTaskGroup { group in
-            var lanes: [KafkaTopicPartition: AsyncStream<(KafkaMessage, OffsetTracker.Ticket)>.Continuation] = [:]
+        await withDiscardingTaskGroup { group in
+            var lanes: [Lane: AsyncStream<(KafkaMessage, OffsetTracker.Ticket)>.Continuation] = [:]
             while let batch = await Self.nextBatch(batches, unless: drain) {
                 fetched += 1
                 for message in batch {
-                    await permits.acquire()
-                    let queued = tracker.begin(
-                        topic: message.topic, partition: message.partition, offset: message.offset, batch: fetched, started: false)
+                    await inFlight.acquire()
+                    let queued = drain.hasFired
+                        ? nil
+                        : tracker.begin(
+                            topic: message.topic, partition: message.partition, offset: message.offset, batch: fetched, started: false)
                     guard let ticket = queued else {
-                        permits.release()
+                        inFlight.release()
                         continue
                     }
-                    let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
-                    if lanes[partition] == nil {
+                    let lane = Lane(message, slots: slots)
+                    if lanes[lane] == nil {
                         let (stream, continuation) = AsyncStream<(KafkaMessage, OffsetTracker.Ticket)>.makeStream()
-                        lanes[partition] = continuation
-                        group.addTask {
+                        lanes[lane] = continuation
+                        group.addTask { [self] in
                             for await (message, ticket) in stream {
-                                defer { permits.release() }
-                                // Once draining, or once the partition is being revoked, the rest
-                                // of the lane stays unstarted: the commit stops before it and it is
-                                // fetched again later.
-                                guard !drain.hasFired, tracker.start(ticket) else { continue }
-                                if try await runner.handle(message, ticket: ticket) { tracker.finish(ticket) }
+                                // Once draining, or once the partition is being revoked, only the
+                                // gaps below what other lanes of the partition started are filled,
+                                // so the commit covers all that was done; the rest of the lane stays
+                                // unstarted and is fetched again later. Once failed, nothing starts.
+                                guard !failure.hasFailed, tracker.start(ticket, onlyGaps: drain.hasFired) else {
+                                    inFlight.release()
+                                    continue
+                                }
+                                await handleConfirmed(message, ticket: ticket, slot: nil, inFlight: inFlight)
                             }
                         }
                     }
-                    lanes[partition]!.yield((message, ticket))
+                    lanes[lane]!.yield((message, ticket))
                 }
             }
             for lane in lanes.values { lane.finish() }
+        }
+    }
+
+    /// Where an ordered message waits its turn: its partition and its key's slot.
+    private struct Lane: Hashable {
+        var topic: String
+        var partition: Int32
+        var slot: Int
+
+        init(_ message: KafkaMessage, slots: Int) {
+            topic = message.topic
+            partition = message.partition
+            // FNV-1a over the key: stable across runs and processes, unlike `Hasher`.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in message.key ?? [] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            slot = slots == 1 ? 0 : Int(hash % UInt64(slots))
+        }
+    }
+
+    /// Handles one message with its outputs enqueued, not awaited; its ticket is finished (and
+    /// its `inFlight` permit given back) once they are acknowledged. A failure, there or in the
+    /// handling, is recorded in ``WorkerFailure`` and leaves the ticket unfinished.
+    private func handleConfirmed(_ message: KafkaMessage, ticket: OffsetTracker.Ticket, slot: HandlerSlot?, inFlight: AsyncPermits) async {
+        let delivery = KafkaDeliveryGroup()
+        let finishes: Bool
+        do {
+            finishes = try await runner.handle(message, ticket: ticket, slot: slot, delivery: delivery)
+        } catch {
+            slot?.release()
+            failure.record(error)
+            inFlight.release()
+            return
+        }
+        let (tracker, failure) = (tracker, failure)
+        delivery.onDelivery { error in
+            if let error {
+                failure.record(RuntimeError(
+                    .kafkaFailed, "outputs of \(ticket.topic)[\(ticket.partition)]@\(ticket.offset) not acknowledged: \(error)"))
+            } else if finishes {
+                tracker.finish(ticket)
+            }
+            inFlight.release()
         }
     }
 
@@ -374,10 +449,15 @@ public final class StageWorker: Service {
         }
     }
 
-    private func flushGroupsPeriodically(until drain: DrainSignal) async throws {
-        while !drain.hasFired || runner.openGroups > 0 {
-            try await Task.sleep(for: .milliseconds(50))
-            _ = try await runner.flushExpiredGroups()
+    /// Sends the collective groups whose window passed; a failure fails the worker.
+    private func flushGroupsPeriodically(until drain: DrainSignal) async {
+        while !failure.hasFailed, !drain.hasFired || runner.openGroups > 0 {
+            try? await Task.sleep(for: .milliseconds(50))
+            do {
+                _ = try await runner.flushExpiredGroups()
+            } catch {
+                failure.record(error)
+            }
         }
     }
 

@@ -69,4 +69,39 @@ struct DeliveryGroupTests {
         #expect(error?.message == "2 records still undelivered after 0.3 seconds", "\(String(describing: error))")
         await producer.close(timeout: .seconds(1))
     }
+
+    @Test("a completion runs once every record is stored, at once for an empty group, and with the failure for refused records")
+    func completion() async throws {
+        try await withEmbeddedCluster { cluster in
+            let topic = uniqueName("completed")
+            try cluster.createTopic(topic, partitions: 3)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+            let group = KafkaDeliveryGroup()
+            for index in 0..<200 {
+                try await producer.enqueue(KafkaProducerMessage(topic: topic, value: Array("\(index)".utf8)), group: group)
+            }
+            let outcome = await withCheckedContinuation { continuation in
+                group.onDelivery { continuation.resume(returning: $0) }
+            }
+            #expect(outcome == nil)
+            #expect(try await read(200, from: topic, on: cluster).count == 200, "every record was stored when the completion ran")
+            let empty = await withCheckedContinuation { continuation in
+                KafkaDeliveryGroup().onDelivery { continuation.resume(returning: $0) }
+            }
+            #expect(empty == nil)
+            await producer.close()
+        }
+        var configuration = KafkaProducerConfiguration(bootstrapServers: UnreachableBrokerTests.deadAddress)
+        configuration.messageTimeout = .milliseconds(500)
+        let producer = try KafkaProducer(configuration: configuration)
+        let refused = KafkaDeliveryGroup()
+        for index in 0..<3 {
+            try await producer.enqueue(KafkaProducerMessage(topic: "nowhere", value: Array("\(index)".utf8)), group: refused)
+        }
+        let failure = await withCheckedContinuation { continuation in
+            refused.onDelivery { continuation.resume(returning: $0) }
+        }
+        #expect(failure?.message.hasPrefix("3 records not delivered, first: delivery to nowhere") == true, "\(String(describing: failure))")
+        await producer.close(timeout: .seconds(1))
+    }
 }

@@ -146,13 +146,23 @@ extension KafkaMessage {
 /// A quiet logger for workers under test.
 let quietLogger = Logger(label: "test.worker") { _ in SwiftLogNoOpLogHandler() }
 
+/// The logger of in-process workers: quiet, or their debug log on stderr with
+/// `PACKETFLOW_TEST_WORKER_LOG=1` (to see a test's rebalances and commits).
+let workerLogger = ProcessInfo.processInfo.environment["PACKETFLOW_TEST_WORKER_LOG"] == nil
+    ? quietLogger
+    : Logger(label: "test.worker") { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = .debug
+        return handler
+    }
+
 /// One worker per stage of `plan`, all in this process.
 func makeWorkers(_ plan: TopologyPlan, bootstrap: String, handlers: HandlerRegistry, configure: (inout WorkerConfiguration) -> Void = { _ in }) throws -> [StageWorker] {
     var workers: [StageWorker] = []
     for stage in plan.stages {
         var configuration = WorkerConfiguration(plan: plan, stage: stage.name, bootstrapServers: bootstrap)
         configure(&configuration)
-        workers.append(try StageWorker(configuration: configuration, handlers: handlers, logger: quietLogger))
+        workers.append(try StageWorker(configuration: configuration, handlers: handlers, logger: workerLogger))
     }
     return workers
 }

@@ -33,6 +33,34 @@ struct ExecPipelineTests {
         }
     }
 
+    @Test("answers carrying raw CR, VT, FF, U+0085, U+2028 and U+2029 round-trip: responses are framed on newlines only")
+    func rawLineSeparatorsInAnswers() async throws {
+        let script = FileManager.default.temporaryDirectory.appending(path: "\(uniqueName("separators")).py")
+        try """
+        import json, sys
+        for line in sys.stdin:
+            request = json.loads(line)
+            output = dict(request["packet"]["payload"], text="a\\r b\\x0b c\\x0c d\\u0085 e\\u2028 f\\u2029 g")
+            sys.stdout.write(json.dumps({"id": request["id"], "outputs": [output]}, ensure_ascii=False) + "\\n")
+            sys.stdout.flush()
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let plan = try MoleculeProgram.parse("""
+            packet TextPacket { group: DF, handler: exec("python3 \(script.path)"), timeout: 5s }
+            molecule Separators\(UUID().uuidString.prefix(6)) { composition: [TextPacket] }
+            """).plan()
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
+            let packets = (0..<200).map { Packet(group: .dataFlow, kind: "n", payload: Array("{\"n\":\($0)}".utf8)) }
+            let results = try await withWorkers(workers) {
+                try await publishAndRead(packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap)
+            }
+            let texts = Set(results.compactMap { try? JSON.parse($0.value ?? [])["text"]?.stringValue })
+            #expect(texts == ["a\r b\u{0B} c\u{0C} d\u{85} e\u{2028} f\u{2029} g"])
+            #expect(Set(results.compactMap { $0.header("pf-id") }).count == 200)
+        }
+    }
+
     @Test("an exec program that dies is restarted and the packets it held are retried")
     func restartsDeadProgram() async throws {
         let script = FileManager.default.temporaryDirectory.appending(path: "\(uniqueName("dying")).py")

@@ -91,6 +91,30 @@ struct OffsetTrackerTests {
         #expect(tracker.takeCommitPositions().isEmpty)
     }
 
+    @Test("lanes of one partition: a revocation or a drain fills the gaps below the highest started offset, no more")
+    func revocationFillsGaps() {
+        let tracker = OffsetTracker()
+        let partition = KafkaTopicPartition(topic: "t", partition: 0)
+        // Two lanes: offsets 0 and 2 in one, 1 and 3 in the other; the second lane ran ahead.
+        let tickets = (0..<4).map { tracker.begin(topic: "t", partition: 0, offset: Int64($0), batch: 1, started: false)! }
+        #expect(tracker.start(tickets[1]))
+        tracker.finish(tickets[1])
+        tracker.revoke([partition], fetchedBatches: 1)
+        #expect(!tracker.waitUntilIdle([partition], timeout: .milliseconds(1)), "offset 0, below the finished 1, is still to do")
+        #expect(!tracker.start(tickets[3]), "above everything started: left to the next owner")
+        #expect(tracker.start(tickets[0]), "a gap below finished work: filled, so the next owner repeats nothing")
+        tracker.finish(tickets[0])
+        #expect(tracker.waitUntilIdle([partition], timeout: .seconds(10)))
+        #expect(!tracker.start(tickets[2]))
+        #expect(tracker.release([partition]) == [.init(topic: "t", partition: 0, offset: 2)])
+
+        // A drain (no revocation) likewise starts only the gaps.
+        let drained = (0..<3).map { tracker.begin(topic: "t", partition: 1, offset: Int64($0), batch: 2, started: false)! }
+        #expect(tracker.start(drained[1]))
+        #expect(tracker.start(drained[0], onlyGaps: true))
+        #expect(!tracker.start(drained[2], onlyGaps: true))
+    }
+
     @Test("finishing a batch of tickets at once moves the position past all of them")
     func batchFinish() {
         let tracker = OffsetTracker()
