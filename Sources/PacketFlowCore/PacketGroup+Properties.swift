@@ -36,7 +36,7 @@ extension PacketGroup {
                 latency: .low,
                 defaultPartitions: 6,
                 concurrencyPerWorker: 8,
-                consumer: .init(fetchWaitMax: .milliseconds(10), maxBatch: 100),
+                consumer: .init(fetchWaitMax: .milliseconds(5), maxBatch: 100),
                 producer: .init(linger: .milliseconds(1), batchMessages: 1_000),
                 retry: .init(maxAttempts: 3, initialBackoff: .milliseconds(50), maxBackoff: .seconds(1)),
                 scaling: .init(

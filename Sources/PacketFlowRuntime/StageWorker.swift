@@ -11,8 +11,9 @@ import ServiceLifecycle
 /// `run()` subscribes to the stage's input topics and hands each message to the stage's
 /// handlers with the group's semantics: ordered groups (CF, CO, MC, RM) one message at a time
 /// per lane, a lane being a partition's keys that hash to one of `concurrency` slots (so each
-/// key keeps its order while other keys of the partition run beside it), parallel groups (DF,
-/// ED) up to the stage's concurrency at once; DF stages take a fetched batch at a time. No
+/// key keeps its order while other keys of the partition run beside it); parallel groups (DF,
+/// ED) a fetched batch at a time in slices handled side by side, or, for latency-first stages
+/// whose handlers wait, a task per message up to the stage's concurrency (``Consumption``). No
 /// path waits for the broker between packets: outputs are enqueued in order (the idempotent
 /// producer keeps the order of records to one partition) and a message is finished once every
 /// record it caused is acknowledged. Offsets are committed only below the lowest unfinished
@@ -187,15 +188,15 @@ public final class StageWorker: Service {
     /// handled and its outputs acknowledged (or, after a failure, after a short grace).
     private func consume() async throws {
         try consumer.subscribe(topics: stage.inputTopics)
-        if stage.group == .dataFlow {
+        let inFlight = AsyncPermits(limit: configuration.maxInFlight)
+        switch Consumption(stage, handlersRunInline: runner.handlersRunInline) {
+        case .batches:
             await consumeBatches()
             return
-        }
-        let inFlight = AsyncPermits(limit: configuration.maxInFlight)
-        if stage.ordering == .sequentialPerKey {
-            await consumeInLanes(inFlight: inFlight)
-        } else {
+        case .tasks:
             await consumeConcurrently(inFlight: inFlight)
+        case .lanes:
+            await consumeInLanes(inFlight: inFlight)
         }
         // Outputs still unacknowledged: their inputs are committed once they are.
         let deadline = ContinuousClock.now + (failure.hasFailed ? Self.failureGrace : configuration.drainTimeout)
@@ -204,14 +205,35 @@ public final class StageWorker: Service {
         }
     }
 
+    /// How the worker takes a stage's messages, from its ordering and latency class.
+    enum Consumption: Equatable {
+        /// A fetched batch at a time in slices: parallel stages.
+        case batches
+        /// A task per message: parallel, latency-first stages whose handlers wait (exec, Swift),
+        /// so a slow packet never holds up the ones fetched with it.
+        case tasks
+        /// A message at a time per lane: ordered stages.
+        case lanes
+
+        init(_ stage: StagePlan, handlersRunInline: Bool) {
+            if stage.ordering == .sequentialPerKey {
+                self = .lanes
+            } else if stage.group.properties.latency == .low, !handlersRunInline {
+                self = .tasks
+            } else {
+                self = .batches
+            }
+        }
+    }
+
     /// How long a failed worker waits for the acknowledgements of what it already sent.
     private static let failureGrace = Duration.seconds(5)
 
-    /// Data flow: a fetched batch at a time, handlers over it with the stage's concurrency,
-    /// records enqueued without waiting for acknowledgements.
+    /// Parallel stages: a fetched batch at a time, handlers over it with the stage's
+    /// concurrency, records enqueued without waiting for acknowledgements.
     ///
     /// The batch goes in slices, each handled by a task of its own: for built-ins a batch's
-    /// worth, as many side by side as the machine has cores (DF keeps no order); for handlers
+    /// worth, as many side by side as the machine has cores (parallel stages keep no order); for handlers
     /// that wait, a few times the concurrency, one after the other, so their finished packets
     /// are confirmed as they go. Each slice's records form one delivery group, and the slice's
     /// tickets finish once the group is delivered: handling never stops for an acknowledgement,
@@ -294,8 +316,8 @@ public final class StageWorker: Service {
         tracker.finish(tickets)
     }
 
-    /// Event-driven and other unordered groups: a task per message, up to the stage's
-    /// concurrency at once.
+    /// Latency-first parallel stages with waiting handlers: a task per message, up to the
+    /// stage's concurrency at once.
     private func consumeConcurrently(inFlight: AsyncPermits) async {
         let handlerSlots = AsyncPermits(limit: max(1, stage.concurrency))
         let (batches, drain, tracker) = (consumer.batches, drain, tracker)

@@ -35,7 +35,13 @@ struct ByteRelayTests {
     @Test("a broker that stops reading stalls the client instead of filling the forwarder's memory; the stream resumes intact")
     func backPressure() async throws {
         try await withForwarder { client, broker in
-            let offered = (0..<(40 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) }
+            // 40 MB of a 251-byte pattern, built by copying (a closure per byte takes seconds
+            // in a debug build on a loaded machine).
+            let pattern = (0..<251).map(UInt8.init)
+            var offered: [UInt8] = []
+            offered.reserveCapacity((40 << 20) + pattern.count)
+            while offered.count < 40 << 20 { offered.append(contentsOf: pattern) }
+            offered.removeLast(offered.count - (40 << 20))
             let accepted = client.write(offered, stallMilliseconds: 500)
             // Without back-pressure the forwarder takes all 40 MB; with it, only what the
             // sockets' buffers hold on the way (about 8 MB measured on Linux).

@@ -18,7 +18,7 @@ struct DashboardBrowserTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (outcome, checked) = try await DevRun.with([
-            "examples/dev/checkout.pf", "examples/dev/periodic.pf", "--port", "\(port)", "--duration", "40s",
+            "examples/dev/checkout.pf", "examples/dev/periodic.pf", "--port", "\(port)", "--duration", "90s",
         ]) { () async throws -> [MoleculeStatus] in
             // Idle and settled: every stage runs what it wants and has no lag, so the numbers
             // cannot move between the page's poll and ours.
