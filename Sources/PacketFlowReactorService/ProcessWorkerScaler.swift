@@ -204,6 +204,14 @@ public actor ProcessWorkerScaler: WorkerScaler {
         if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
     }
 
+    /// The reactor's environment without its secrets: a worker runs user handlers (exec programs
+    /// inherit its environment), and a handler holding the reactor's token could deploy code.
+    static let workerEnvironment = Environment.inherit.updating(
+        Dictionary(uniqueKeysWithValues: secretVariables.map { (Environment.Key(stringLiteral: $0), String?.none) }))
+
+    /// Variables that hold PacketFlow's bearer tokens.
+    static let secretVariables = ["PACKETFLOW_REACTOR_TOKEN", "PACKETFLOW_INGEST_TOKEN"]
+
     /// Runs the worker process until it exits or the task is cancelled (then SIGTERM, grace, SIGKILL).
     private func runWorker(_ stage: WorkerStage, id: Int) async -> String {
         var arguments = [
@@ -218,14 +226,14 @@ public actor ProcessWorkerScaler: WorkerScaler {
                 if configuration.forwardWorkerLogs {
                     try await Subprocess.run(
                         .path(.init(configuration.executable)), arguments: Arguments(arguments),
-                        platformOptions: options, input: .none,
+                        environment: Self.workerEnvironment, platformOptions: options, input: .none,
                         output: .discarded, error: .currentStandardError
                     ) { execution in self.started(stage, id: id, pid: execution.processIdentifier.value) }
                     .terminationStatus
                 } else {
                     try await Subprocess.run(
                         .path(.init(configuration.executable)), arguments: Arguments(arguments),
-                        platformOptions: options, input: .none,
+                        environment: Self.workerEnvironment, platformOptions: options, input: .none,
                         output: .discarded, error: .discarded
                     ) { execution in self.started(stage, id: id, pid: execution.processIdentifier.value) }
                     .terminationStatus

@@ -81,9 +81,19 @@ public struct ReactorHTTPAPI: Sendable {
         return router
     }
 
+    /// Whether `a` equals `b`, in a time that depends on their lengths only, so that timing the
+    /// answers does not reveal how much of a guessed token was right.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0 && a.count == b.count
+    }
+
     private static func authorized(_ request: Request, token: String?) -> Bool {
         guard let token, !token.isEmpty, let header = request.headers[.authorization] else { return false }
-        return header == "Bearer \(token)"
+        return Self.constantTimeEqual(Array(header.utf8), Array("Bearer \(token)".utf8))
     }
 
     private static func unauthorized() -> Response {

@@ -254,12 +254,18 @@ public final class OffsetTracker: Sendable {
     /// The commit positions of `partitions` (every finished prefix, moved or not), after which
     /// they are forgotten: their tickets finish without effect and a later assignment starts
     /// over. Sorted by topic and partition.
-    public func release(_ partitions: [KafkaTopicPartition]) -> [Position] {
+    ///
+    /// `lost` partitions (the group gave them to others already) are forgotten without a hand-over:
+    /// committing their positions later would move the group's offsets back over what the new
+    /// owners did.
+    public func release(_ partitions: [KafkaTopicPartition], lost: Bool = false) -> [Position] {
         state.withLock { state in
             var positions: [Position] = []
             for key in partitions {
                 guard var partition = state.partitions[key] else { continue }
-                if let offset = partition.committable {
+                if lost {
+                    state.handover[key] = nil
+                } else if let offset = partition.committable {
                     positions.append(Position(topic: key.topic, partition: key.partition, offset: offset))
                     state.handover[key] = max(state.handover[key] ?? offset, offset)
                 }

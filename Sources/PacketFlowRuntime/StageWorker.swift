@@ -93,7 +93,8 @@ public final class StageWorker: Service {
         self.stage = stage
         self.consumer = try KafkaConsumer(
             configuration: consumerConfiguration, logger: logger,
-            onRevoke: Self.revocationHandler(tracker: tracker, timeout: configuration.revocationTimeout, logger: logger),
+            onRevoke: Self.revocationHandler(
+                tracker: tracker, failure: failure, timeout: configuration.revocationTimeout, logger: logger),
             onAssign: { [tracker] _ in Self.offsets(tracker.takeHandoverPositions()) },
             handoverDelay: configuration.handoverDelay)
         self.producer = producer
@@ -110,17 +111,20 @@ public final class StageWorker: Service {
     ///
     /// Runs on the consumer's poll thread (blocking it is allowed there). Packets still running
     /// after `timeout` are abandoned to the next owner: their outputs may repeat, their offsets
-    /// are not committed.
-    static func revocationHandler(tracker: OffsetTracker, timeout: Duration, logger: Logger) -> KafkaConsumer.RevocationHandler {
+    /// are not committed. A worker that failed waits for nothing: its unfinished packets will
+    /// not finish.
+    static func revocationHandler(
+        tracker: OffsetTracker, failure: WorkerFailure, timeout: Duration, logger: Logger
+    ) -> KafkaConsumer.RevocationHandler {
         { revocation in
             let partitions = revocation.partitions
             tracker.revoke(partitions, fetchedBatches: revocation.fetchedBatches)
-            if !revocation.isLost, !tracker.waitUntilIdle(partitions, timeout: timeout) {
+            if !revocation.isLost, !failure.hasFailed, !tracker.waitUntilIdle(partitions, timeout: timeout) {
                 logger.warning(
                     "packets still running when their partitions were revoked; their outputs may repeat",
                     metadata: ["running": "\(tracker.runningCount(partitions))", "partitions": "\(revocation.partitions)"])
             }
-            let positions = tracker.release(partitions)
+            let positions = tracker.release(partitions, lost: revocation.isLost)
             logger.debug(
                 "partitions revoked", metadata: [
                     "partitions": "\(revocation.partitions.count)", "lost": "\(revocation.isLost)",

@@ -133,13 +133,62 @@ struct ReactorProcessTests {
         }
     }
 
+    @Test("workers and their exec programs do not get the reactor's token from its environment")
+    func tokenStaysWithTheReactor() async throws {
+        try await EmbeddedBroker.withRunning(brokers: 1, logger: Self.logger) { broker in
+            let bootstrap = broker.cluster.bootstrapServers
+            let state = FileManagerTemporary.folder("reactor-token")
+            let port = Int.random(in: 20_000...40_000)
+            let name = "Env" + uniqueName("e").replacingOccurrences(of: "-", with: "")
+            let dump = state + "/environment.txt"
+            let script = state + "/dump.py"
+            try """
+            import json, os, sys
+            for line in sys.stdin:
+                with open("\(dump).tmp", "w") as out:
+                    out.write("\\n".join(sorted(os.environ)))
+                os.replace("\(dump).tmp", "\(dump)")
+                request = json.loads(line)
+                sys.stdout.write(json.dumps({"id": request["id"], "outputs": []}) + "\\n")
+                sys.stdout.flush()
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+            let molecule = """
+                packet EnvPacket { group: DF, handler: exec("python3 \(script)") }
+                molecule \(name) { composition: [EnvPacket] }
+                """
+            let arguments = [
+                "reactor", "--bootstrap", bootstrap, "--port", String(port), "--state-dir", state,
+                "--sampling-interval-ms", "500", "--quiet-workers", "--log-level", "warning",
+            ]
+            let secrets = ["PACKETFLOW_REACTOR_TOKEN": "s3cret", "PACKETFLOW_INGEST_TOKEN": "in9est"]
+            let client = ReactorClient(baseURL: "http://127.0.0.1:\(port)", token: "s3cret")
+            try await Self.runReactor(arguments, environment: secrets) { reactor in
+                try await waitUntil("the reactor answers", within: .seconds(30)) { (try? await client.list()) != nil }
+                _ = try await client.deploy(source: molecule, sourceName: "env.pf")
+                let producer = try KafkaProducer(configuration: .init(bootstrapServers: bootstrap))
+                try await waitUntil("an exec program wrote its environment", within: .seconds(60)) {
+                    _ = try await producer.send(.init(topic: TopologyNames.inputTopic(molecule: name), value: Array(#"{"n":1}"#.utf8)))
+                    return FileManager.default.fileExists(atPath: dump)
+                }
+                await producer.close()
+                try reactor.send(signal: .terminate)
+            }
+            let variables = try String(contentsOfFile: dump, encoding: .utf8).split(separator: "\n").map(String.init)
+            #expect(variables.contains("PATH"), "the dump holds the program's environment: \(variables)")
+            #expect(!variables.contains("PACKETFLOW_REACTOR_TOKEN"))
+            #expect(!variables.contains("PACKETFLOW_INGEST_TOKEN"))
+        }
+    }
+
     /// Runs `packetflow reactor` until `body` returns and the process exits (body signals it).
     private static func runReactor(
-        _ arguments: [String], _ body: (Execution<NoInput, DiscardedOutput, DiscardedOutput>) async throws -> Void
+        _ arguments: [String], environment: [String: String] = [:],
+        _ body: (Execution<NoInput, DiscardedOutput, DiscardedOutput>) async throws -> Void
     ) async throws {
         _ = try await Subprocess.run(
-            .path(.init(try PacketFlowExecutable.path())), arguments: Arguments(arguments), input: .none,
-            output: .discarded, error: .discarded, body: body)
+            .path(.init(try PacketFlowExecutable.path())), arguments: Arguments(arguments),
+            environment: .inherit.updating(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
+            input: .none, output: .discarded, error: .discarded, body: body)
     }
 
     /// The PIDs `workers.json` lists.
