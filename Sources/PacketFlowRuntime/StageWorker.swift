@@ -149,8 +149,12 @@ public final class StageWorker: Service {
             for store in stores {
                 background.addTask { try await store.run() }
             }
-            for store in stores {
-                try await store.waitUntilLoaded(timeout: .seconds(30))
+            do {
+                for store in stores { try await store.waitUntilLoaded(timeout: .seconds(30)) }
+            } catch {
+                // Handlers computing from a partial state would overwrite what is stored.
+                await shutDown(background: &background)
+                throw error
             }
             background.addTask { [self] in try await commitPeriodically(until: drain) }
             // Pause and resume commands on the control topic (StagePauseListener.swift).

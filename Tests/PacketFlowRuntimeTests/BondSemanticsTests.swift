@@ -52,6 +52,38 @@ struct BondSemanticsTests {
         }
     }
 
+    @Test("a counter in a state store, incremented once per packet, ends at the number of packets: the changelog never rolls back a newer value")
+    func stateStoreReadsItsOwnWrites() async throws {
+        let count = 2_000
+        let name = "Count\(UUID().uuidString.prefix(6))"
+        let plan = try MoleculeProgram.parse("""
+            packet CountPacket { group: CF, handler: swift("count") }
+            packet PeekPacket { group: CF, handler: builtin("drop") }
+            molecule \(name) { composition: [CountPacket, PeekPacket], bonds: [{CountPacket, PeekPacket, :metallic}] }
+            """).plan()
+        let handlers = HandlerRegistry()
+        handlers.register("count") { packet, context in
+            let store = try context.stateStore()
+            let current = store.get("total").flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+            try await store.put("total", Array(String(current + 1).utf8))
+            return [try packet.with(json: ["total": .integer(Int64(current + 1))])]
+        }
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: handlers)
+            // One key: one partition, so one lane increments at a time (CF order per key).
+            let packets = (0..<count).map {
+                Packet(group: .controlFlow, kind: "n", key: Array("counter".utf8), payload: Array("{\"n\":\($0)}".utf8))
+            }
+            let results = try await withWorkers(workers) {
+                try await publishAndRead(packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap)
+            }
+            let totals = results.compactMap { (try? JSON.parse($0.value ?? []))?["total"]?.int64Value }
+            #expect(totals.max() == Int64(count), "lost updates: the counter ended at \(totals.max() ?? 0) after \(count) increments")
+            #expect(Set(totals).count == count, "some increments read a rolled-back value")
+        }
+    }
+
     @Test("metallic stages share a state store: each reads its own writes at once and the other's after they arrive")
     func metallic() async throws {
         let name = "Met\(UUID().uuidString.prefix(6))"
