@@ -23,7 +23,9 @@ public struct LagEstimates: Sendable, Hashable {
 
     /// The origin of a per-replica rate.
     public enum RateSource: String, Sendable, Hashable {
-        /// Measured while the stage was busy.
+        /// Reported by the workers themselves: inputs handled per second of busy time.
+        case reported
+        /// Inferred from lag while the stage was saturated.
         case measured
         /// The configured prior; nothing measured yet.
         case prior

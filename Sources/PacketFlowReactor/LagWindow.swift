@@ -14,6 +14,9 @@ public struct LagWindow: Sendable, Hashable {
     /// The samples, oldest first.
     public private(set) var samples: [StageSample] = []
     private var smoothedPerReplicaRate: Double?
+    /// Messages per second one replica handles when busy, as its workers report it; preferred
+    /// over what lag reveals (which needs saturated intervals to learn anything).
+    public var reportedPerReplicaRate: Double?
 
     /// Creates an empty window.
     public init(configuration: AutoscalerConfiguration = .init()) {
@@ -72,6 +75,7 @@ public struct LagWindow: Sendable, Hashable {
     }
 
     private var perReplicaRate: (value: Double?, source: LagEstimates.RateSource) {
+        if let reportedPerReplicaRate, reportedPerReplicaRate > 0 { return (reportedPerReplicaRate, .reported) }
         if let smoothedPerReplicaRate { return (smoothedPerReplicaRate, .measured) }
         if let prior = configuration.perReplicaRatePrior { return (prior, .prior) }
         return (nil, .unknown)

@@ -6,6 +6,8 @@ public enum ControlCommand: Sendable, Hashable {
     case scale(ScaleOverride)
     /// `packetflow pause` / `packetflow resume`, or the reactor's own pause on a storm.
     case pause(StagePauseCommand)
+    /// A worker's report of its own load: the autoscaler's measure of a replica's capacity.
+    case load(WorkerLoadReport)
 
     /// The command `packet` carries, or nil for other control packets (decisions, reactions).
     public init?(packet: Packet) {
@@ -13,6 +15,8 @@ public enum ControlCommand: Sendable, Hashable {
             self = .scale(override)
         } else if let command = StagePauseCommand(packet: packet) {
             self = .pause(command)
+        } else if let report = WorkerLoadReport(packet: packet) {
+            self = .load(report)
         } else {
             return nil
         }

@@ -272,7 +272,15 @@ public actor ReactorService: Service {
         switch command {
         case .scale(let override): await obey(override)
         case .pause(let pause): await obey(pause)
+        case .load(let report): record(report)
         }
+    }
+
+    /// Keeps a worker's latest load report for its stage's next decision; reports of unknown
+    /// stages (an undeployed molecule's last workers) are dropped.
+    public func record(_ report: WorkerLoadReport) {
+        guard let index = stages[report.molecule]?.firstIndex(where: { $0.plan.name == report.stage }) else { return }
+        stages[report.molecule]![index].loads[report.worker] = report
     }
 
     // MARK: Pauses
@@ -385,6 +393,8 @@ public actor ReactorService: Service {
             logger.warning("cannot sample", metadata: ["stage": "\(state.plan.name)", "error": "\(error)"])
             return
         }
+        state.forgetStaleLoads(nowMilliseconds: Self.wallMilliseconds(), within: configuration.autoscaler.samplingInterval * 3)
+        state.window.reportedPerReplicaRate = state.reportedCapacity
         state.window.append(StageSample(time: time, readyReplicas: running, partitions: partitions))
         state.restarts = await scaler.restarts(state.worker)
         if state.runningSince == nil || running != state.lastRunning {
@@ -558,7 +568,8 @@ public actor ReactorService: Service {
             partitions: state.plan.partitions, runningReplicas: await scaler.running(state.worker),
             desiredReplicas: state.desired, manualReplicas: state.manual, lag: estimates.lag,
             inputRate: estimates.inputRate, processingRate: estimates.processingRate,
-            perReplicaRate: estimates.perReplicaRate,
+            perReplicaRate: estimates.perReplicaRate, perReplicaRateSource: estimates.perReplicaRateSource.rawValue,
+            reportingWorkers: state.loads.count,
             deadLetters: deadLetters[molecule]?.byStage[state.plan.name] ?? 0,
             deadLettersLastMinute: state.deadLettered(since: resumedAt[molecule]?[state.plan.name]),
             pausedReason: paused[molecule]?[state.plan.name], paused: paused[molecule]?[state.plan.name] != nil,
@@ -580,6 +591,10 @@ public actor ReactorService: Service {
             Packet(
                 group: .metaComputational, kind: kind, molecule: molecule, stage: stage, key: Array(stage.utf8),
                 payload: Array(payload.utf8)))
+    }
+
+    private static func wallMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000).rounded())
     }
 
     private static func quoted(_ text: String) -> String {

@@ -1,3 +1,4 @@
+import PacketFlowCore
 import PacketFlowLanguage
 import PacketFlowReactor
 
@@ -22,6 +23,8 @@ struct StageState: Sendable {
     var runningSince: Duration?
     /// The stage's dead-letter count at recent samples, oldest first, within the storm window.
     var deadLetterSeries: [(time: Duration, count: Int64)] = []
+    /// The latest load report of each worker of the stage.
+    var loads: [String: WorkerLoadReport] = [:]
 
     init(plan: StagePlan, worker: WorkerStage, upstream: String?, configuration: AutoscalerConfiguration, desired: Int) {
         self.plan = plan
@@ -36,6 +39,20 @@ struct StageState: Sendable {
     mutating func recordDeadLetters(_ count: Int64, at time: Duration, window: Duration) {
         deadLetterSeries.append((time, count))
         deadLetterSeries.removeAll { $0.time < time - window }
+    }
+
+    /// Forgets the reports of workers that have not reported within `window` of `now` (gone,
+    /// or stuck: either way their figures no longer describe the stage).
+    mutating func forgetStaleLoads(nowMilliseconds now: Int64, within window: Duration) {
+        let oldest = now - Int64((window / .milliseconds(1)).rounded())
+        loads = loads.filter { $0.value.reportedAtMilliseconds >= oldest }
+    }
+
+    /// Messages per second one replica handles when busy, as the workers report it: the mean
+    /// of their true processing rates, nil while none handled enough to tell.
+    var reportedCapacity: Double? {
+        let rates = loads.values.compactMap(\.capacity)
+        return rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
     }
 
     /// Dead letters written within the window, counting only those after `resumed` (a resume

@@ -22,6 +22,11 @@ public struct StageStatus: Sendable, Hashable, Codable {
     public var processingRate: Double
     /// Measured (or assumed) messages per second one worker handles, nil while unknown.
     public var perReplicaRate: Double?
+    /// Where ``perReplicaRate`` comes from: `reported` (the workers' own load reports),
+    /// `measured` (inferred from lag while saturated), `prior` or `unknown`.
+    public var perReplicaRateSource: String?
+    /// Workers whose load reports are fresh.
+    public var reportingWorkers: Int?
     /// Records this stage put in the molecule's dead-letter topic (their `pf-dlq-stage`
     /// header names it), read since the topic's low watermark when the reactor started.
     public var deadLetters: Int64

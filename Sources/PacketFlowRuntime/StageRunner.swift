@@ -27,6 +27,7 @@ final class StageRunner: Sendable {
     let steps: [Step]
     let tracker: OffsetTracker
     private let failure: WorkerFailure
+    private let meter: LoadMeter
     private let producer: KafkaProducer
     private let outputTopics: [String]
     private let stores: [String: StateStore]
@@ -39,13 +40,14 @@ final class StageRunner: Sendable {
 
     init(
         configuration: WorkerConfiguration, stage: StagePlan, steps: [Step], producer: KafkaProducer,
-        tracker: OffsetTracker, failure: WorkerFailure, stores: [StateStore], logger: Logger
+        tracker: OffsetTracker, failure: WorkerFailure, meter: LoadMeter, stores: [StateStore], logger: Logger
     ) {
         self.plan = configuration.plan
         self.stage = stage
         self.steps = steps
         self.tracker = tracker
         self.failure = failure
+        self.meter = meter
         self.producer = producer
         self.outputTopics = stage.outputTopics + (stage.group == .metaComputational ? [configuration.controlTopic] : [])
         self.stores = Dictionary(stores.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -268,6 +270,7 @@ final class StageRunner: Sendable {
 
     /// Enqueues an output in `delivery`, its headers written straight into the record.
     private func deliver(_ output: Packet, to topic: String, delivery: KafkaDeliveryGroup) async throws {
+        meter.recordSent(1)
         do {
             try await producer.enqueue(output, to: topic, group: delivery)
         } catch {
@@ -276,6 +279,7 @@ final class StageRunner: Sendable {
     }
 
     private func deliver(_ record: PacketRecord, what: String, delivery: KafkaDeliveryGroup) async throws {
+        meter.recordSent(1)
         do {
             try await producer.enqueue(record.producerMessage, group: delivery)
         } catch {

@@ -44,6 +44,7 @@ public final class StageWorker: Service {
     private let tracker = OffsetTracker()
     private let drain = DrainSignal()
     private let failure: WorkerFailure
+    private let meter = LoadMeter()
     private let logger: Logger
 
     /// Creates the worker: resolves the stage's handlers and opens its Kafka clients.
@@ -102,7 +103,7 @@ public final class StageWorker: Service {
         self.execHandlers = steps.compactMap(\.handler.exec)
         self.runner = StageRunner(
             configuration: configuration, stage: stage, steps: steps, producer: producer, tracker: tracker,
-            failure: failure, stores: stores, logger: logger)
+            failure: failure, meter: meter, stores: stores, logger: logger)
         self.logger = logger
     }
 
@@ -163,6 +164,7 @@ public final class StageWorker: Service {
             if stage.group == .collective {
                 background.addTask { [self] in await flushGroupsPeriodically(until: drain) }
             }
+            background.addTask { [self] in await reportLoadPeriodically(until: drain) }
             logger.info(
                 "worker started",
                 metadata: [
@@ -256,7 +258,7 @@ public final class StageWorker: Service {
         let unconfirmed = AsyncPermits(limit: Self.maxUnconfirmedSlices)
         let (runner, tracker, timeout, group) = (runner, tracker, configuration.drainTimeout, stage.group)
         var fetched = 0
-        let failure = failure
+        let (failure, meter) = (failure, meter)
         await withDiscardingTaskGroup { slices in
             while let batch = await Self.nextFetchedBatch(batches, unless: drain) {
                 fetched += 1
@@ -290,7 +292,11 @@ public final class StageWorker: Service {
                         do {
                             let delivery = KafkaDeliveryGroup()
                             do {
-                                defer { handling.release() }
+                                meter.begin()
+                                defer {
+                                    handling.release()
+                                    meter.end(handled: begun.count)
+                                }
                                 let items = begun.map { (input: StageInput(batch, at: $0.index, defaultGroup: group), ticket: $0.ticket) }
                                 try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
                             }
@@ -419,6 +425,8 @@ public final class StageWorker: Service {
     private func handleConfirmed(_ message: KafkaMessage, ticket: OffsetTracker.Ticket, slot: HandlerSlot?, inFlight: AsyncPermits) async {
         let delivery = KafkaDeliveryGroup()
         let finishes: Bool
+        meter.begin()
+        defer { meter.end(handled: 1) }
         do {
             finishes = try await runner.handle(message, ticket: ticket, slot: slot, delivery: delivery)
         } catch {
@@ -476,6 +484,32 @@ public final class StageWorker: Service {
         while !drain.hasFired {
             try? await Task.sleep(for: configuration.commitInterval)
             try await commitFinished()
+        }
+    }
+
+    /// Reports the worker's load on the control topic every `loadReportInterval` until drained.
+    ///
+    /// A report that cannot be sent is only logged: the reactor then falls back on lag.
+    private func reportLoadPeriodically(until drain: DrainSignal) async {
+        let worker = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        var last = ContinuousClock.now
+        _ = meter.take()
+        while !drain.hasFired {
+            try? await Task.sleep(for: configuration.loadReportInterval)
+            let now = ContinuousClock.now
+            let figures = meter.take()
+            let report = WorkerLoadReport(
+                molecule: configuration.plan.molecule, stage: stage.name, worker: worker,
+                intervalMilliseconds: Int64(((now - last) / .milliseconds(1)).rounded()), packetsIn: figures.packetsIn, packetsOut: figures.packetsOut,
+                busyMilliseconds: figures.busy / .milliseconds(1),
+                inFlight: tracker.unfinishedCount, reportedAtMilliseconds: Int64((Date().timeIntervalSince1970 * 1_000).rounded()))
+            last = now
+            do {
+                let record = PacketWireFormat.record(for: try report.packet(), topic: configuration.controlTopic)
+                try await producer.enqueue(record.producerMessage)
+            } catch {
+                logger.debug("load report not sent", metadata: ["error": "\(error)"])
+            }
         }
     }
 

@@ -36,8 +36,12 @@ public struct WorkerConfiguration: Sendable {
     public var budgetRate: Double = 100
     /// Resource-management (RM) stages: entries of the handler cache. Default: 10,000.
     public var cacheCapacity: Int = 10_000
-    /// Where meta-computational (MC) stages also send their results. Default: `pf.control`.
+    /// Where meta-computational (MC) stages also send their results, and where every worker
+    /// reports its load. Default: `pf.control`.
     public var controlTopic: String = "pf.control"
+    /// How often the worker reports its load (a `WorkerLoadReport` on the control topic) for
+    /// the reactor's autoscaler. Default: 2 s, the reactor's sampling interval.
+    public var loadReportInterval: Duration = .seconds(2)
     /// Raw librdkafka consumer properties, applied last. Default: empty.
     public var consumerProperties: [String: String] = [:]
     /// Raw librdkafka producer properties, applied last. Default: empty.

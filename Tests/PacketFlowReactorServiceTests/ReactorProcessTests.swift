@@ -133,6 +133,35 @@ struct ReactorProcessTests {
         }
     }
 
+    @Test("workers report their load on the control topic and the reactor scales on the capacity they report")
+    func workersReportTheirCapacity() async throws {
+        try await EmbeddedBroker.withRunning(brokers: 1, logger: Self.logger) { broker in
+            let bootstrap = broker.cluster.bootstrapServers
+            try await InProcessReactor.with(bootstrap: bootstrap, controlTopic: true) { running in
+                let name = "Relay" + uniqueName("l").replacingOccurrences(of: "-", with: "")
+                try await running.reactor.deploy(source: Self.relay(name), sourceName: "relay.pf")
+                let producer = try KafkaProducer(configuration: .init(bootstrapServers: bootstrap))
+                let input = TopologyNames.inputTopic(molecule: name)
+                // A light, steady load: lag never shows a saturated worker, the reports do.
+                var status: StageStatus?
+                try await waitUntil("the relay stage's capacity comes from its workers' reports", within: .seconds(60)) {
+                    for number in 0..<200 {
+                        try await producer.enqueue(.init(topic: input, value: Array(#"{"n":\#(number)}"#.utf8)))
+                    }
+                    try await producer.flush(timeout: .seconds(5))
+                    status = try await running.reactor.status(name).stages.first { $0.stage == "RelayPacket" }
+                    return status?.perReplicaRateSource == "reported"
+                }
+                await producer.close()
+                #expect(status?.reportingWorkers == 1)
+                // A built-in forward handles thousands a second; 200 every round is far below that.
+                #expect((status?.perReplicaRate ?? 0) > 1_000, "\(String(describing: status))")
+                #expect(status?.lastDecision?.contains("capacity unknown") == false, "\(String(describing: status?.lastDecision))")
+                print("reported capacity: \(String(describing: status?.lastDecision))")
+            }
+        }
+    }
+
     @Test("workers and their exec programs do not get the reactor's token from its environment")
     func tokenStaysWithTheReactor() async throws {
         try await EmbeddedBroker.withRunning(brokers: 1, logger: Self.logger) { broker in

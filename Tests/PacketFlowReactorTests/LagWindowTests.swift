@@ -92,6 +92,22 @@ struct LagWindowTests {
         #expect(window.estimates.perReplicaRate == 800)
     }
 
+    @Test("A rate the workers report is used from the first sample, ahead of what lag shows and of the prior")
+    func reportedRate() {
+        var window = LagWindow(configuration: .init(perReplicaRatePrior: 50))
+        // Idle for lag's purposes: lag could not tell the capacity, the workers can.
+        window.append(SampleFixtures.single(at: 0, high: 300, committed: 300))
+        #expect(window.estimates.perReplicaRateSource == .prior)
+        window.reportedPerReplicaRate = 1_250
+        window.append(SampleFixtures.single(at: 2, high: 600, committed: 600))
+        #expect(window.estimates.perReplicaRate == 1_250)
+        #expect(window.estimates.perReplicaRateSource == .reported)
+        // The reports stop (the workers went away): back to the prior.
+        window.reportedPerReplicaRate = nil
+        #expect(window.estimates.perReplicaRate == 50)
+        #expect(window.estimates.perReplicaRateSource == .prior)
+    }
+
     @Test("A drain in which one replica's partition ran dry says nothing of capacity")
     func unevenDrain() {
         var window = LagWindow()
