@@ -15,8 +15,9 @@ import PacketFlowCore
 /// (the group's, or ``AutoscalerConfiguration/scaleInStabilization``), never while a backlog drains or lag rises, by at most
 /// ``AutoscalerConfiguration/scaleInFraction`` per step and one step per
 /// ``AutoscalerConfiguration/scaleInInterval``. Unknown capacity with rising lag is a cold
-/// start: one scale-out step. Rising lag on a backlog always adds a replica below the maximum,
-/// even when the rate estimate says the replicas suffice. Those two guesses are made only
+/// start: one scale-out step. Rising lag on a backlog adds a replica below the maximum
+/// even when a lag-inferred rate says the replicas suffice (not a rate the workers reported:
+/// that is their true capacity). Those two guesses are made only
 /// when the stage is settled: every requested replica ready and the last two decisions holds,
 /// so the window can measure capacity before the next guess.
 ///
@@ -125,7 +126,11 @@ public struct Autoscaler: Sendable {
             return .init(replicas: bounds.clamp(current), reason: .rateUnknown)
         }
         let replicas = bounds.clamp(modelReplicas)
-        if backlog && rising && settled && replicas <= current && current < bounds.ceiling {
+        // A rate the workers reported is their true capacity: lag rising while it suffices is
+        // a pause (a rebalance, a slow commit), which one more replica would only lengthen.
+        if backlog && rising && settled && replicas <= current && current < bounds.ceiling,
+            estimates.perReplicaRateSource != .reported
+        {
             return .init(replicas: current + 1, reason: .lagRising)
         }
         let capacity = rate * Double(bounds.partitions > 0 ? min(current, bounds.partitions) : current)

@@ -439,6 +439,14 @@ public actor ReactorService: Service {
             // Workers that just started (or whose group just rebalanced) commit nothing while
             // they join: that stall is not one a restart would cure.
             if reaction.action == .restartWorkers, time - (state.runningSince ?? time) < configuration.restartGrace { continue }
+            // Lag that does not fall says "add a replica" only while capacity is unknown; once
+            // the workers report what they can do, the autoscaler sizes the stage on that, and
+            // a lag that holds while workers join (each join pauses the group) is no shortage.
+            if reaction.action == .scaleOut, reaction.target == state.plan.name,
+                state.window.estimates.perReplicaRateSource == .reported
+            {
+                continue
+            }
             state.reactedAt[key] = time
             metrics.countDecision(molecule: molecule, stage: state.plan.name, action: reaction.action.rawValue)
             logger.warning(

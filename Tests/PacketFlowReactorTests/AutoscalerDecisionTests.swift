@@ -23,6 +23,7 @@ struct AutoscalerDecisionTests {
         var input: Double = 0
         var trend: Double = 0
         var perReplica: Double?
+        var source: LagEstimates.RateSource?
         var declaredMin: Int?
         var declaredMax: Int?
         var action: ScalingDecision.Action
@@ -78,6 +79,10 @@ struct AutoscalerDecisionTests {
             name: "lag rising although the estimate says enough: one more", group: .dataFlow, current: 5,
             lag: 30_000, input: 4_000, trend: 1_000, perReplica: 2_000, action: .scaleOut, desired: 6,
             reason: .lagRising),
+        Case(
+            name: "lag rising but the workers report enough capacity: a pause, not a shortage", group: .dataFlow,
+            current: 5, lag: 30_000, input: 4_000, trend: 1_000, perReplica: 2_000, source: .reported,
+            action: .hold, desired: 5, reason: .drainingBacklog),
         Case(
             name: "declared minimum 0, idle: stays at zero", group: .dataFlow, current: 0, declaredMin: 0,
             action: .hold, desired: 0, reason: .idle),
@@ -205,7 +210,7 @@ struct AutoscalerDecisionTests {
             declaredMaxReplicas: example.declaredMax, partitions: example.partitions, currentReplicas: example.current,
             estimates: SampleFixtures.estimates(
                 lag: example.lag, input: example.input, trend: example.trend, perReplica: example.perReplica,
-                ready: example.current, partitions: example.partitions),
+                source: example.source, ready: example.current, partitions: example.partitions),
             now: .seconds(600))
     }
 }

@@ -23,10 +23,11 @@ enum SampleFixtures {
 
     /// Estimates built directly, for decision tables.
     static func estimates(
-        lag: Int64, input: Double, trend: Double = 0, perReplica: Double?, ready: Int = 1, partitions: Int = 12
+        lag: Int64, input: Double, trend: Double = 0, perReplica: Double?, source: LagEstimates.RateSource? = nil,
+        ready: Int = 1, partitions: Int = 12
     ) -> LagEstimates {
         LagEstimates(
             lag: lag, inputRate: input, processingRate: max(0, input - trend), lagTrend: trend,
-            perReplicaRate: perReplica, readyReplicas: ready, partitions: partitions)
+            perReplicaRate: perReplica, perReplicaRateSource: source, readyReplicas: ready, partitions: partitions)
     }
 }

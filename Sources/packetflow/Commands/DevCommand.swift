@@ -64,6 +64,11 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How often the reactor samples lag and decides, in milliseconds.", valueName: "ms"))
     var samplingIntervalMs: Int = 1_000
 
+    @Option(help: ArgumentHelp(
+        "How long load must stay low before any stage scales in, e.g. 60s (the groups' own windows are 2-10 minutes, longer than a demo).",
+        valueName: "duration"))
+    var scaleInAfter: String = "60s"
+
     @Option(help: ArgumentHelp("Where the reactor keeps its files. Default: a fresh temporary folder.", valueName: "dir"))
     var stateDir: String?
 
@@ -84,6 +89,7 @@ struct DevCommand: AsyncParsableCommand {
         }
         let runFor = try duration.map { text throws(DevError) in try DurationText.parse(text) }
         let loadDuration = try loadFor.map { text throws(DevError) in try DurationText.parse(text) }
+        let scaleInStabilization = try DurationText.parse(scaleInAfter)
         let molecules = try Self.molecules(files.isEmpty ? try Self.defaultFiles() : files)
         let state = stateDir ?? FileManager.default.temporaryDirectory
             .appending(path: "packetflow-dev-\(ProcessInfo.processInfo.processIdentifier)").path
@@ -98,6 +104,7 @@ struct DevCommand: AsyncParsableCommand {
             server.port = port
             server.token = token
             server.reactor.autoscaler.samplingInterval = .milliseconds(samplingIntervalMs)
+            server.reactor.autoscaler.scaleInStabilization = scaleInStabilization
             server.workers.executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
             server.workers.forwardWorkerLogs = workerLogs
             server.workers.gracePeriod = .seconds(10)
