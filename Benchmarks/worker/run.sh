@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Worker benchmark: passthrough DF stage vs a librdkafka relay in C, ED latency, worker memory.
-# Usage: Benchmarks/worker/run.sh [--messages N] [--rate R] [--seconds S]
+# Worker benchmark: DF passthrough vs a pipelined librdkafka relay in C, CF and ED forward, ED latency, memory.
+# Usage: Benchmarks/worker/run.sh [--messages N] [--rates R,R...] [--seconds S]
 # Builds WorkerBenchmark in release mode (scratch path .build-bench unless SCRATCH is set),
 # compiles relay.c, and prints a markdown table. Workers are WorkerBenchmark children in
 # worker mode, which run a stage exactly as `packetflow worker` does (WorkerLauncher).

@@ -280,7 +280,7 @@ public actor ReactorService: Service {
     /// stages (an undeployed molecule's last workers) are dropped.
     public func record(_ report: WorkerLoadReport) {
         guard let index = stages[report.molecule]?.firstIndex(where: { $0.plan.name == report.stage }) else { return }
-        stages[report.molecule]![index].loads[report.worker] = report
+        stages[report.molecule]![index].record(report)
     }
 
     // MARK: Pauses
@@ -393,9 +393,9 @@ public actor ReactorService: Service {
             logger.warning("cannot sample", metadata: ["stage": "\(state.plan.name)", "error": "\(error)"])
             return
         }
-        state.forgetStaleLoads(nowMilliseconds: Self.wallMilliseconds(), within: configuration.autoscaler.samplingInterval * 3)
+        state.forgetStaleLoads(nowMilliseconds: Self.wallMilliseconds(), within: Self.loadReportLifetime)
         state.window.reportedPerReplicaRate = state.reportedCapacity
-        state.window.append(StageSample(time: time, readyReplicas: running, partitions: partitions))
+        state.window.append(StageSample(time: time, readyReplicas: state.readyReplicas(running: running), partitions: partitions))
         state.restarts = await scaler.restarts(state.worker)
         if state.runningSince == nil || running != state.lastRunning {
             state.runningSince = time
@@ -600,6 +600,10 @@ public actor ReactorService: Service {
                 group: .metaComputational, kind: kind, molecule: molecule, stage: stage, key: Array(stage.utf8),
                 payload: Array(payload.utf8)))
     }
+
+    /// How long a worker's load report counts: a few of its 2 s intervals, so a late report or
+    /// a busy reactor does not lose a live worker, while a dead one is forgotten soon.
+    static let loadReportLifetime = Duration.seconds(10)
 
     private static func wallMilliseconds() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1_000).rounded())

@@ -25,6 +25,17 @@ struct StageState: Sendable {
     var deadLetterSeries: [(time: Duration, count: Int64)] = []
     /// The latest load report of each worker of the stage.
     var loads: [String: WorkerLoadReport] = [:]
+    /// Each worker's latest true rate: kept through its idle intervals, which tell none.
+    var capacities: [String: Double] = [:]
+    /// Whether the stage's workers report their load at all (workers of other versions, or a
+    /// reactor that does not read the control topic, leave the stage to lag alone).
+    var hasReports = false
+
+    /// Workers that were consuming at the latest sample: with reports, those that reported
+    /// (a worker still starting has not yet), else every running one.
+    func readyReplicas(running: Int) -> Int {
+        hasReports ? min(running, loads.count) : running
+    }
 
     init(plan: StagePlan, worker: WorkerStage, upstream: String?, configuration: AutoscalerConfiguration, desired: Int) {
         self.plan = plan
@@ -46,13 +57,20 @@ struct StageState: Sendable {
     mutating func forgetStaleLoads(nowMilliseconds now: Int64, within window: Duration) {
         let oldest = now - Int64((window / .milliseconds(1)).rounded())
         loads = loads.filter { $0.value.reportedAtMilliseconds >= oldest }
+        capacities = capacities.filter { loads[$0.key] != nil }
+    }
+
+    /// Keeps `report` as its worker's latest, and its true rate when it tells one.
+    mutating func record(_ report: WorkerLoadReport) {
+        hasReports = true
+        loads[report.worker] = report
+        if let capacity = report.capacity { capacities[report.worker] = capacity }
     }
 
     /// Messages per second one replica handles when busy, as the workers report it: the mean
-    /// of their true processing rates, nil while none handled enough to tell.
+    /// of their latest true processing rates, nil while none handled enough to tell.
     var reportedCapacity: Double? {
-        let rates = loads.values.compactMap(\.capacity)
-        return rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
+        capacities.isEmpty ? nil : capacities.values.reduce(0, +) / Double(capacities.count)
     }
 
     /// Dead letters written within the window, counting only those after `resumed` (a resume
