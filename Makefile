@@ -13,10 +13,13 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# The whole test suite; integration tests start their own embedded broker.
+# The whole test suite; integration tests start their own embedded broker. At most
+# TEST_WIDTH tests run at once: each integration test runs a broker and worker processes, and
+# unbounded, a 2-core machine runs dozens of them together and their time limits pass.
+TEST_WIDTH ?= 6
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --experimental-maximum-parallelization-width $(TEST_WIDTH)
 
 # Dev mode: the embedded broker on $(BROKER_ADDRESS), the reactor (web page on
 # http://127.0.0.1:8080/ui) and examples/dev, with DEV_LOAD events/s for DEV_LOAD_FOR so the

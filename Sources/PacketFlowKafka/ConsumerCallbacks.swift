@@ -117,15 +117,31 @@ final class ConsumerCallbacks: Sendable {
         commit(handle, offsets, when: "before revocation")
     }
 
-    /// Runs the assignment handler before the assignment is applied, commits the offsets it
-    /// returns, then waits the hand-over delay so other members' such commits land before this
-    /// consumer looks up where to start.
+    /// Runs the assignment handler before the assignment is applied, commits those of the
+    /// offsets it returns that are ahead of what the group committed, then waits the hand-over
+    /// delay so other members' such commits land before this consumer looks up where to start.
+    ///
+    /// Positions a revocation could not commit may be stale by now (the partition went to
+    /// another member, which went further): committing them as they are would move the group
+    /// back over that member's work.
     private func prepareAssignment(_ handle: OpaquePointer, _ partitions: [KafkaTopicPartition]) {
         guard let assignmentHandler else { return }
-        commit(handle, assignmentHandler(partitions), when: "before assignment")
+        commit(handle, Self.ahead(of: handle, assignmentHandler(partitions)), when: "before assignment")
         if handoverDelay > .zero, !partitions.isEmpty {
             usleep(useconds_t(clamping: handoverDelay.milliseconds * 1_000))
         }
+    }
+
+    /// The entries of `offsets` beyond the group's committed offsets; none when those cannot be read.
+    private static func ahead(of handle: OpaquePointer, _ offsets: [KafkaTopicPartition: Int64]) -> [KafkaTopicPartition: Int64] {
+        guard !offsets.isEmpty else { return [:] }
+        let list = RdKafkaTopicPartitionList.make(Array(offsets.keys))
+        guard rd_kafka_committed(handle, list.pointer, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
+        var committed: [KafkaTopicPartition: Int64] = [:]
+        for element in RdKafkaTopicPartitionList.elements(of: list.pointer) where element.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            committed[KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+        }
+        return offsets.filter { $0.value > (committed[$0.key] ?? -1) }
     }
 
     /// Commits `offsets` synchronously from inside the rebalance callback.

@@ -468,6 +468,12 @@ public actor ReactorService: Service {
                 break
             }
         }
+        // The round awaited the lag source, the scaler and the control topic: commands obeyed
+        // and reports recorded meanwhile (actor reentrancy) are newer than this copy.
+        if let current = stages[molecule]?[index] {
+            state.keepChanges(madeDuringRound: current)
+            state.forgetStaleLoads(nowMilliseconds: Self.wallMilliseconds(), within: Self.loadReportLifetime)
+        }
         stages[molecule]?[index] = state
         if let pauseReaction {
             let reason = "dead-letter storm in \(pauseReaction.stage): \(pauseReaction.reason)"

@@ -52,6 +52,21 @@ struct StageState: Sendable {
         deadLetterSeries.removeAll { $0.time < time - window }
     }
 
+    /// Takes from `current` what commands and reports changed while a sampling round worked on
+    /// this copy: a manual override (with its decision words) and the load reports.
+    mutating func keepChanges(madeDuringRound current: StageState) {
+        if current.manual != manual {
+            manual = current.manual
+            desired = current.desired
+            lastDecision = current.lastDecision
+            lastAction = current.lastAction
+            lastReason = current.lastReason
+        }
+        loads = current.loads
+        capacities = current.capacities
+        hasReports = current.hasReports
+    }
+
     /// Forgets the reports of workers that have not reported within `window` of `now` (gone,
     /// or stuck: either way their figures no longer describe the stage).
     mutating func forgetStaleLoads(nowMilliseconds now: Int64, within window: Duration) {

@@ -255,17 +255,15 @@ public final class OffsetTracker: Sendable {
     /// they are forgotten: their tickets finish without effect and a later assignment starts
     /// over. Sorted by topic and partition.
     ///
-    /// `lost` partitions (the group gave them to others already) are forgotten without a hand-over:
-    /// committing their positions later would move the group's offsets back over what the new
-    /// owners did.
-    public func release(_ partitions: [KafkaTopicPartition], lost: Bool = false) -> [Position] {
+    /// The positions are also kept for the hand-over, lost partitions' too: the consumer commits
+    /// them at the next assignment only where they are ahead of the group's committed offsets
+    /// (`KafkaConsumer`), so a stale one never moves the group back.
+    public func release(_ partitions: [KafkaTopicPartition]) -> [Position] {
         state.withLock { state in
             var positions: [Position] = []
             for key in partitions {
                 guard var partition = state.partitions[key] else { continue }
-                if lost {
-                    state.handover[key] = nil
-                } else if let offset = partition.committable {
+                if let offset = partition.committable {
                     positions.append(Position(topic: key.topic, partition: key.partition, offset: offset))
                     state.handover[key] = max(state.handover[key] ?? offset, offset)
                 }

@@ -125,7 +125,7 @@ public final class StageWorker: Service {
                     "packets still running when their partitions were revoked; their outputs may repeat",
                     metadata: ["running": "\(tracker.runningCount(partitions))", "partitions": "\(revocation.partitions)"])
             }
-            let positions = tracker.release(partitions, lost: revocation.isLost)
+            let positions = tracker.release(partitions)
             logger.debug(
                 "partitions revoked", metadata: [
                     "partitions": "\(revocation.partitions.count)", "lost": "\(revocation.isLost)",

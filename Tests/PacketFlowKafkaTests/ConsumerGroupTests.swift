@@ -57,6 +57,39 @@ struct ConsumerGroupTests {
         }
     }
 
+    @Test("hand-over positions are committed before an assignment only where they are ahead: a stale one never moves the group back")
+    func handoverNeverRewinds() async throws {
+        try await withEmbeddedCluster { cluster in
+            let topic = uniqueName("handover")
+            let group = uniqueName("group")
+            try cluster.createTopic(topic, partitions: 2)
+            var configuration = KafkaConsumerConfiguration.forTest(cluster, group: group)
+            configuration.autoCommit = false
+            configuration.autoOffsetStore = false
+            // The group already went to 50 on partition 0 and 5 on partition 1 (another member's work).
+            let earlier = try KafkaConsumer(configuration: configuration)
+            try earlier.subscribe(topics: [topic])
+            try await waitUntil("the first member's assignment") { try await earlier.assignment().count == 2 }
+            try earlier.storeOffsets(of: [
+                KafkaMessage(topic: topic, partition: 0, offset: 49, value: nil), KafkaMessage(topic: topic, partition: 1, offset: 4, value: nil),
+            ])
+            try await earlier.commit()
+            try await earlier.close()
+            // A member that still holds positions from before: 10 (stale) and 20 (ahead).
+            let stale = KafkaTopicPartition(topic: topic, partition: 0)
+            let ahead = KafkaTopicPartition(topic: topic, partition: 1)
+            let member = try KafkaConsumer(configuration: configuration, onAssign: { _ in [stale: 10, ahead: 20] })
+            try member.subscribe(topics: [topic])
+            try await waitUntil("the second member's assignment") { try await member.assignment().count == 2 }
+            let admin = try KafkaTopicAdmin(bootstrapServers: cluster.bootstrapServers)
+            let committed = Dictionary(
+                uniqueKeysWithValues: try await admin.lag(group: group, topic: topic).partitions.map { ($0.partition, $0.committed) })
+            #expect(committed[0] == 50, "a stale hand-over moved the group back")
+            #expect(committed[1] == 20)
+            try await member.close()
+        }
+    }
+
     @Test("paused partitions stop delivering until resumed")
     func pauseResume() async throws {
         try await withEmbeddedCluster { cluster in

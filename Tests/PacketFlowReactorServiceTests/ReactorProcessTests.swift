@@ -153,7 +153,7 @@ struct ReactorProcessTests {
                     return status?.perReplicaRateSource == "reported"
                 }
                 await producer.close()
-                #expect(status?.reportingWorkers == 1)
+                #expect((status?.reportingWorkers ?? 0) >= 1)
                 // A built-in forward handles thousands a second; 200 every round is far below that.
                 #expect((status?.perReplicaRate ?? 0) > 1_000, "\(String(describing: status))")
                 #expect(status?.lastDecision?.contains("capacity unknown") == false, "\(String(describing: status?.lastDecision))")

@@ -190,11 +190,18 @@ struct BondSemanticsTests {
             let packets = ["x", "x", "y"].map {
                 Packet(group: .resourceManagement, kind: "lookup", key: Array("k".utf8), payload: Array(#"{"item":"\#($0)"}"#.utf8))
             }
-            let (outputs, controlled) = try await withWorkers(workers) {
+            // The control topic also carries every worker's load reports.
+            let reader = try TopicReader(topic: control, bootstrap: bootstrap)
+            let reading = Task { try await reader.read(atLeast: Int.max, within: .seconds(90)) }
+            func results() -> [KafkaMessage] { reader.messages.filter { $0.header("pf-kind") != WorkerLoadReport.kind } }
+            let outputs = try await withWorkers(workers) {
                 let outputs = try await publishAndRead(packets, to: plan.stages[0].inputTopics[0], from: plan.stages[1].outputTopics[0], bootstrap: bootstrap)
-                let controlled = try await readTopic(control, atLeast: 3, bootstrap: bootstrap)
-                return (outputs, controlled)
+                try await waitUntil("the MC results on the control topic", within: .seconds(60)) { results().count >= 3 }
+                return outputs
             }
+            reading.cancel()
+            await reader.close()
+            let controlled = results()
             #expect(outputs.map(\.text) == [#"{"item":"x","cached":false}"#, #"{"item":"x","cached":true}"#, #"{"item":"y","cached":false}"#])
             #expect(controlled.map(\.text) == outputs.map(\.text))
             #expect(controlled.allSatisfy { $0.header("pf-group") == "MC" })

@@ -115,23 +115,6 @@ struct OffsetTrackerTests {
         #expect(!tracker.start(drained[2], onlyGaps: true))
     }
 
-    @Test("a lost assignment hands nothing over: its positions are never committed after the rejoin")
-    func lostAssignmentHandsNothingOver() {
-        let tracker = OffsetTracker()
-        let partition = KafkaTopicPartition(topic: "t", partition: 0)
-        let earlier = tracker.begin(topic: "t", partition: 0, offset: 10, batch: 1)!
-        tracker.finish(earlier)
-        // A revocation the group refused to commit: handed over for the next assignment.
-        tracker.revoke([partition], fetchedBatches: 1)
-        #expect(tracker.release([partition]) == [.init(topic: "t", partition: 0, offset: 11)])
-        let later = tracker.begin(topic: "t", partition: 0, offset: 11, batch: 2)!
-        tracker.finish(later)
-        // Lost before that assignment: the group already gave the partition to someone else.
-        tracker.revoke([partition], fetchedBatches: 2)
-        #expect(tracker.release([partition], lost: true).isEmpty)
-        #expect(tracker.takeHandoverPositions().isEmpty, "a lost generation's position would rewind the new owner's commits")
-    }
-
     @Test("finishing a batch of tickets at once moves the position past all of them")
     func batchFinish() {
         let tracker = OffsetTracker()
