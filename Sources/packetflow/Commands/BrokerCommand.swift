@@ -84,17 +84,27 @@ struct BrokerCommand: AsyncParsableCommand {
                 "listening on \(broker.bootstrapAddress): clients on other hosts can bootstrap here, but Metadata then sends them to the brokers at 127.0.0.1, which they cannot reach (see docs/embedded-broker.md)"
             )
         }
-        FileHandle.standardOutput.write(Data("Kafka bootstrap address: \(broker.bootstrapAddress)\n".utf8))
-        if let addressFile {
-            try BootstrapAddressFile(path: addressFile).write(broker.bootstrapAddress)
-        }
-
+        // Announced from inside the service group, whose signal handlers are in place before its
+        // services start: whoever reads the address may stop the broker with SIGINT at once.
+        let announcement = AddressAnnouncement(address: broker.bootstrapAddress, file: addressFile)
         let group = ServiceGroup(
-            services: broker.services,
+            services: broker.services + [announcement],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
         try await group.run()
+    }
+
+    /// Prints the bootstrap address (and writes `--address-file`), then waits for shutdown.
+    private struct AddressAnnouncement: Service {
+        var address: ListenAddress
+        var file: String?
+
+        func run() async throws {
+            FileHandle.standardOutput.write(Data("Kafka bootstrap address: \(address)\n".utf8))
+            if let file { try BootstrapAddressFile(path: file).write(address) }
+            try await gracefulShutdown()
+        }
     }
 
     /// A `--log-level` value that names no level; reads as one line.
