@@ -22,6 +22,8 @@ struct WorkerBenchmark {
         var messages = 100_000
         var rates = [1_000, 10_000]
         var seconds = 10
+        /// The throughput rows to run: the relay and the DF, CF and ED workers.
+        var rows = ["relay", "DF", "CF", "ED"]
 
         init(_ arguments: [String]) throws {
             var index = 1
@@ -36,12 +38,13 @@ struct WorkerBenchmark {
                 case "--messages": messages = Int(try value()) ?? messages
                 case "--rates": rates = try value().split(separator: ",").map { Int($0) ?? 1_000 }
                 case "--seconds": seconds = Int(try value()) ?? seconds
+                case "--rows": rows = try value().split(separator: ",").map(String.init)
                 default: throw BenchmarkError("unknown option \(arguments[index])")
                 }
                 index += 1
             }
             guard !relay.isEmpty else {
-                throw BenchmarkError("usage: WorkerBenchmark --relay PATH [--messages N] [--rates R,R...] [--seconds S]")
+                throw BenchmarkError("usage: WorkerBenchmark --relay PATH [--messages N] [--rates R,R...] [--seconds S] [--rows relay,DF,CF,ED]")
             }
         }
     }
@@ -70,25 +73,34 @@ struct WorkerBenchmark {
             let folder = FileManager.default.temporaryDirectory.appending(path: "worker-bench-\(UUID().uuidString.prefix(6))")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 
-            progress("C relay: \(options.messages) messages")
-            let relay = try await relayThroughput(options, bootstrap: bootstrap)
-            progress("worker: \(options.messages) messages")
-            let worker = try await workerThroughput(options, group: "DF", bootstrap: bootstrap, folder: folder)
-            progress("CF worker: \(options.messages) messages")
-            let controlFlow = try await workerThroughput(options, group: "CF", bootstrap: bootstrap, folder: folder)
-            progress("ED worker: \(options.messages) messages")
-            let eventDriven = try await workerThroughput(options, group: "ED", bootstrap: bootstrap, folder: folder)
+            var measured: [String: Throughput] = [:]
+            for row in options.rows {
+                progress("\(row): \(options.messages) messages")
+                measured[row] = row == "relay"
+                    ? try await relayThroughput(options, bootstrap: bootstrap)
+                    : try await workerThroughput(options, group: row, bootstrap: bootstrap, folder: folder)
+            }
             func cpu(_ run: Throughput) -> String { String(format: "%.2f", run.cpuPer100k) }
-            func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2fx", a / b) }
+            func ratio(_ a: Double?, _ b: Double?) -> String {
+                guard let a, let b else { return "" }
+                return String(format: "%.2fx", a / b)
+            }
+            let names = [
+                "relay": "C relay (pipelined librdkafka consume-produce-store)", "DF": #"worker, DF builtin("passthrough")"#,
+                "CF": #"worker, CF builtin("forward"), 1,000 keys"#, "ED": #"worker, ED builtin("forward")"#,
+            ]
             print("""
-                | measurement | msg/s | vs C relay | vs DF | CPU per 100k | peak RSS |
-                |---|---|---|---|---|---|
-                | C relay (pipelined librdkafka consume-produce-store) | \(Int(relay.rate)) | 1 | | \(cpu(relay)) s | \(relay.peakKB / 1024) MB |
-                | worker, DF builtin("passthrough") | \(Int(worker.rate)) | \(ratio(worker.rate, relay.rate)) | 1 | \(cpu(worker)) s | \(worker.peakKB / 1024) MB |
-                | worker, CF builtin("forward"), 1,000 keys | \(Int(controlFlow.rate)) | \(ratio(controlFlow.rate, relay.rate)) | \(ratio(controlFlow.rate, worker.rate)) | \(cpu(controlFlow)) s | \(controlFlow.peakKB / 1024) MB |
-                | worker, ED builtin("forward") | \(Int(eventDriven.rate)) | \(ratio(eventDriven.rate, relay.rate)) | \(ratio(eventDriven.rate, worker.rate)) | \(cpu(eventDriven)) s | \(eventDriven.peakKB / 1024) MB |
-                | CPU per packet, DF worker / C relay | | | | \(ratio(worker.cpuPer100k, relay.cpuPer100k)) | |
+                | measurement | msg/s | vs C relay | vs DF | CPU per 100k | CPU vs C relay | peak RSS |
+                |---|---|---|---|---|---|---|
                 """)
+            for row in options.rows {
+                guard let run = measured[row] else { continue }
+                let relay = measured["relay"]
+                let dataFlow = measured["DF"]
+                print(
+                    "| \(names[row] ?? row) | \(Int(run.rate)) | \(ratio(run.rate, relay?.rate)) | \(ratio(run.rate, dataFlow?.rate)) "
+                        + "| \(cpu(run)) s | \(ratio(run.cpuPer100k, relay?.cpuPer100k)) | \(run.peakKB / 1024) MB |")
+            }
             if ProcessInfo.processInfo.environment["BENCH_THROUGHPUT_ONLY"] != nil {
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()

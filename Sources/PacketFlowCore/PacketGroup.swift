@@ -21,7 +21,26 @@ public enum PacketGroup: String, CaseIterable, Sendable, Hashable, Codable {
     ///
     /// Returns `nil` for anything that is not one of the six symbols.
     public init?(symbol: some StringProtocol) {
-        self.init(rawValue: symbol.uppercased())
+        var text = String(symbol)
+        guard let group = text.withUTF8({ PacketGroup(symbolBytes: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = group
+    }
+
+    /// Reads a group from its symbol's UTF-8 bytes, ignoring case; no string is made.
+    public init?(symbolBytes bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 2 else { return nil }
+        // ASCII letters to upper case; anything else stays unequal to every symbol.
+        let first = bytes[0] & 0xDF
+        let second = bytes[1] & 0xDF
+        switch (first, second) {
+        case (UInt8(ascii: "C"), UInt8(ascii: "F")): self = .controlFlow
+        case (UInt8(ascii: "D"), UInt8(ascii: "F")): self = .dataFlow
+        case (UInt8(ascii: "E"), UInt8(ascii: "D")): self = .eventDriven
+        case (UInt8(ascii: "C"), UInt8(ascii: "O")): self = .collective
+        case (UInt8(ascii: "M"), UInt8(ascii: "C")): self = .metaComputational
+        case (UInt8(ascii: "R"), UInt8(ascii: "M")): self = .resourceManagement
+        default: return nil
+        }
     }
 
     /// The two-letter symbol: "CF", "DF", "ED", "CO", "MC" or "RM".

@@ -82,9 +82,9 @@ public enum PacketWireFormat {
         }
     }
 
-    private static let versionText = String(version)
+    static let versionText = String(version)
     /// The id of a packet being read until its `pf-id` header, or the derived id, replaces it.
-    private static let placeholderID = PacketID("pending")!
+    static let placeholderID = PacketID("pending")!
 
     /// Reads the packet a message carries.
     ///
@@ -128,75 +128,18 @@ public enum PacketWireFormat {
             createdMilliseconds: timestampMilliseconds ?? 0)
         var hasID = false
         try headers { (name, value) throws(PacketMetadataError) in
-            guard name.hasPrefix(prefix) || name == Header.traceparent else {
+            guard let field = Field(name: name) else {
+                // Another producer's header, or a pf- header this version does not know: kept,
+                // so newer producers' metadata survives.
                 packet.otherHeaders.append(PacketHeader(name: name, value: value.map { Array($0) }))
                 return
             }
-            if name == Header.id { hasID = true }
-            try read(name, value, into: &packet)
+            if field == .id { hasID = true }
+            try read(field, value, into: &packet)
         }
         // Derived only when missing: formatting it costs as much as reading every other header.
         if !hasID { packet.id = .derived(topic: topic, partition: partition, offset: offset) }
         return packet
-    }
-
-    private static func read(_ name: String, _ value: UnsafeRawBufferPointer?, into packet: inout Packet) throws(PacketMetadataError) {
-        let text = value.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        func number<T: LosslessStringConvertible>(_ type: T.Type) throws(PacketMetadataError) -> T {
-            guard let value = T(text) else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
-            return value
-        }
-        func nonEmpty() throws(PacketMetadataError) -> String {
-            guard !text.isEmpty else { throw PacketMetadataError(.invalidText, header: name, value: text) }
-            return text
-        }
-        switch name {
-        case Header.version:
-            guard text == versionText else {
-                throw PacketMetadataError(.unsupportedVersion, header: name, value: text)
-            }
-        case Header.id:
-            packet.id = PacketID(try nonEmpty())!
-        case Header.group:
-            guard let group = PacketGroup(symbol: text) else {
-                throw PacketMetadataError(.unknownGroup, header: name, value: text)
-            }
-            packet.group = group
-        case Header.kind:
-            packet.kind = try nonEmpty()
-        case Header.molecule:
-            packet.molecule = try nonEmpty()
-        case Header.stage:
-            packet.stage = try nonEmpty()
-        case Header.cost:
-            let cost = try number(Double.self)
-            guard cost >= 0, cost.isFinite else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
-            packet.cost = cost
-        case Header.cpu:
-            let cpu = try number(Double.self)
-            guard cpu >= 0, cpu.isFinite else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
-            packet.resources.cpu = cpu
-        case Header.memory:
-            let memory = try number(Int64.self)
-            guard memory >= 0 else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
-            packet.resources.memoryBytes = memory
-        case Header.priority:
-            packet.priority = try number(Int.self)
-        case Header.deadline:
-            packet.deadlineMilliseconds = try number(Int64.self)
-        case Header.attempt:
-            let attempt = try number(Int.self)
-            guard attempt >= 1 else { throw PacketMetadataError(.invalidNumber, header: name, value: text) }
-            packet.attempt = attempt
-        case Header.traceparent:
-            guard let trace = TraceContext(traceparent: text) else {
-                throw PacketMetadataError(.invalidTraceparent, header: name, value: text)
-            }
-            packet.trace = trace
-        default:
-            // A pf- header this version does not know: kept, so newer producers' metadata survives.
-            packet.otherHeaders.append(PacketHeader(name: name, value: value.map { Array($0) }))
-        }
     }
 
     private static func formatNumber(_ value: Double) -> String {

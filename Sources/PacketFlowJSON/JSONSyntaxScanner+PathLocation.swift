@@ -67,7 +67,7 @@ extension JSONSyntaxScanner {
     }
 
     /// Skips one valid value: a string, a container (brackets counted outside strings) or a scalar.
-    private mutating func skipValue() {
+    mutating func skipValue() {
         switch bytes[position] {
         case UInt8(ascii: "\""):
             skipString()
@@ -101,7 +101,7 @@ extension JSONSyntaxScanner {
     }
 
     /// Skips a string from its opening quote to just past its closing quote.
-    private mutating func skipString() {
+    mutating func skipString() {
         position += 1
         while bytes[position] != UInt8(ascii: "\"") {
             position += bytes[position] == UInt8(ascii: "\\") ? 2 : 1

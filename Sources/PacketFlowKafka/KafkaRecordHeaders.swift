@@ -25,6 +25,14 @@ public struct KafkaRecordHeaders: ~Copyable {
         }
     }
 
+    /// Adds a header whose name is given as bytes (not NUL-terminated), e.g. one read in place
+    /// from a consumed record (`KafkaRecordView.forEachHeader`); `nil` is a null value.
+    public mutating func append(nameBytes name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
+        guard let base = name.baseAddress, !name.isEmpty else { return }
+        let pointer = base.assumingMemoryBound(to: CChar.self)
+        add(pointer, name.count, value.map { $0.baseAddress ?? base }, value?.count ?? 0)
+    }
+
     /// Adds a header whose value is the UTF-8 bytes of `value`.
     public mutating func append(name: String, value: String) {
         var value = value

@@ -52,6 +52,21 @@ public struct KafkaRecordView {
         return (name.map { String(cString: $0) } ?? "", bytes.map { UnsafeRawBufferPointer(start: $0, count: size) })
     }
 
+    /// Calls `body` with each header's name and value bytes in place (`nil` for a null value),
+    /// in order: no string is made, for readers that look at every header of every record.
+    public func forEachHeader(_ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) throws -> Void) rethrows {
+        guard let headerList else { return }
+        var name: UnsafePointer<CChar>?
+        var bytes: UnsafeRawPointer?
+        var size = 0
+        var index = 0
+        while rd_kafka_header_get_all(headerList, index, &name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            let nameBytes = name.map { UnsafeRawBufferPointer(start: $0, count: strlen($0)) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            try body(nameBytes, bytes.map { UnsafeRawBufferPointer(start: $0, count: size) })
+            index += 1
+        }
+    }
+
     /// A copy of the record that outlives the view.
     public var message: KafkaMessage {
         ConsumedMessageDecoder.decode(raw, topic: topic)

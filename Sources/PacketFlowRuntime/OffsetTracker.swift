@@ -35,6 +35,8 @@ public final class OffsetTracker: Sendable {
         /// Its offset.
         public var offset: Int64
         let generation: Int
+        /// Where the tracker keeps its partition's state: no lookup by name to finish it.
+        let slot: Int
     }
 
     /// A partition's next offset to commit: every message below it is finished.
@@ -130,13 +132,41 @@ public final class OffsetTracker: Sendable {
     }
 
     private struct State {
-        var partitions: [KafkaTopicPartition: PartitionState] = [:]
+        /// Each partition's slot in `states`; a slot, once given, stays the partition's.
+        var slots: [KafkaTopicPartition: Int] = [:]
+        var keys: [KafkaTopicPartition] = []
+        var states: [PartitionState] = []
         /// Per partition, the last batch fetched before its latest revocation.
         var fences: [KafkaTopicPartition: Int] = [:]
         /// Positions released by revocations since the last hand-over.
         var handover: [KafkaTopicPartition: Int64] = [:]
         /// Partitions being revoked right now.
         var revoking = 0
+
+        /// The slot of `key`, made on first use.
+        mutating func slot(_ key: KafkaTopicPartition) -> Int {
+            if let slot = slots[key] { return slot }
+            slots[key] = states.count
+            keys.append(key)
+            states.append(PartitionState())
+            return states.count - 1
+        }
+
+        /// Takes a message of `key` (its slot given), unless fenced; see ``OffsetTracker/begin(topic:partition:offset:batch:started:)``.
+        mutating func begin(_ key: KafkaTopicPartition, slot: Int, offset: Int64, batch: Int?, started: Bool) -> Ticket? {
+            if let batch, let fence = fences[key], batch <= fence { return nil }
+            states[slot].begin(offset)
+            if started {
+                states[slot].running += 1
+                states[slot].highestStarted = offset
+            }
+            return Ticket(topic: key.topic, partition: key.partition, offset: offset, generation: states[slot].generation, slot: slot)
+        }
+
+        /// The state of `key` if it has one.
+        func existing(_ key: KafkaTopicPartition) -> PartitionState? {
+            slots[key].map { states[$0] }
+        }
     }
 
     private let state = Mutex(State())
@@ -155,14 +185,31 @@ public final class OffsetTracker: Sendable {
     public func begin(topic: String, partition: Int32, offset: Int64, batch: Int? = nil, started: Bool = true) -> Ticket? {
         state.withLock { state in
             let key = KafkaTopicPartition(topic: topic, partition: partition)
-            if let batch, let fence = state.fences[key], batch <= fence { return nil }
-            state.partitions[key, default: PartitionState()].begin(offset)
-            if started {
-                state.partitions[key]!.running += 1
-                state.partitions[key]!.highestStarted = offset
-            }
-            return Ticket(topic: topic, partition: partition, offset: offset, generation: state.partitions[key]!.generation)
+            return state.begin(key, slot: state.slot(key), offset: offset, batch: batch, started: started)
         }
+    }
+
+    /// Takes the messages of `batch` at `indices` (in fetch order) under one lock, as
+    /// ``begin(topic:partition:offset:batch:started:)`` with `fetched` as the batch number;
+    /// returns the index and ticket of each one not refused.
+    public func begin(_ batch: KafkaConsumer.Batch, at indices: Range<Int>, fetched: Int) -> [(index: Int, ticket: Ticket)] {
+        var begun: [(index: Int, ticket: Ticket)] = []
+        begun.reserveCapacity(indices.count)
+        state.withLock { state in
+            // A fetched batch holds runs of one partition: look each run's slot up once.
+            var last: (key: KafkaTopicPartition, slot: Int)?
+            for index in indices {
+                let (topic, partition, offset) = batch.position(at: index)
+                if last == nil || last!.key.partition != partition || last!.key.topic != topic {
+                    let key = KafkaTopicPartition(topic: topic, partition: partition)
+                    last = (key, state.slot(key))
+                }
+                if let ticket = state.begin(last!.key, slot: last!.slot, offset: offset, batch: fetched, started: true) {
+                    begun.append((index, ticket))
+                }
+            }
+        }
+        return begun
     }
 
     /// Marks a queued ticket as being handled; false when it is to be skipped (it comes again):
@@ -170,11 +217,11 @@ public final class OffsetTracker: Sendable {
     /// and the ticket does not fill a gap below the partition's highest started offset.
     public func start(_ ticket: Ticket, onlyGaps: Bool = false) -> Bool {
         state.withLock { state in
-            let key = KafkaTopicPartition(topic: ticket.topic, partition: ticket.partition)
-            guard let partition = state.partitions[key], partition.generation == ticket.generation else { return false }
+            let partition = state.states[ticket.slot]
+            guard partition.generation == ticket.generation else { return false }
             if partition.revoking || onlyGaps, ticket.offset > partition.highestStarted { return false }
-            state.partitions[key]!.running += 1
-            state.partitions[key]!.highestStarted = max(partition.highestStarted, ticket.offset)
+            state.states[ticket.slot].running += 1
+            state.states[ticket.slot].highestStarted = max(partition.highestStarted, ticket.offset)
             return true
         }
     }
@@ -185,8 +232,7 @@ public final class OffsetTracker: Sendable {
     @discardableResult
     public func finish(_ ticket: Ticket) -> Bool {
         let (moved, nowIdle) = state.withLock { state -> (Bool, Bool) in
-            let key = KafkaTopicPartition(topic: ticket.topic, partition: ticket.partition)
-            return state.partitions[key]?.finish(ticket) ?? (false, false)
+            state.states[ticket.slot].finish(ticket)
         }
         if nowIdle { idle.signal() }
         return moved
@@ -196,9 +242,8 @@ public final class OffsetTracker: Sendable {
     public func finish(_ tickets: some Sequence<Ticket>) {
         let nowIdle = state.withLock { state -> Bool in
             var nowIdle = false
-            for ticket in tickets {
-                let key = KafkaTopicPartition(topic: ticket.topic, partition: ticket.partition)
-                if state.partitions[key]?.finish(ticket).nowIdle == true { nowIdle = true }
+            for ticket in tickets where state.states[ticket.slot].finish(ticket).nowIdle {
+                nowIdle = true
             }
             return nowIdle
         }
@@ -209,10 +254,10 @@ public final class OffsetTracker: Sendable {
     public func takeCommitPositions() -> [Position] {
         state.withLock { state in
             var positions: [Position] = []
-            for key in Array(state.partitions.keys) where state.partitions[key]!.dirty {
-                state.partitions[key]!.dirty = false
-                if let offset = state.partitions[key]!.committable {
-                    positions.append(Position(topic: key.topic, partition: key.partition, offset: offset))
+            for slot in state.states.indices where state.states[slot].dirty {
+                state.states[slot].dirty = false
+                if let offset = state.states[slot].committable {
+                    positions.append(Position(topic: state.keys[slot].topic, partition: state.keys[slot].partition, offset: offset))
                 }
             }
             return positions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
@@ -225,7 +270,7 @@ public final class OffsetTracker: Sendable {
         state.withLock { state in
             for key in partitions {
                 state.fences[key] = max(state.fences[key] ?? 0, fetchedBatches)
-                state.partitions[key]?.revoking = true
+                if let slot = state.slots[key] { state.states[slot].revoking = true }
             }
             state.revoking += 1
         }
@@ -233,7 +278,7 @@ public final class OffsetTracker: Sendable {
 
     /// Packets of `partitions` started and not yet finished.
     public func runningCount(_ partitions: [KafkaTopicPartition]) -> Int {
-        state.withLock { state in partitions.reduce(0) { $0 + (state.partitions[$1]?.running ?? 0) } }
+        state.withLock { state in partitions.reduce(0) { $0 + (state.existing($1)?.running ?? 0) } }
     }
 
     /// Blocks the calling thread until `partitions` are settled (nothing runs, no gap below the
@@ -248,7 +293,7 @@ public final class OffsetTracker: Sendable {
     }
 
     private func isSettled(_ partitions: [KafkaTopicPartition]) -> Bool {
-        state.withLock { state in partitions.allSatisfy { state.partitions[$0]?.isSettled ?? true } }
+        state.withLock { state in partitions.allSatisfy { state.existing($0)?.isSettled ?? true } }
     }
 
     /// The commit positions of `partitions` (every finished prefix, moved or not), after which
@@ -262,13 +307,12 @@ public final class OffsetTracker: Sendable {
         state.withLock { state in
             var positions: [Position] = []
             for key in partitions {
-                guard var partition = state.partitions[key] else { continue }
-                if let offset = partition.committable {
+                guard let slot = state.slots[key] else { continue }
+                if let offset = state.states[slot].committable {
                     positions.append(Position(topic: key.topic, partition: key.partition, offset: offset))
                     state.handover[key] = max(state.handover[key] ?? offset, offset)
                 }
-                partition.restart()
-                state.partitions[key] = partition
+                state.states[slot].restart()
             }
             state.revoking = max(0, state.revoking - 1)
             return positions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
@@ -290,6 +334,6 @@ public final class OffsetTracker: Sendable {
 
     /// Messages begun and not yet finished, over all partitions.
     public var unfinishedCount: Int {
-        state.withLock { $0.partitions.values.reduce(0) { $0 + $1.unfinished } }
+        state.withLock { $0.states.reduce(0) { $0 + $1.unfinished } }
     }
 }

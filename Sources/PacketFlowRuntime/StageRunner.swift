@@ -27,21 +27,26 @@ final class StageRunner: Sendable {
     let steps: [Step]
     let tracker: OffsetTracker
     private let failure: WorkerFailure
-    private let meter: LoadMeter
-    private let producer: KafkaProducer
-    private let outputTopics: [String]
+    let meter: LoadMeter
+    let producer: KafkaProducer
+    let outputTopics: [String]
+    /// What the record path stamps on every output.
+    let recordHeaders: RecordHeaders
+    /// The stage's handlers as one chain over payloads, when all are built-ins (and the stage
+    /// does not gather): the stage then takes the record path (``handleRecords(_:at:chain:group:)``).
+    let chain: BuiltinChain?
     private let stores: [String: StateStore]
     private let cache: ResourceCache?
     private let budget: TokenBucket?
     private let aggregator: CollectiveAggregator<OffsetTracker.Ticket>?
-    private let logger: Logger
+    let logger: Logger
     private let clock = ContinuousClock()
     private let started = ContinuousClock.now
 
     init(
         configuration: WorkerConfiguration, stage: StagePlan, steps: [Step], producer: KafkaProducer,
         tracker: OffsetTracker, failure: WorkerFailure, meter: LoadMeter, stores: [StateStore], logger: Logger
-    ) {
+    ) throws {
         self.plan = configuration.plan
         self.stage = stage
         self.steps = steps
@@ -50,6 +55,10 @@ final class StageRunner: Sendable {
         self.meter = meter
         self.producer = producer
         self.outputTopics = stage.outputTopics + (stage.group == .metaComputational ? [configuration.controlTopic] : [])
+        let last = stage.packets.last
+        self.recordHeaders = RecordHeaders(
+            molecule: configuration.plan.molecule, stage: stage.name, group: last?.group ?? stage.group, kind: last?.name ?? stage.name)
+        self.chain = stage.collective == nil ? try BuiltinChain(stage.packets) : nil
         self.stores = Dictionary(stores.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let isResourceStage = stage.group == .resourceManagement
         self.cache = isResourceStage ? ResourceCache(capacity: configuration.cacheCapacity) : nil
@@ -59,10 +68,6 @@ final class StageRunner: Sendable {
         }
         self.logger = logger
     }
-
-    /// Whether the handlers return without waiting on anything (built-ins only), so a batch
-    /// runs them one after the other in one task instead of a task per message.
-    var handlersRunInline: Bool { steps.allSatisfy { $0.handler.boundsItself && $0.handler.exec == nil } }
 
     /// Handles one consumed message whose ticket the caller took, in fetch order; gives `slot`
     /// back once the handlers are done with it. Every record it causes is enqueued in
@@ -112,7 +117,7 @@ final class StageRunner: Sendable {
     func handleBatch(
         _ items: [(input: StageInput, ticket: OffsetTracker.Ticket)], concurrency: Int, group delivery: KafkaDeliveryGroup
     ) async throws {
-        if handlersRunInline || concurrency <= 1 {
+        if concurrency <= 1 {
             for item in items {
                 _ = try await handle(item.input, ticket: item.ticket, delivery: delivery)
             }
@@ -260,7 +265,7 @@ final class StageRunner: Sendable {
         }
     }
 
-    private func deadLetter(_ original: PacketRecord, reason: String, attempt: Int, delivery: KafkaDeliveryGroup) async throws {
+    func deadLetter(_ original: PacketRecord, reason: String, attempt: Int, delivery: KafkaDeliveryGroup) async throws {
         logger.warning(
             "dead-lettering", metadata: ["source": "\(original.topic)[\(original.partition)]@\(original.offset)", "reason": "\(reason)"])
         let record = DeadLetter.record(

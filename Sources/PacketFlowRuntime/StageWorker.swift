@@ -101,7 +101,7 @@ public final class StageWorker: Service {
         self.producer = producer
         self.stores = stores
         self.execHandlers = steps.compactMap(\.handler.exec)
-        self.runner = StageRunner(
+        self.runner = try StageRunner(
             configuration: configuration, stage: stage, steps: steps, producer: producer, tracker: tracker,
             failure: failure, meter: meter, stores: stores, logger: logger)
         self.logger = logger
@@ -199,8 +199,8 @@ public final class StageWorker: Service {
     private func consume() async throws {
         try consumer.subscribe(topics: stage.inputTopics)
         let inFlight = AsyncPermits(limit: configuration.maxInFlight)
-        switch Consumption(stage, handlersRunInline: runner.handlersRunInline) {
-        case .batches:
+        switch Consumption(stage, builtinsOnly: runner.chain != nil) {
+        case .records, .batches:
             await consumeBatches()
             return
         case .tasks:
@@ -215,20 +215,27 @@ public final class StageWorker: Service {
         }
     }
 
-    /// How the worker takes a stage's messages, from its ordering and latency class.
+    /// How the worker takes a stage's messages, from its handlers, ordering and latency class.
     enum Consumption: Equatable {
-        /// A fetched batch at a time in slices: parallel stages.
+        /// Every handler a built-in: records handed on in place, a fetched batch at a time in
+        /// slices; side by side for parallel stages, one after the other in fetch order for
+        /// ordered ones (which keeps every partition's order, so every key's).
+        case records
+        /// A fetched batch at a time in slices, handlers called with the stage's concurrency:
+        /// parallel stages whose handlers wait (exec, Swift).
         case batches
-        /// A task per message: parallel, latency-first stages whose handlers wait (exec, Swift),
-        /// so a slow packet never holds up the ones fetched with it.
+        /// A task per message: parallel, latency-first stages whose handlers wait, so a slow
+        /// packet never holds up the ones fetched with it.
         case tasks
-        /// A message at a time per lane: ordered stages.
+        /// A message at a time per lane: ordered stages whose handlers wait.
         case lanes
 
-        init(_ stage: StagePlan, handlersRunInline: Bool) {
-            if stage.ordering == .sequentialPerKey {
+        init(_ stage: StagePlan, builtinsOnly: Bool) {
+            if builtinsOnly, stage.collective == nil {
+                self = .records
+            } else if stage.ordering == .sequentialPerKey {
                 self = .lanes
-            } else if stage.group.properties.latency == .low, !handlersRunInline {
+            } else if stage.group.properties.latency == .low {
                 self = .tasks
             } else {
                 self = .batches
@@ -252,9 +259,13 @@ public final class StageWorker: Service {
     private func consumeBatches() async {
         let batches = consumer.batches
         let concurrency = max(1, stage.concurrency)
-        let inline = runner.handlersRunInline
-        let slice = inline ? max(1, stage.group.properties.consumer.maxBatch) : concurrency * 4
-        let handling = AsyncPermits(limit: inline ? max(1, min(concurrency, ProcessInfo.processInfo.activeProcessorCount)) : 1)
+        let chain = runner.chain
+        let slice = chain != nil ? max(1, stage.group.properties.consumer.maxBatch) : concurrency * 4
+        // Built-ins of a parallel stage run side by side on the cores; an ordered stage's slices
+        // one after the other, in fetch order; waiting handlers one slice at a time, each with
+        // the stage's concurrency.
+        let sideBySide = chain != nil && stage.ordering == .parallel
+        let handling = AsyncPermits(limit: sideBySide ? max(1, min(concurrency, ProcessInfo.processInfo.activeProcessorCount)) : 1)
         let unconfirmed = AsyncPermits(limit: Self.maxUnconfirmedSlices)
         let (runner, tracker, timeout, group) = (runner, tracker, configuration.drainTimeout, stage.group)
         var fetched = 0
@@ -274,14 +285,7 @@ public final class StageWorker: Service {
                     // Tickets are taken slice by slice, in fetch order, once the slice can be
                     // handled: a revocation arriving meanwhile fences the rest of the batch
                     // instead of waiting for it.
-                    var begun: [(index: Int, ticket: OffsetTracker.Ticket)] = []
-                    begun.reserveCapacity(min(slice, batch.count - start))
-                    for index in start..<min(start + slice, batch.count) {
-                        let (topic, partition, offset) = batch.position(at: index)
-                        if let ticket = tracker.begin(topic: topic, partition: partition, offset: offset, batch: fetched) {
-                            begun.append((index, ticket))
-                        }
-                    }
+                    let begun = tracker.begin(batch, at: start..<min(start + slice, batch.count), fetched: fetched)
                     guard !begun.isEmpty else {
                         handling.release()
                         unconfirmed.release()
@@ -297,8 +301,12 @@ public final class StageWorker: Service {
                                     handling.release()
                                     meter.end(handled: begun.count)
                                 }
-                                let items = begun.map { (input: StageInput(batch, at: $0.index, defaultGroup: group), ticket: $0.ticket) }
-                                try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
+                                if let chain {
+                                    try await runner.handleRecords(batch, at: begun.map(\.index), chain: chain, group: delivery)
+                                } else {
+                                    let items = begun.map { (input: StageInput(batch, at: $0.index, defaultGroup: group), ticket: $0.ticket) }
+                                    try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
+                                }
                             }
                             try await Self.confirm(begun.map(\.ticket), once: delivery, within: timeout, tracker: tracker)
                         } catch {

@@ -48,11 +48,7 @@ func plan(_ text: String, molecule: String, uniqueAs name: String) throws -> Top
 func publish(_ packets: [Packet], to topic: String, bootstrap: String) async throws {
     let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: bootstrap))
     for packet in packets {
-        let record = PacketWireFormat.record(for: packet, topic: topic)
-        try await producer.enqueue(
-            KafkaProducerMessage(
-                topic: topic, key: record.key, value: record.value,
-                headers: record.headers.map { KafkaHeader(key: $0.name, value: $0.value) }))
+        try await producer.enqueue(PacketWireFormat.record(for: packet, topic: topic).producerMessage)
     }
     try await producer.flush(timeout: .seconds(10))
     await producer.close()

@@ -46,7 +46,9 @@ struct IngestToPostgresTests {
                 let connector = PacketFlowProcess(
                     ["connector", "--molecule", moleculeFile, "--url", "\(try server.url)", "--bootstrap", bootstrap, "--log-level", "warning"])
                 let http = HTTPClient(eventLoopGroupProvider: .singleton)
-
+                // A client dropped without shutdown crashes the whole test process: shut it down
+                // on every path, so a failure here reads as this test's failure.
+                do {
                 try await withThrowingTaskGroup(of: Void.self) { processes in
                     for process in [ingest, firstWorker, connector] {
                         processes.addTask { try await process.run() }
@@ -82,6 +84,10 @@ struct IngestToPostgresTests {
                     try ingest.send(SIGTERM)
                     try secondWorker.send(SIGTERM)
                     try await processes.waitForAll()
+                }
+                } catch {
+                    try? await http.shutdown()
+                    throw error
                 }
                 try await http.shutdown()
 
