@@ -2,7 +2,7 @@
 # Installs the Debian packages PacketFlow builds and tests with, when any is missing.
 set -euo pipefail
 
-packages=(librdkafka-dev libjansson-dev pkg-config kcat python3-kafka wrk chromium postgresql)
+packages=(librdkafka-dev libjansson-dev pkg-config kcat python3-kafka wrk chromium postgresql jq)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -22,8 +22,15 @@ struct WorkerBenchmark {
         var messages = 100_000
         var rates = [1_000, 10_000]
         var seconds = 10
-        /// The throughput rows to run: the relay and the DF, CF and ED workers.
-        var rows = ["relay", "DF", "CF", "ED"]
+        /// The throughput rows to run: the relay; the DF, CF and ED workers; a DF worker whose
+        /// exec handler is a Python program, and the same transform as a hand-written Python loop.
+        var rows = ["relay", "DF", "CF", "ED", "exec", "python", "lanes"]
+        /// The Python of the exec and hand-written rows (confluent-kafka installed for the latter).
+        var python = "python3"
+        /// Copies of the exec row's program (the packet's `instances:`).
+        var instances = 1
+        /// The lanes row's lanes (the CF packet's `concurrency:`), against one lane.
+        var lanes = 16
 
         init(_ arguments: [String]) throws {
             var index = 1
@@ -39,12 +46,15 @@ struct WorkerBenchmark {
                 case "--rates": rates = try value().split(separator: ",").map { Int($0) ?? 1_000 }
                 case "--seconds": seconds = Int(try value()) ?? seconds
                 case "--rows": rows = try value().split(separator: ",").map(String.init)
+                case "--python": python = try value()
+                case "--instances": instances = Int(try value()) ?? instances
+                case "--lanes": lanes = Int(try value()) ?? lanes
                 default: throw BenchmarkError("unknown option \(arguments[index])")
                 }
                 index += 1
             }
             guard !relay.isEmpty else {
-                throw BenchmarkError("usage: WorkerBenchmark --relay PATH [--messages N] [--rates R,R...] [--seconds S] [--rows relay,DF,CF,ED]")
+                throw BenchmarkError("usage: WorkerBenchmark --relay PATH [--messages N] [--rates R,R...] [--seconds S] [--rows relay,DF,CF,ED,exec,python,lanes] [--python PATH] [--instances N] [--lanes N]")
             }
         }
     }
@@ -76,9 +86,15 @@ struct WorkerBenchmark {
             var measured: [String: Throughput] = [:]
             for row in options.rows {
                 progress("\(row): \(options.messages) messages")
-                measured[row] = row == "relay"
-                    ? try await relayThroughput(options, bootstrap: bootstrap)
-                    : try await workerThroughput(options, group: row, bootstrap: bootstrap, folder: folder)
+                switch row {
+                case "relay": measured[row] = try await relayThroughput(options, bootstrap: bootstrap)
+                case "python": measured[row] = try await handLoopThroughput(options, bootstrap: bootstrap)
+                case "exec": measured[row] = try await workerThroughput(options, group: "DF", exec: true, bootstrap: bootstrap, folder: folder)
+                case "lanes":
+                    measured["lane"] = try await laneThroughput(options, lanes: 1, messages: 300, bootstrap: bootstrap, folder: folder)
+                    measured[row] = try await laneThroughput(options, lanes: options.lanes, messages: 300 * options.lanes, bootstrap: bootstrap, folder: folder)
+                default: measured[row] = try await workerThroughput(options, group: row, bootstrap: bootstrap, folder: folder)
+                }
             }
             func cpu(_ run: Throughput) -> String { String(format: "%.2f", run.cpuPer100k) }
             func ratio(_ a: Double?, _ b: Double?) -> String {
@@ -88,15 +104,26 @@ struct WorkerBenchmark {
             let names = [
                 "relay": "C relay (pipelined librdkafka consume-produce-store)", "DF": #"worker, DF builtin("passthrough")"#,
                 "CF": #"worker, CF builtin("forward"), 1,000 keys"#, "ED": #"worker, ED builtin("forward")"#,
+                "exec": #"worker, DF exec("python3 fast.py"), instances: \#(options.instances) (load, set a field, dump), worker + programs"#,
+                "python": "the same transform in a hand-written confluent-kafka loop (handloop.py)",
+                "lane": #"worker, CF exec("python3 slow.py") (10 ms a packet, answered side by side), 64 keys, 1 partition, one lane"#,
+                "lanes": #"the same with concurrency: \#(options.lanes) (key lanes)"#,
             ]
             print("""
-                | measurement | msg/s | vs C relay | vs DF | CPU per 100k | CPU vs C relay | peak RSS |
+                | measurement | msg/s | vs baseline | vs DF | CPU per 100k | CPU vs baseline | peak RSS |
                 |---|---|---|---|---|---|---|
                 """)
-            for row in options.rows {
+            for row in options.rows.flatMap({ $0 == "lanes" ? ["lane", "lanes"] : [$0] }) {
                 guard let run = measured[row] else { continue }
-                let relay = measured["relay"]
-                let dataFlow = measured["DF"]
+                // The exec row is compared with the hand-written loop, the lanes with one lane, the
+                // others with the C relay.
+                let relay = switch row {
+                case "exec": measured["python"]
+                case "lanes": measured["lane"]
+                case "python", "lane": Throughput?.none
+                default: measured["relay"]
+                }
+                let dataFlow = ["exec", "python", "lane", "lanes"].contains(row) ? nil : measured["DF"]
                 print(
                     "| \(names[row] ?? row) | \(Int(run.rate)) | \(ratio(run.rate, relay?.rate)) | \(ratio(run.rate, dataFlow?.rate)) "
                         + "| \(cpu(run)) s | \(ratio(run.cpuPer100k, relay?.cpuPer100k)) | \(run.peakKB / 1024) MB |")
@@ -151,11 +178,16 @@ struct WorkerBenchmark {
 
     /// Messages per second one worker process moves through a one-stage molecule of `group`
     /// (DF passthrough, CF and ED forward, all on 12 partitions), its CPU time and its peak RSS.
-    static func workerThroughput(_ options: Options, group: String, bootstrap: String, folder: URL) async throws -> Throughput {
-        let packet = "\(group)RelayPacket"
-        let handler = group == "DF" ? "passthrough" : "forward"
+    static func workerThroughput(
+        _ options: Options, group: String, exec: Bool = false, bootstrap: String, folder: URL
+    ) async throws -> Throughput {
+        let packet = exec ? "TransformPacket" : "\(group)RelayPacket"
+        let handler = exec
+            ? #"exec("\#(options.python) \#(fastProgram.path)")"#
+            : #"builtin("\#(group == "DF" ? "passthrough" : "forward")")"#
         let (file, plan) = try await oneStageMolecule(
-            packet, group: group, folder: folder, bootstrap: bootstrap, settings: ", partitions: 12", handler: handler)
+            packet, group: group, folder: folder, bootstrap: bootstrap,
+            settings: ", partitions: 12" + (exec ? ", instances: \(options.instances)" : ""), handler: handler)
         try await prefill(plan.stages[0].inputTopics[0], count: options.messages, bootstrap: bootstrap)
         let worker = ChildProcess()
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -163,6 +195,54 @@ struct WorkerBenchmark {
             var throughput = try await measureArrivals(plan.stages[0].outputTopics[0], count: options.messages, bootstrap: bootstrap, of: worker)
             throughput.peakKB = max(throughput.peakKB, worker.memory("VmHWM"))
             worker.terminate()
+            try await group.waitForAll()
+            return throughput
+        }
+    }
+
+    /// Packets per second one CF worker moves through a 10 ms exec handler over 64 keys in one
+    /// partition with `lanes` key lanes (one lane: what one partition gives in Kafka Streams).
+    static func laneThroughput(_ options: Options, lanes: Int, messages: Int, bootstrap: String, folder: URL) async throws -> Throughput {
+        let packet = "LanePacket\(lanes)"
+        let handler = #"exec("\#(options.python) \#(pythonFolder.appending(path: "slow.py").path)")"#
+        let (file, plan) = try await oneStageMolecule(
+            packet, group: "CF", folder: folder, bootstrap: bootstrap, settings: ", partitions: 1, concurrency: \(lanes)", handler: handler)
+        try await prefill(plan.stages[0].inputTopics[0], count: messages, keys: 64, partitions: 1, bootstrap: bootstrap)
+        let worker = ChildProcess()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.runWorker(molecule: file.path, stage: packet, bootstrap: bootstrap) }
+            var throughput = try await measureArrivals(plan.stages[0].outputTopics[0], count: messages, bootstrap: bootstrap, of: worker)
+            throughput.peakKB = max(throughput.peakKB, worker.memory("VmHWM"))
+            worker.terminate()
+            try await group.waitForAll()
+            return throughput
+        }
+    }
+
+    /// Benchmarks/worker/python: the lanes row's program and the hand-written loop.
+    static let pythonFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "python")
+    /// The exec row's program: the fast Python program of docs/handlers.md.
+    static let fastProgram = pythonFolder.appending(path: "../../../examples/worker/handlers/fast.py").standardized
+
+    /// Messages per second the hand-written Python loop moves through the same transform as the
+    /// exec row, measured as the others.
+    static func handLoopThroughput(_ options: Options, bootstrap: String) async throws -> Throughput {
+        let input = "bench.python.in.\(UUID().uuidString.prefix(6))"
+        let output = "bench.python.out.\(UUID().uuidString.prefix(6))"
+        try await TopicProvisioner(bootstrapServers: bootstrap).ensureTopics([
+            try TopicSpec(name: input, partitions: 12), try TopicSpec(name: output, partitions: 12),
+        ])
+        try await prefill(input, count: options.messages, bootstrap: bootstrap)
+        let loop = ChildProcess()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await loop.run(
+                    options.python, arguments: [
+                        pythonFolder.appending(path: "handloop.py").path, bootstrap, input, output,
+                        "bench-python-\(UUID().uuidString.prefix(6))", String(options.messages),
+                    ])
+            }
+            let throughput = try await measureArrivals(output, count: options.messages, bootstrap: bootstrap, of: loop)
             try await group.waitForAll()
             return throughput
         }
@@ -180,10 +260,10 @@ struct WorkerBenchmark {
 
     /// Writes a molecule of one built-in stage of `group` and creates its topics.
     static func oneStageMolecule(
-        _ packet: String, group: String, folder: URL, bootstrap: String, settings: String = "", handler: String = "forward"
+        _ packet: String, group: String, folder: URL, bootstrap: String, settings: String = "", handler: String = #"builtin("forward")"#
     ) async throws -> (URL, TopologyPlan) {
         let text = """
-            packet \(packet) { group: \(group), handler: builtin("\(handler)")\(settings) }
+            packet \(packet) { group: \(group), handler: \(handler)\(settings) }
             molecule Bench\(packet)\(UUID().uuidString.prefix(6)) { composition: [\(packet)] }
             """
         let file = folder.appending(path: "\(packet).pf")
@@ -196,7 +276,7 @@ struct WorkerBenchmark {
 
     /// Fills `topic` with `count` DF packets of about 100 bytes over 12 partitions, keyed by one
     /// of 1,000 users, as a producer would.
-    static func prefill(_ topic: String, count: Int, bootstrap: String) async throws {
+    static func prefill(_ topic: String, count: Int, keys: Int = 1_000, partitions: Int32 = 12, bootstrap: String) async throws {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrap)
         configuration.linger = .milliseconds(20)
         let producer = try KafkaProducer(configuration: configuration)
@@ -206,9 +286,9 @@ struct WorkerBenchmark {
                 payload: Array(#"{"sensor":"s-\#(index % 97)","value":\#(index),"unit":"celsius","note":"benchmark payload"}"#.utf8))
             let record = PacketWireFormat.record(for: packet, topic: topic)
             try await producer.enqueue(KafkaProducerMessage(
-                topic: topic, key: Array("user-\(index % 1_000)".utf8), value: record.value,
+                topic: topic, key: Array("user-\(index % keys)".utf8), value: record.value,
                 headers: record.headers.map { KafkaHeader(key: $0.name, value: $0.value) },
-                partition: Int32(index % 1_000 % 12)))
+                partition: Int32(index % keys) % partitions))
         }
         try await producer.flush(timeout: .seconds(60))
         await producer.close()
@@ -348,27 +428,52 @@ final class ChildProcess: Sendable {
         }
     }
 
-    /// A `/proc/PID/status` memory field in kB (VmRSS now, VmHWM peak).
+    /// A `/proc/PID/status` memory field in kB (VmRSS now, VmHWM peak), summed over the process
+    /// and its descendants (a worker's exec programs).
     func memory(_ field: String) -> Int {
-        guard let pid = pid.withLock({ $0 }), let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return -1 }
-        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+        guard let pid = pid.withLock({ $0 }) else { return -1 }
+        let values = Self.tree(pid).compactMap { process -> Int? in
+            guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return nil }
+            let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "")
+        }
+        return values.isEmpty ? -1 : values.reduce(0, +)
     }
 
-    /// User plus system CPU seconds so far, from `/proc/PID/stat`: 0 before the process
-    /// started, the last figure read once it has exited.
+    /// User plus system CPU seconds so far of the process and its descendants, from
+    /// `/proc/PID/stat`: 0 before the process started, the last figure read once it has exited.
     func cpuSeconds() -> Double {
-        guard let pid = pid.withLock({ $0 }), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let afterName = stat.lastIndex(of: ")")
-        else { return lastCPUSeconds.withLock { $0 } }
-        // After the command name come the state (the line's 3rd field), ..., utime (14th), stime (15th).
-        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else {
-            return lastCPUSeconds.withLock { $0 }
+        guard let pid = pid.withLock({ $0 }) else { return lastCPUSeconds.withLock { $0 } }
+        var total = 0.0
+        var found = false
+        for process in Self.tree(pid) {
+            guard let stat = try? String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8),
+                let afterName = stat.lastIndex(of: ")")
+            else { continue }
+            // After the command name come the state (the line's 3rd field), ..., utime (14th), stime (15th).
+            let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            total += (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+            found = true
         }
-        let seconds = (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-        lastCPUSeconds.withLock { $0 = seconds }
-        return seconds
+        guard found else { return lastCPUSeconds.withLock { $0 } }
+        lastCPUSeconds.withLock { $0 = max($0, total) }
+        return lastCPUSeconds.withLock { $0 }
+    }
+
+    /// `pid` and its descendants, from `/proc/PID/task/TID/children`.
+    private static func tree(_ pid: pid_t) -> [pid_t] {
+        var processes = [pid]
+        var index = 0
+        while index < processes.count {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(processes[index])/task")) ?? []
+            for task in tasks {
+                let children = (try? String(contentsOfFile: "/proc/\(processes[index])/task/\(task)/children", encoding: .utf8)) ?? ""
+                processes += children.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+            index += 1
+        }
+        return processes
     }
 
     /// SIGTERM: a worker drains and exits.

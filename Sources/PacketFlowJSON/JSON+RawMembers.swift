@@ -10,7 +10,33 @@ extension JSON {
             _ = try JanssonDocument(parsing: input)
             return nil
         }
-        return JSONSyntaxScanner.memberRanges(inAccepted: input)
+        var members: [String: Range<Int>] = [:]
+        let found = JSONSyntaxScanner.forEachMember(inAccepted: input) { key, range in
+            members[String(decoding: key, as: UTF8.self)] = range
+        }
+        return found ? members : nil
+    }
+
+    /// The byte ranges of the values of the members `names` of a top-level object, in the
+    /// order of `names` (`nil` for a member it lacks), with no string or dictionary made: the
+    /// per-line path of readers that pick two or three members.
+    ///
+    /// Returns `nil` as ``memberRanges(in:)`` does; throws when the document is not JSON.
+    public static func memberRanges(in input: UnsafeRawBufferPointer, named names: [StaticString]) throws(JSONError) -> [Range<Int>?]? {
+        guard JSONSyntaxScanner.accepts(input) else {
+            _ = try JanssonDocument(parsing: input)
+            return nil
+        }
+        var ranges = [Range<Int>?](repeating: nil, count: names.count)
+        let found = JSONSyntaxScanner.forEachMember(inAccepted: input) { key, range in
+            for (index, name) in names.enumerated()
+            where name.utf8CodeUnitCount == key.count
+                && UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount).elementsEqual(key)
+            {
+                ranges[index] = range
+            }
+        }
+        return found ? ranges : nil
     }
 
     /// The byte ranges of the elements of an array given as its bytes (a slice of a document
@@ -21,10 +47,55 @@ extension JSON {
         JSONSyntaxScanner.elementRanges(ofValidArray: array)
     }
 
+    /// A valid JSON value's bytes without the whitespace between its tokens: the compact form,
+    /// everything else (key order, number spelling, escapes) as written.
+    ///
+    /// Only for bytes that are one valid value (whitespace is then only between tokens or
+    /// inside strings, which are kept whole).
+    public static func compacted(_ value: UnsafeRawBufferPointer) -> [UInt8] {
+        // Compact already (no whitespace byte anywhere): one copy.
+        if !value.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }) {
+            return Array(value)
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(value.count)
+        var inString = false
+        var escaped = false
+        for byte in value {
+            if inString {
+                output.append(byte)
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                continue
+            case UInt8(ascii: "\""):
+                inString = true
+                output.append(byte)
+            default:
+                output.append(byte)
+            }
+        }
+        return output
+    }
+
     /// Appends `text` as a JSON string (quoted; `"`, `\` and control characters escaped) to
     /// `output`: for writers that build JSON around bytes they already hold.
     public static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // The usual case, nothing to escape: one copy.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: text.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
@@ -45,31 +116,32 @@ extension JSON {
 }
 
 extension JSONSyntaxScanner {
-    /// See ``JSON/memberRanges(in:)``; only for documents ``accepts(_:)`` accepted (keys have no escapes).
-    static func memberRanges(inAccepted document: UnsafeRawBufferPointer) -> [String: Range<Int>]? {
-        guard let start = document.baseAddress else { return nil }
+    /// Calls `body` with each member's key bytes (no escapes in accepted documents) and value
+    /// range of a top-level object; false when the document is not an object. Only for documents
+    /// ``accepts(_:)`` accepted.
+    static func forEachMember(inAccepted document: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, Range<Int>) -> Void) -> Bool {
+        guard let start = document.baseAddress else { return false }
         var scanner = JSONSyntaxScanner(bytes: start.assumingMemoryBound(to: UInt8.self), count: document.count)
         scanner.skipWhitespace()
-        guard scanner.bytes[scanner.position] == UInt8(ascii: "{") else { return nil }
-        var members: [String: Range<Int>] = [:]
+        guard scanner.bytes[scanner.position] == UInt8(ascii: "{") else { return false }
         scanner.position += 1
         scanner.skipWhitespace()
         while scanner.bytes[scanner.position] == UInt8(ascii: "\"") {
             let keyStart = scanner.position + 1
             scanner.skipValue()
-            let key = String(decoding: UnsafeBufferPointer(start: scanner.bytes + keyStart, count: scanner.position - 1 - keyStart), as: UTF8.self)
+            let key = UnsafeRawBufferPointer(start: scanner.bytes + keyStart, count: scanner.position - 1 - keyStart)
             scanner.skipWhitespace()
             scanner.position += 1  // the colon
             scanner.skipWhitespace()
             let valueStart = scanner.position
             scanner.skipValue()
-            members[key] = valueStart..<scanner.position
+            body(key, valueStart..<scanner.position)
             scanner.skipWhitespace()
             guard scanner.bytes[scanner.position] == UInt8(ascii: ",") else { break }
             scanner.position += 1
             scanner.skipWhitespace()
         }
-        return members
+        return true
     }
 
     /// See ``JSON/elementRanges(ofValidArray:)``.

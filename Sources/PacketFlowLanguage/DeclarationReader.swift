@@ -17,7 +17,7 @@ struct DeclarationReader {
     }
 
     static let packetFields = ["group", "handler", "cost", "resources", "key"] + settingFields
-    static let settingFields = ["partitions", "scale", "retries", "timeout", "concurrency", "quorum", "window"]
+    static let settingFields = ["partitions", "scale", "retries", "timeout", "concurrency", "instances", "quorum", "window"]
     static let moleculeFields = ["composition", "bonds", "sources", "sinks", "overrides"]
 
     private let source: SourceFile
@@ -235,6 +235,8 @@ struct DeclarationReader {
             settings.retries = integer(field.value, named: "retries", minimum: 0)
         case "concurrency":
             settings.concurrency = integer(field.value, named: "concurrency", minimum: 1)
+        case "instances":
+            settings.instances = integer(field.value, named: "instances", minimum: 1)
         case "timeout":
             settings.timeout = duration(field.value, named: "timeout")
         case "quorum":

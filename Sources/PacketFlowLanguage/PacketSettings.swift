@@ -15,6 +15,8 @@ public struct PacketSettings: Sendable, Hashable {
     public var timeout: Duration?
     /// Handler calls one worker runs at once.
     public var concurrency: Int?
+    /// Copies of an exec handler's program one worker runs (requests go to the least busy).
+    public var instances: Int?
     /// Collective (CO) packets: the members a correlation group waits for before it leaves.
     public var quorum: Int?
     /// Collective (CO) packets: how long a group waits for its quorum before it leaves
@@ -24,7 +26,7 @@ public struct PacketSettings: Sendable, Hashable {
     /// Creates settings with nothing declared.
     public init(
         partitions: Int? = nil, scaleMin: Int? = nil, scaleMax: Int? = nil,
-        retries: Int? = nil, timeout: Duration? = nil, concurrency: Int? = nil,
+        retries: Int? = nil, timeout: Duration? = nil, concurrency: Int? = nil, instances: Int? = nil,
         quorum: Int? = nil, window: Duration? = nil
     ) {
         self.partitions = partitions
@@ -33,6 +35,7 @@ public struct PacketSettings: Sendable, Hashable {
         self.retries = retries
         self.timeout = timeout
         self.concurrency = concurrency
+        self.instances = instances
         self.quorum = quorum
         self.window = window
     }
@@ -46,6 +49,7 @@ public struct PacketSettings: Sendable, Hashable {
             retries: overrides.retries ?? retries,
             timeout: overrides.timeout ?? timeout,
             concurrency: overrides.concurrency ?? concurrency,
+            instances: overrides.instances ?? instances,
             quorum: overrides.quorum ?? quorum,
             window: overrides.window ?? window)
     }

@@ -12,13 +12,18 @@ public struct StagePacket: Sendable, Hashable, Codable {
     public var cost: Double
     /// CPU and memory it needs.
     public var resources: ResourceRequirements
+    /// Copies of its program a worker runs, for an exec handler; 1 when not declared.
+    public var instances: Int
 
     /// Creates a stage packet.
-    public init(name: String, group: PacketGroup, handler: HandlerReference, cost: Double, resources: ResourceRequirements) {
+    public init(
+        name: String, group: PacketGroup, handler: HandlerReference, cost: Double, resources: ResourceRequirements, instances: Int = 1
+    ) {
         self.name = name
         self.group = group
         self.handler = handler
         self.cost = cost
         self.resources = resources
+        self.instances = instances
     }
 }

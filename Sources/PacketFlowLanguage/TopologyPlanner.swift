@@ -151,7 +151,7 @@ enum TopologyPlanner {
                 let packet = graph.members[index]
                 return StagePacket(
                     name: packet.name, group: packet.group, handler: packet.handler, cost: packet.cost ?? 1,
-                    resources: packet.resources)
+                    resources: packet.resources, instances: graph.settings[index].instances ?? 1)
             },
             group: head.group,
             consumerGroup: TopologyNames.consumerGroup(molecule: graph.molecule.name, stage: head.name),

@@ -36,8 +36,9 @@ public final class HandlerRegistry: Sendable {
     /// The registered names, sorted.
     public var names: [String] { handlers.withLock { $0.keys.sorted() } }
 
-    /// What runs `reference` for a stage whose calls time out after `timeout`.
-    func resolve(_ reference: HandlerReference, timeout: Duration, logger: Logger) throws -> ResolvedHandler {
+    /// What runs `reference` for a stage whose calls time out after `timeout`; an exec handler
+    /// runs `instances` copies of its program.
+    func resolve(_ reference: HandlerReference, timeout: Duration, instances: Int = 1, logger: Logger) throws -> ResolvedHandler {
         switch reference {
         case .swift(let name):
             guard let handler = handler(named: name) else {
@@ -50,7 +51,7 @@ public final class HandlerRegistry: Sendable {
         case .builtin(let text):
             return ResolvedHandler(call: try BuiltinHandler.handler(for: text), exec: nil, boundsItself: true)
         case .exec(let command):
-            let exec = ExecHandler(command: command, timeout: timeout, logger: logger)
+            let exec = ExecHandler(command: command, timeout: timeout, instances: instances, logger: logger)
             return ResolvedHandler(call: { try await exec.handle($0, $1) }, exec: exec, boundsItself: true)
         }
     }

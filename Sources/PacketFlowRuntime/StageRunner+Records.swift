@@ -2,22 +2,32 @@ import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka
 
-/// The path of stages whose handlers are all built-ins (``BuiltinChain``): each record is
-/// checked and handed on as it came, read in place from the fetched batch, with no ``Packet``
-/// made. What reaches the output topics is what the packet path would send: the payload (as
-/// the chain left it), key and timestamp of the input, and its headers with `pf-id`
-/// (`<input id>:0`), `pf-group`, `pf-kind`, `pf-molecule` and `pf-stage` stamped anew and
-/// `pf-attempt` reset; input that is not JSON, a header that cannot be read and (where the
-/// stage checks deadlines) an expired packet go to the dead-letter topic as there.
+/// The record path: stages whose handlers are all built-ins (``BuiltinChain``), or one exec
+/// program, hand each record on read in place from the fetched batch, with no ``Packet`` made.
+/// What reaches the output topics is what the packet path would send: each output payload
+/// with the key and timestamp of the input, and its headers with `pf-id`
+/// (`<input id>:<output index>`), `pf-group`, `pf-kind`, `pf-molecule` and `pf-stage` stamped
+/// anew and `pf-attempt` reset; input that is not JSON, a header that cannot be read and
+/// (where the stage checks deadlines) an expired packet go to the dead-letter topic as there.
 extension StageRunner {
-    /// What became of one record.
-    private enum Forwarding {
-        /// Every output enqueued, or none due.
-        case done
-        /// The producer's queue was full at output topic `nextTopic`: wait, then go on from it.
-        case full(KafkaProducer.QueueFull, nextTopic: Int)
-        /// The record goes to the dead-letter topic.
-        case deadLetter(reason: String, attempt: Int)
+    /// Why a record goes to the dead-letter topic before any handler sees it.
+    struct Refusal: Error {
+        var reason: String
+        var attempt: Int
+    }
+
+    /// What the checks of a record read from its headers.
+    private struct Admission {
+        /// The `pf-id` bytes, nil when the record has none.
+        var id: UnsafeRawBufferPointer?
+        var attempt = 1
+        var group: PacketGroup?
+    }
+
+    /// An output payload: the input's own bytes, or new ones.
+    private enum Payload {
+        case input
+        case bytes([UInt8])
     }
 
     /// Hands on the records of `batch` at `indices`, in order, through the stage's built-in
@@ -25,111 +35,192 @@ extension StageRunner {
     ///
     /// Throws ``RuntimeError`` (`kafkaFailed`) when the producer refuses a record.
     func handleRecords(_ batch: KafkaConsumer.Batch, at indices: [Int], chain: BuiltinChain, group delivery: KafkaDeliveryGroup) async throws {
-        // One clock reading per slice: a slice is handled within milliseconds.
-        let now = stage.group == .eventDriven ? PacketID.nowMilliseconds() : 0
+        let now = checkTime()
         // Resolved here, not when the worker is made: resolving asks the cluster for the topic,
         // which some clusters (the embedded one) answer by creating it with their defaults.
         let outputs = outputTopics.map(producer.topic)
         var sent = 0
         defer { meter.recordSent(sent) }
         for index in indices {
-            var nextTopic = 0
+            var position = (payload: 0, topic: 0)
             retry: while true {
-                let forwarding = try batch.withRecord(at: index) { record in
-                    try forward(record, chain: chain, to: outputs, from: nextTopic, now: now, delivery: delivery, sent: &sent)
+                let step = try batch.withRecord(at: index) { record -> Forwarding in
+                    let admission: Admission
+                    switch admit(record, now: now) {
+                    case .success(let admitted): admission = admitted
+                    case .failure(let refusal): return .refused(refusal)
+                    }
+                    let payloads: [Payload]
+                    do {
+                        switch try chain.apply(to: record.payload, id: { Self.idText(admission.id, of: record) }, logger: logger) {
+                        case .dropped: payloads = []
+                        case .unchanged: payloads = [.input]
+                        case .replaced(let bytes): payloads = [.bytes(bytes)]
+                        }
+                    } catch {
+                        return .refused(Refusal(reason: "\(error)", attempt: admission.attempt))
+                    }
+                    return try enqueue(payloads, of: record, id: admission.id, to: outputs, from: position, delivery: delivery, sent: &sent)
                 }
-                switch forwarding {
+                switch step {
                 case .done:
                     break retry
-                case .full(let full, let topic):
-                    nextTopic = topic
+                case .full(let full, let at):
+                    position = at
                     await producer.waitForRoom(after: full)
-                case .deadLetter(let reason, let attempt):
-                    try await deadLetter(PacketRecord(consumed: batch[index]), reason: reason, attempt: attempt, delivery: delivery)
+                case .refused(let refusal):
+                    try await deadLetter(PacketRecord(consumed: batch[index]), reason: refusal.reason, attempt: refusal.attempt, delivery: delivery)
                     break retry
                 }
             }
         }
     }
 
-    private func forward(
-        _ record: KafkaRecordView, chain: BuiltinChain, to outputs: [KafkaProducer.Topic], from firstTopic: Int, now: Int64,
-        delivery: KafkaDeliveryGroup,
-        sent: inout Int
-    ) throws -> Forwarding {
-        let payload = record.value ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        var id: UnsafeRawBufferPointer?
+    /// Hands on the records of `batch` at `indices` through the stage's one exec handler:
+    /// every request written in one burst, built from the records in place, then each record's
+    /// answer enqueued in input order. A record whose request failed (the program erred, died
+    /// or missed its deadline) goes on alone as a packet, through its retries.
+    ///
+    /// Throws ``RuntimeError`` (`kafkaFailed`) when the producer refuses a record.
+    func handleRecords(_ batch: KafkaConsumer.Batch, at indices: [Int], exec: ExecHandler, group delivery: KafkaDeliveryGroup) async throws {
+        let now = checkTime()
+        let kind = steps[0].packet.name
+        let call = try await exec.submit(indices.count) { position, id, line in
+            try batch.withRecord(at: indices[position]) { record in
+                let admission = try admit(record, now: now).get()
+                try ExecProtocol.appendRequest(
+                    id: id, packetID: Self.idText(admission.id, of: record), kind: kind, group: admission.group ?? stage.group,
+                    attempt: admission.attempt, key: record.key, payload: record.payload, to: &line)
+            }
+        }
+        let answers = await call.answers()
+        let outputs = outputTopics.map(producer.topic)
+        var sent = 0
+        defer { meter.recordSent(sent) }
+        for (position, index) in indices.enumerated() {
+            switch answers[position] {
+            case .success(let answer):
+                let payloads = answer.map(Payload.bytes)
+                var at = (payload: 0, topic: 0)
+                while true {
+                    let step = try batch.withRecord(at: index) { record in
+                        try enqueue(payloads, of: record, id: Self.id(of: record), to: outputs, from: at, delivery: delivery, sent: &sent)
+                    }
+                    guard case .full(let full, let next) = step else { break }
+                    at = next
+                    await producer.waitForRoom(after: full)
+                }
+            case .failure(let refusal as Refusal):
+                try await deadLetter(PacketRecord(consumed: batch[index]), reason: refusal.reason, attempt: refusal.attempt, delivery: delivery)
+            case .failure(let error):
+                guard case .success(var packet) = StageInput(batch, at: index, defaultGroup: stage.group).packet else { continue }
+                packet.kind = kind
+                try await retry(packet, original: PacketRecord(consumed: batch[index]), failedOnce: error, delivery: delivery)
+            }
+        }
+    }
+
+    /// What became of one record's outputs.
+    private enum Forwarding {
+        /// Every output enqueued, or none due.
+        case done
+        /// The producer's queue was full at this output and topic: wait, then go on from it.
+        case full(KafkaProducer.QueueFull, at: (payload: Int, topic: Int))
+        /// The record goes to the dead-letter topic.
+        case refused(Refusal)
+    }
+
+    /// The wall clock for deadline checks, read once per slice (a slice takes milliseconds);
+    /// 0 where the stage checks none.
+    private func checkTime() -> Int64 {
+        stage.group == .eventDriven ? PacketID.nowMilliseconds() : 0
+    }
+
+    /// Checks a record as the packet path decodes it: JSON payload, readable `pf-` headers and,
+    /// where the stage checks them, its deadline.
+    private func admit(_ record: KafkaRecordView, now: Int64) -> Result<Admission, Refusal> {
+        var admission = Admission()
         var deadline: Int64?
-        var attempt = 1
         do {
-            try JSON.validate(payload)
+            try JSON.validate(record.payload)
             try record.forEachHeader { name, value in
                 guard let field = PacketWireFormat.Field(name: name) else { return }
                 try PacketWireFormat.check(field, value)
                 switch field {
-                case .id: id = value
+                case .id: admission.id = value
                 case .deadline: deadline = PacketWireFormat.deadlineMilliseconds(value)
-                case .attempt: attempt = PacketWireFormat.attempt(value) ?? 1
+                case .attempt: admission.attempt = PacketWireFormat.attempt(value) ?? 1
+                case .group: admission.group = value.flatMap(PacketGroup.init(symbolBytes:))
                 default: break
                 }
             }
         } catch {
-            return .deadLetter(reason: "undecodable input: \(error)", attempt: 1)
+            return .failure(Refusal(reason: "undecodable input: \(error)", attempt: 1))
         }
         if stage.group == .eventDriven, let deadline, now > deadline {
-            return .deadLetter(reason: "deadline passed: \(deadline) ms since epoch, checked at \(now)", attempt: attempt)
+            return .failure(Refusal(reason: "deadline passed: \(deadline) ms since epoch, checked at \(now)", attempt: admission.attempt))
         }
-        let outcome: BuiltinChain.Outcome
-        do {
-            outcome = try chain.apply(to: payload, id: { Self.idText(id, of: record) }, logger: logger)
-        } catch {
-            return .deadLetter(reason: "\(error)", attempt: attempt)
-        }
-        let output: [UInt8]?
-        switch outcome {
-        case .dropped: return .done
-        case .unchanged: output = nil
-        case .replaced(let bytes): output = bytes
-        }
-        return try Self.withBytes(output, else: payload) { value in
-            for topic in firstTopic..<outputs.count {
-                let full: KafkaProducer.QueueFull?
-                do {
-                    full = try producer.tryEnqueue(
-                        to: outputs[topic], key: record.key, value: value, timestampMilliseconds: record.timestampMilliseconds,
-                        group: delivery
-                    ) { headers in stamp(&headers, from: record, id: id) }
-                } catch {
-                    throw RuntimeError(
-                        .kafkaFailed,
-                        "cannot deliver output of \(record.topic)[\(record.partition)]@\(record.offset) to \(outputs[topic].name): \(error)")
+        return .success(admission)
+    }
+
+    /// Enqueues `payloads` as the outputs of `record`, each to every output topic, starting at
+    /// `start` (where an earlier try met a full queue).
+    private func enqueue(
+        _ payloads: [Payload], of record: KafkaRecordView, id: UnsafeRawBufferPointer?, to outputs: [KafkaProducer.Topic],
+        from start: (payload: Int, topic: Int), delivery: KafkaDeliveryGroup, sent: inout Int
+    ) throws -> Forwarding {
+        for index in start.payload..<payloads.count {
+            let full = try Self.withBytes(of: payloads[index], input: record.payload) { value -> Forwarding? in
+                for topic in (index == start.payload ? start.topic : 0)..<outputs.count {
+                    let full: KafkaProducer.QueueFull?
+                    do {
+                        full = try producer.tryEnqueue(
+                            to: outputs[topic], key: record.key, value: value, timestampMilliseconds: record.timestampMilliseconds,
+                            group: delivery
+                        ) { headers in stamp(&headers, from: record, id: id, output: index) }
+                    } catch {
+                        throw RuntimeError(
+                            .kafkaFailed,
+                            "cannot deliver output of \(record.topic)[\(record.partition)]@\(record.offset) to \(outputs[topic].name): \(error)")
+                    }
+                    if let full { return .full(full, at: (index, topic)) }
+                    sent += 1
                 }
-                if let full { return .full(full, nextTopic: topic) }
-                sent += 1
+                return nil
             }
-            return .done
+            if let full { return full }
         }
+        return .done
     }
 
     /// The output's headers: the stage's own in the packet path's order, then every header of
     /// the input that is not restamped, as it came.
-    private func stamp(_ headers: inout KafkaRecordHeaders, from record: KafkaRecordView, id: UnsafeRawBufferPointer?) {
+    private func stamp(_ headers: inout KafkaRecordHeaders, from record: KafkaRecordView, id: UnsafeRawBufferPointer?, output: Int) {
         headers.append(contentsOf: recordHeaders.leading)
-        if let id {
+        if let id, output < 10 {
             withUnsafeTemporaryAllocation(byteCount: id.count + 2, alignment: 1) { buffer in
                 buffer.copyMemory(from: id)
                 buffer[id.count] = UInt8(ascii: ":")
-                buffer[id.count + 1] = UInt8(ascii: "0")
+                buffer[id.count + 1] = UInt8(ascii: "0") + UInt8(output)
                 headers.append(name: PacketWireFormat.Header.id, value: UnsafeRawBufferPointer(buffer))
             }
         } else {
-            headers.append(name: PacketWireFormat.Header.id, value: Self.idText(nil, of: record) + ":0")
+            headers.append(name: PacketWireFormat.Header.id, value: Self.idText(id, of: record) + ":\(output)")
         }
         headers.append(contentsOf: recordHeaders.trailing)
         record.forEachHeader { name, value in
             if let field = PacketWireFormat.Field(name: name), RecordHeaders.isRestamped(field) { return }
             headers.append(nameBytes: name, value: value)
         }
+    }
+
+    /// The `pf-id` bytes of a record already admitted, nil when it has none.
+    private static func id(of record: KafkaRecordView) -> UnsafeRawBufferPointer? {
+        var id: UnsafeRawBufferPointer?
+        record.forEachHeader { name, value in
+            if id == nil, PacketWireFormat.Field(name: name) == .id { id = value }
+        }
+        return id
     }
 
     /// The input's id: its `pf-id`, or the one derived from where it lives.
@@ -139,11 +230,18 @@ extension StageRunner {
     }
 
     private static func withBytes<Result>(
-        _ bytes: [UInt8]?, else fallback: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Result
+        of payload: Payload, input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Result
     ) rethrows -> Result {
-        guard let bytes else { return try body(fallback) }
-        return try bytes.withUnsafeBytes(body)
+        switch payload {
+        case .input: return try body(input)
+        case .bytes(let bytes): return try bytes.withUnsafeBytes(body)
+        }
     }
+}
+
+extension KafkaRecordView {
+    /// The value's bytes, empty for a null value.
+    var payload: UnsafeRawBufferPointer { value ?? UnsafeRawBufferPointer(start: nil, count: 0) }
 }
 
 /// The headers a stage stamps on every output of the record path, prepared once.

@@ -85,21 +85,7 @@ final class StageRunner: Sendable {
         _ input: StageInput, ticket: OffsetTracker.Ticket, slot: HandlerSlot? = nil, delivery: KafkaDeliveryGroup
     ) async throws -> Bool {
         defer { slot?.release() }
-        let packet: Packet
-        switch input.packet {
-        case .success(let decoded):
-            packet = decoded
-        case .failure(let error):
-            try await deadLetter(input.original, reason: "undecodable input: \(error)", attempt: 1, delivery: delivery)
-            return true
-        }
-        if stage.group == .eventDriven, packet.isExpired(atMilliseconds: Self.nowMilliseconds()) {
-            let deadline = packet.deadlineMilliseconds ?? 0
-            try await deadLetter(
-                input.original, reason: "deadline passed: \(deadline) ms since epoch, checked at \(Self.nowMilliseconds())",
-                attempt: packet.attempt, delivery: delivery)
-            return true
-        }
+        guard let packet = try await admit(input, delivery: delivery) else { return true }
         if let aggregator {
             let key = correlationKey(of: packet)
             if let gathered = aggregator.add(packet, key: key, member: ticket, now: clock.now - started) {
@@ -109,6 +95,27 @@ final class StageRunner: Sendable {
         }
         try await process(packet, original: input.original, slot: slot, delivery: delivery)
         return true
+    }
+
+    /// The input's packet, or nil when it went to the dead-letter topic: undecodable, or (where
+    /// the stage checks deadlines) expired.
+    private func admit(_ input: StageInput, delivery: KafkaDeliveryGroup) async throws -> Packet? {
+        let packet: Packet
+        switch input.packet {
+        case .success(let decoded):
+            packet = decoded
+        case .failure(let error):
+            try await deadLetter(input.original, reason: "undecodable input: \(error)", attempt: 1, delivery: delivery)
+            return nil
+        }
+        if stage.group == .eventDriven, packet.isExpired(atMilliseconds: Self.nowMilliseconds()) {
+            let deadline = packet.deadlineMilliseconds ?? 0
+            try await deadLetter(
+                input.original, reason: "deadline passed: \(deadline) ms since epoch, checked at \(Self.nowMilliseconds())",
+                attempt: packet.attempt, delivery: delivery)
+            return nil
+        }
+        return packet
     }
 
     /// Handles inputs of a fetched batch with at most `concurrency` handler calls at once,
@@ -135,6 +142,21 @@ final class StageRunner: Sendable {
             }
             try await group.waitForAll()
         }
+    }
+
+    /// The exec handler of a parallel, throughput-first stage that runs one exec packet: the
+    /// stage takes the record path, each slice one burst of requests
+    /// (``handleRecords(_:at:exec:group:)``). Ordered stages keep their lanes (a program given a
+    /// burst could run one key's packets side by side), latency-first ones a task per packet.
+    var recordExec: ExecHandler? {
+        guard steps.count == 1, aggregator == nil, stage.ordering == .parallel, stage.group.properties.latency != .low else { return nil }
+        return steps[0].handler.exec
+    }
+
+    /// Runs `packet`, whose attempt failed with `failedOnce`, through its remaining retries;
+    /// then its outputs, or its dead-letter record of `original`.
+    func retry(_ packet: Packet, original: PacketRecord, failedOnce: any Error, delivery: KafkaDeliveryGroup) async throws {
+        try await process(packet, original: original, failedOnce: failedOnce, delivery: delivery)
     }
 
     /// Collective groups still gathering.
@@ -174,15 +196,24 @@ final class StageRunner: Sendable {
 
     /// Calls the chain with retries and exponential backoff, then sends the outputs or the
     /// dead-letter record of `original`, which is read only then.
+    ///
+    /// `failedOnce` is the error of an attempt already made (a batch's request): the next one
+    /// is a retry.
     private func process(
-        _ packet: Packet, original: @autoclosure () -> PacketRecord, slot: HandlerSlot? = nil, delivery: KafkaDeliveryGroup
+        _ packet: Packet, original: @autoclosure () -> PacketRecord, slot: HandlerSlot? = nil, failedOnce: (any Error)? = nil,
+        delivery: KafkaDeliveryGroup
     ) async throws {
         var attempt = packet.attempt
+        var earlier = failedOnce
         while true {
             var current = packet
             current.attempt = attempt
             let outputs: [Packet]
             do {
+                if let failure = earlier {
+                    earlier = nil
+                    throw failure
+                }
                 outputs = try await runChain(current)
             } catch {
                 guard !failure.hasFailed else {

@@ -57,7 +57,8 @@ public final class StageWorker: Service {
         logger[metadataKey: "stage"] = "\(configuration.plan.molecule).\(stage.name)"
         let timeout = Duration.milliseconds(stage.timeoutMilliseconds)
         let steps = try stage.packets.map { packet in
-            StageRunner.Step(packet: packet, handler: try handlers.resolve(packet.handler, timeout: timeout, logger: logger))
+            StageRunner.Step(
+                packet: packet, handler: try handlers.resolve(packet.handler, timeout: timeout, instances: packet.instances, logger: logger))
         }
         let properties = stage.group.properties
 
@@ -199,7 +200,7 @@ public final class StageWorker: Service {
     private func consume() async throws {
         try consumer.subscribe(topics: stage.inputTopics)
         let inFlight = AsyncPermits(limit: configuration.maxInFlight)
-        switch Consumption(stage, builtinsOnly: runner.chain != nil) {
+        switch Consumption(stage, inPlace: runner.chain != nil || runner.recordExec != nil) {
         case .records, .batches:
             await consumeBatches()
             return
@@ -217,9 +218,11 @@ public final class StageWorker: Service {
 
     /// How the worker takes a stage's messages, from its handlers, ordering and latency class.
     enum Consumption: Equatable {
-        /// Every handler a built-in: records handed on in place, a fetched batch at a time in
-        /// slices; side by side for parallel stages, one after the other in fetch order for
-        /// ordered ones (which keeps every partition's order, so every key's).
+        /// Every handler a built-in, or one exec program of a parallel throughput-first stage:
+        /// records handed on in place, a fetched batch at a time in slices; built-ins side by
+        /// side for parallel stages, one after the other in fetch order for ordered ones (which
+        /// keeps every partition's order, so every key's); a program's slices as bursts of
+        /// requests, two at a time.
         case records
         /// A fetched batch at a time in slices, handlers called with the stage's concurrency:
         /// parallel stages whose handlers wait (exec, Swift).
@@ -230,8 +233,8 @@ public final class StageWorker: Service {
         /// A message at a time per lane: ordered stages whose handlers wait.
         case lanes
 
-        init(_ stage: StagePlan, builtinsOnly: Bool) {
-            if builtinsOnly, stage.collective == nil {
+        init(_ stage: StagePlan, inPlace: Bool) {
+            if inPlace, stage.collective == nil {
                 self = .records
             } else if stage.ordering == .sequentialPerKey {
                 self = .lanes
@@ -260,12 +263,23 @@ public final class StageWorker: Service {
         let batches = consumer.batches
         let concurrency = max(1, stage.concurrency)
         let chain = runner.chain
-        let slice = chain != nil ? max(1, stage.group.properties.consumer.maxBatch) : concurrency * 4
+        let exec = runner.recordExec
+        let maxBatch = max(1, stage.group.properties.consumer.maxBatch)
+        // Built-ins: a fetched batch's worth at a time. An exec program: enough requests to keep
+        // it busy for about 25 ms by its measured time per answer, two slices at a time, so it
+        // always has the next one queued while no request waits long. Other handlers that wait:
+        // a few times the concurrency.
+        func sliceSize() -> Int {
+            if chain != nil { return maxBatch }
+            if let exec { return exec.outstandingTarget(queue: .milliseconds(25), within: concurrency...max(concurrency, maxBatch)) }
+            return concurrency * 4
+        }
         // Built-ins of a parallel stage run side by side on the cores; an ordered stage's slices
         // one after the other, in fetch order; waiting handlers one slice at a time, each with
-        // the stage's concurrency.
+        // the stage's concurrency, but for an exec program, two.
         let sideBySide = chain != nil && stage.ordering == .parallel
-        let handling = AsyncPermits(limit: sideBySide ? max(1, min(concurrency, ProcessInfo.processInfo.activeProcessorCount)) : 1)
+        let handling = AsyncPermits(
+            limit: sideBySide ? max(1, min(concurrency, ProcessInfo.processInfo.activeProcessorCount)) : exec != nil ? 2 : 1)
         let unconfirmed = AsyncPermits(limit: Self.maxUnconfirmedSlices)
         let (runner, tracker, timeout, group) = (runner, tracker, configuration.drainTimeout, stage.group)
         var fetched = 0
@@ -273,7 +287,10 @@ public final class StageWorker: Service {
         await withDiscardingTaskGroup { slices in
             while let batch = await Self.nextFetchedBatch(batches, unless: drain) {
                 fetched += 1
-                for start in stride(from: 0, to: batch.count, by: slice) {
+                var next = 0
+                while next < batch.count {
+                    let start = next
+                    next = min(batch.count, start + sliceSize())
                     await unconfirmed.acquire()
                     await handling.acquire()
                     // Once draining or failed, the rest of the batch is left to be fetched again.
@@ -285,7 +302,7 @@ public final class StageWorker: Service {
                     // Tickets are taken slice by slice, in fetch order, once the slice can be
                     // handled: a revocation arriving meanwhile fences the rest of the batch
                     // instead of waiting for it.
-                    let begun = tracker.begin(batch, at: start..<min(start + slice, batch.count), fetched: fetched)
+                    let begun = tracker.begin(batch, at: start..<next, fetched: fetched)
                     guard !begun.isEmpty else {
                         handling.release()
                         unconfirmed.release()
@@ -303,6 +320,8 @@ public final class StageWorker: Service {
                                 }
                                 if let chain {
                                     try await runner.handleRecords(batch, at: begun.map(\.index), chain: chain, group: delivery)
+                                } else if let exec {
+                                    try await runner.handleRecords(batch, at: begun.map(\.index), exec: exec, group: delivery)
                                 } else {
                                     let items = begun.map { (input: StageInput(batch, at: $0.index, defaultGroup: group), ticket: $0.ticket) }
                                     try await runner.handleBatch(items, concurrency: concurrency, group: delivery)

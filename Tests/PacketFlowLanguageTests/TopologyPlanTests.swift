@@ -163,6 +163,20 @@ struct TopologyPlanTests {
         #expect(try LanguageFixtures.program(forward).plan() == LanguageFixtures.program(backward).plan())
     }
 
+    @Test("an exec packet's instances reach its stage; an override replaces them; fewer than one is an error")
+    func instances() throws {
+        let program = try LanguageFixtures.program("""
+            packet Shape { group: DF, handler: exec("python3 shape.py"), instances: 3 }
+            packet Store { group: CF, handler: exec("python3 store.py") }
+            molecule M { composition: [Shape, Store], bonds: [{Shape, Store, :ionic}], overrides: { Store: { instances: 2 } } }
+            """)
+        let plan = try program.plan()
+        #expect(plan.stage(named: "Shape")?.packets.map(\.instances) == [3])
+        #expect(plan.stage(named: "Store")?.packets.map(\.instances) == [2])
+        let diagnostics = try LanguageFixtures.diagnostics(#"packet A { group: DF, handler: exec("a"), instances: 0 }"#)
+        #expect(diagnostics.contains { $0.contains("instances") })
+    }
+
     @Test("a file with several molecules plans the one asked for")
     func selectsMolecule() throws {
         let program = try LanguageFixtures.program("""

@@ -96,6 +96,111 @@ struct ExecPipelineTests {
         }
     }
 
+    @Test("the fast programs of docs/handlers.md answer every packet", arguments: ["python3 fast.py", "sh seen.sh"])
+    func documentedPrograms(_ command: String) async throws {
+        let folder = packageRoot.appending(path: "examples/worker/handlers").path
+        let (interpreter, file) = (command.split(separator: " ")[0], command.split(separator: " ")[1])
+        let plan = try MoleculeProgram.parse("""
+            packet SeenPacket { group: DF, handler: exec("\(interpreter) \(folder)/\(file)"), timeout: 10s }
+            molecule Documented\(UUID().uuidString.prefix(6)) { composition: [SeenPacket] }
+            """).plan()
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
+            let packets = (0..<500).map { Packet(group: .dataFlow, kind: "n", payload: Array("{\"n\":\($0)}".utf8)) }
+            let results = try await withWorkers(workers) {
+                try await publishAndRead(packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap)
+            }
+            #expect(Set(results.map(\.text)) == Set((0..<500).map { #"{"n":\#($0),"seen":true}"# }))
+        }
+    }
+
+    @Test("a program reading requests in bursts and answering each burst in reverse gets every packet its own outputs")
+    func burstsOutOfOrder() async throws {
+        let script = FileManager.default.temporaryDirectory.appending(path: "\(uniqueName("bursts")).py")
+        // Reads whatever has arrived, answers it last first in one write: outputs name their input.
+        try """
+        import json, os
+        rest = b""
+        while True:
+            chunk = os.read(0, 1 << 16)
+            if not chunk:
+                break
+            *lines, rest = (rest + chunk).split(b"\\n")
+            answers = []
+            for line in reversed(lines):
+                request = json.loads(line)
+                n = request["packet"]["payload"]["n"]
+                answers.append(json.dumps({"id": request["id"], "outputs": [{"n": n, "copy": 1}, {"n": n, "copy": 2}]}))
+            if answers:
+                os.write(1, ("\\n".join(answers) + "\\n").encode())
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let plan = try MoleculeProgram.parse("""
+            packet BurstPacket { group: DF, handler: exec("python3 \(script.path)"), timeout: 10s }
+            molecule Bursts\(UUID().uuidString.prefix(6)) { composition: [BurstPacket] }
+            """).plan()
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
+            let packets = (0..<3_000).map { Packet(group: .dataFlow, kind: "n", payload: Array("{\"n\":\($0)}".utf8)) }
+            let results = try await withWorkers(workers) {
+                try await publishAndRead(
+                    packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap, expecting: 6_000)
+            }
+            #expect(results.count == 6_000)
+            let inputIDs = Dictionary(uniqueKeysWithValues: packets.enumerated().map { (Int64($0.offset), $0.element.id.rawValue) })
+            for result in results {
+                let payload = try JSON.parse(result.value ?? [])
+                let n = try #require(payload["n"]?.int64Value)
+                let copy = try #require(payload["copy"]?.int64Value)
+                // Output i of input n carries id <input id>:<i>: the answer went to its own packet.
+                #expect(result.header("pf-id") == "\(inputIDs[n]!):\(copy - 1)")
+            }
+        }
+    }
+
+    @Test("a program that dies in the middle of a burst loses nothing: what it did not answer is retried")
+    func diesMidBurst() async throws {
+        let script = FileManager.default.temporaryDirectory.appending(path: "\(uniqueName("midburst")).py")
+        let marker = script.path + ".died"
+        // The first copy answers half of its first large burst, then dies; the next copy answers all.
+        try """
+        import json, os, sys
+        rest = b""
+        while True:
+            chunk = os.read(0, 1 << 16)
+            if not chunk:
+                break
+            *lines, rest = (rest + chunk).split(b"\\n")
+            answers = [json.dumps({"id": json.loads(l)["id"], "outputs": [json.loads(l)["packet"]["payload"]]}) for l in lines]
+            if len(lines) > 20 and not os.path.exists("\(marker)"):
+                open("\(marker)", "w").close()
+                os.write(1, ("\\n".join(answers[: len(answers) // 2]) + "\\n").encode())
+                os._exit(3)
+            if answers:
+                os.write(1, ("\\n".join(answers) + "\\n").encode())
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let plan = try MoleculeProgram.parse("""
+            packet HalfPacket { group: DF, handler: exec("python3 \(script.path)"), timeout: 10s }
+            molecule MidBurst\(UUID().uuidString.prefix(6)) { composition: [HalfPacket] }
+            """).plan()
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
+            let packets = (0..<2_000).map { Packet(group: .dataFlow, kind: "n", payload: Array("{\"n\":\($0)}".utf8)) }
+            let (results, dead) = try await withWorkers(workers) {
+                let results = try await publishAndRead(
+                    packets, to: plan.stages[0].inputTopics[0], from: plan.stages[0].outputTopics[0], bootstrap: bootstrap)
+                return (results, try await KafkaTopicAdmin(bootstrapServers: bootstrap).watermarks(topic: plan.deadLetterTopic))
+            }
+            #expect(FileManager.default.fileExists(atPath: marker), "the program never died")
+            let numbers = results.compactMap { try? JSON.parse($0.value ?? [])["n"]?.int64Value }
+            #expect(Set(numbers) == Set((0..<2_000).map(Int64.init)))
+            #expect(numbers.count == 2_000, "an answered request is not sent again")
+            #expect(dead.reduce(0) { $0 + $1.high } == 0, "nothing dead-lettered")
+        }
+    }
+
     @Test("an exec program that hangs past the timeout is killed; the packet is retried, then dead-lettered")
     func timeoutKillsProgram() async throws {
         let script = FileManager.default.temporaryDirectory.appending(path: "\(uniqueName("slow")).py")

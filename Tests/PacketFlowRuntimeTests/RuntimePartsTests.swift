@@ -7,12 +7,13 @@ import Testing
 struct RuntimePartsTests {
     @Test("exec requests carry the packet; responses give outputs or an error")
     func execProtocol() throws {
-        let packet = Packet(group: .dataFlow, kind: "Compute", key: Array("k1".utf8), payload: Array(#"{"x":1}"#.utf8), attempt: 2)
-        let request = try JSON.parse(try ExecProtocol.request(id: "7", packet: packet))
+        let packet = Packet(group: .dataFlow, kind: "Compute", key: Array("k\"1".utf8), payload: Array(#"{"x":1}"#.utf8), attempt: 2)
+        let request = try JSON.parse(try ExecProtocol.request(id: 7, packet: packet))
         #expect(request["id"] == "7")
         #expect(request[path: "packet.payload.x"] == 1)
-        #expect(request[path: "packet.key"] == "k1")
+        #expect(request[path: "packet.key"] == "k\"1")
         #expect(request[path: "packet.attempt"] == 2)
+        #expect(request[path: "packet.group"] == "DF")
         #expect(request[path: "packet.id"] == .string(packet.id.rawValue))
 
         let ok = try ExecProtocol.response(#"{"id":"7","outputs":[{"y":2},{"y":3}]}"#)
@@ -23,6 +24,29 @@ struct RuntimePartsTests {
         #expect(throws: RuntimeError.self) { try ExecProtocol.response("not json") }
         #expect(throws: RuntimeError.self) { try ExecProtocol.response(#"{"outputs":[]}"#) }
         #expect(throws: RuntimeError.self) { try ExecProtocol.response(#"{"id":"9"}"#) }
+        #expect(throws: RuntimeError.self) { try ExecProtocol.response(#"{"id":"9","outputs":{"y":1}}"#) }
+    }
+
+    @Test("a request is one line whatever its payload; outputs are compact, otherwise as the program wrote them")
+    func execFraming() throws {
+        // Pretty-printed JSON holds raw line breaks between its tokens.
+        let pretty = Packet(group: .dataFlow, kind: "Compute", payload: Array("{\n  \"text\": \"a\\nb\",\n  \"n\": [1,\n 2]\n}".utf8))
+        let line = try ExecProtocol.request(id: 1, packet: pretty)
+        #expect(!line.contains(UInt8(ascii: "\n")))
+        #expect(try JSON.parse(line)[path: "packet.payload.text"] == "a\nb")
+        #expect(throws: (any Error).self) {
+            try ExecProtocol.request(id: 2, packet: Packet(group: .dataFlow, kind: "Compute", payload: Array("{oops".utf8)))
+        }
+
+        let spaced = try ExecProtocol.response(#"{"id": 12, "outputs": [ {"y": 2.50, "s": "] \" x"} , [1, 2] ]}"#)
+        #expect(spaced.id == "12")
+        #expect(try spaced.result.get().map { String(decoding: $0, as: UTF8.self) } == [#"{"y":2.50,"s":"] \" x"}"#, "[1,2]"])
+        // A key with an escape takes the slow path, with the same outcome.
+        let escaped = try ExecProtocol.response(#"{"i\u0064":"3","outputs":[{"y":1}],"note":"x"}"#)
+        #expect(escaped.id == "3")
+        #expect(try escaped.result.get().map { String(decoding: $0, as: UTF8.self) } == [#"{"y":1}"#])
+        let noError = try ExecProtocol.response(#"{"id":"4","error":null,"outputs":[]}"#)
+        #expect(try noError.result.get().isEmpty)
     }
 
     @Test("the token bucket spends its burst, then refills at its rate")
