@@ -41,8 +41,14 @@ public struct DevSession: Service {
             write("deployed \(summary.molecule): stages \(summary.stages.joined(separator: ", "))\n")
         }
         let admin = try KafkaTopicAdmin(bootstrapServers: configuration.bootstrapServers, properties: configuration.properties)
+        let tally = try DevSinkTally(
+            sinks: Dictionary(configuration.molecules.map { ($0.plan.molecule, $0.plan.topics.filter { $0.role == .sink }.map(\.name)) },
+                              uniquingKeysWith: { first, _ in first }),
+            bootstrapServers: configuration.bootstrapServers, properties: configuration.properties)
         let start = clock.now
         var board = DevStatusBoard()
+        let reading = Task { await tally.run() }
+        defer { reading.cancel() }
         await withTaskGroup(of: Void.self) { group in
             let control = DevLoadControl(rate: configuration.loadRate, onRate: configuration.loadRate > 0 ? configuration.loadRate : 100)
             let keyboard = configuration.interactive ? DevKeyboard.start(control: control) : nil
@@ -71,18 +77,26 @@ public struct DevSession: Service {
                     }
                 }
             }
-            await draw(board: &board, admin: admin, start: start, control: control)
+            await draw(board: &board, admin: admin, start: start, control: control, tally: tally)
             group.cancelAll()
             await group.waitForAll()
         }
-        await refresh(&board, admin: admin, second: Int((clock.now - start).components.seconds))
+        // The last records written before the end reach the tally within a fetch or two.
+        let sinks = configuration.molecules.flatMap { $0.plan.topics.filter { $0.role == .sink }.map(\.name) }
+        let written = await Self.records(in: sinks, admin: admin)
+        let settle = clock.now + .seconds(5)
+        while clock.now < settle, configuration.molecules.reduce(Int64(0), { $0 + tally.count($1.plan.molecule).records }) < written {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        await refresh(&board, admin: admin, second: Int((clock.now - start).components.seconds), tally: tally)
         if configuration.interactive { write("\u{1B}[?25h") }
         write(board.summary() + "\n")
     }
 
     /// Redraws until the duration has passed or the group shuts down gracefully.
     private func draw(
-        board: inout DevStatusBoard, admin: KafkaTopicAdmin, start: ContinuousClock.Instant, control: DevLoadControl
+        board: inout DevStatusBoard, admin: KafkaTopicAdmin, start: ContinuousClock.Instant, control: DevLoadControl,
+        tally: DevSinkTally
     ) async {
         let clock = ContinuousClock()
         var lastLine = clock.now - .seconds(3_600)
@@ -90,7 +104,7 @@ public struct DevSession: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled && !control.quitRequested {
             let elapsed = clock.now - start
             if let duration = configuration.duration, elapsed >= duration { return }
-            await refresh(&board, admin: admin, second: Int(elapsed.components.seconds))
+            await refresh(&board, admin: admin, second: Int(elapsed.components.seconds), tally: tally)
             if configuration.interactive {
                 let keys = "keys: l load on/off (now \(Int(control.rate)) events/s), + more, - less, q quit"
                 write("\u{1B}[H" + configuration.banner + "\n" + keys + "\u{1B}[K\n\n" + board.frame(width: 110))
@@ -102,7 +116,7 @@ public struct DevSession: Service {
         }
     }
 
-    private func refresh(_ board: inout DevStatusBoard, admin: KafkaTopicAdmin, second: Int) async {
+    private func refresh(_ board: inout DevStatusBoard, admin: KafkaTopicAdmin, second: Int, tally: DevSinkTally) async {
         var statuses: [MoleculeStatus] = []
         for summary in await reactor.list() {
             if let status = try? await reactor.status(summary.molecule) { statuses.append(status) }
@@ -111,10 +125,13 @@ public struct DevSession: Service {
         for molecule in configuration.molecules {
             let sources = molecule.plan.topics.filter { $0.role == .source }.map(\.name)
             let sinks = molecule.plan.topics.filter { $0.role == .sink }.map(\.name)
+            let read = tally.count(molecule.plan.molecule)
+            // Distinct among what the tally read, against all it read: duplicates so far.
+            let out = await Self.records(in: sinks, admin: admin)
             board.record(
                 .init(
-                    packetsIn: await Self.records(in: sources, admin: admin),
-                    packetsOut: await Self.records(in: sinks, admin: admin)),
+                    packetsIn: await Self.records(in: sources, admin: admin), packetsOut: out,
+                    distinctOut: read.records == out ? read.distinct : out - (read.records - read.distinct)),
                 molecule: molecule.plan.molecule)
         }
     }

@@ -28,11 +28,21 @@ public struct DevStatusBoard: Sendable {
         public var packetsIn: Int64
         /// Records in the sink topics.
         public var packetsOut: Int64
+        /// Distinct packets (by `pf-id`) among the sink topics' records read so far; nil when
+        /// not counted.
+        public var distinctOut: Int64?
 
         /// A flow count.
-        public init(packetsIn: Int64, packetsOut: Int64) {
+        public init(packetsIn: Int64, packetsOut: Int64, distinctOut: Int64? = nil) {
             self.packetsIn = packetsIn
             self.packetsOut = packetsOut
+            self.distinctOut = distinctOut
+        }
+
+        /// "packets out 900" or, with distinct packets counted, "packets out 900 (900 distinct, 0 duplicates)".
+        var outWords: String {
+            guard let distinctOut else { return "packets out \(packetsOut)" }
+            return "packets out \(packetsOut) (\(distinctOut) distinct, \(max(0, packetsOut - distinctOut)) duplicates)"
         }
     }
 
@@ -142,7 +152,7 @@ public struct DevStatusBoard: Sendable {
     public func summary() -> String {
         var lines = statuses.map { status in
             let flow = flows[status.molecule]
-            return "summary: \(status.molecule): packets in \(flow?.packetsIn ?? 0), packets out \(flow?.packetsOut ?? 0), "
+            return "summary: \(status.molecule): packets in \(flow?.packetsIn ?? 0), \(flow?.outWords ?? "packets out 0"), "
                 + "scale-outs \(scaleOuts(status.molecule)), scale-ins \(scaleIns(status.molecule)), "
                 + "dead letters \(status.deadLetters)"
         }

@@ -109,9 +109,13 @@ final class ConsumerCallbacks: Sendable {
     /// offsets it returns synchronously, so the next owner starts after them.
     private func commitBeforeRevoking(_ handle: OpaquePointer, _ partitions: [KafkaTopicPartition]) {
         guard let revocationHandler, !partitions.isEmpty else { return }
+        // The handler runs on this thread, inside librdkafka's callback: the handle stays valid
+        // for every commit it makes meanwhile.
+        nonisolated(unsafe) let client = handle
         let revocation = KafkaRebalanceEvent.Revocation(
             partitions: partitions, fetchedBatches: fetchedBatchCount.load(ordering: .acquiring),
-            isLost: rd_kafka_assignment_lost(handle) != 0)
+            isLost: rd_kafka_assignment_lost(handle) != 0,
+            commit: { [self] offsets in commit(client, offsets, when: "before revocation, what was finished") })
         let offsets = revocationHandler(revocation)
         guard !revocation.isLost else { return }
         commit(handle, offsets, when: "before revocation")

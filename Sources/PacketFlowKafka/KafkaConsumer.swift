@@ -111,6 +111,23 @@ public final class KafkaConsumer: Sendable {
         try storeOffsets(messages.map { ($0.topic, $0.partition, $0.offset) })
     }
 
+    /// Stores commit positions (the offset of the next record to read, per partition) for the
+    /// next commit, automatic or `commit()`.
+    ///
+    /// Throws `KafkaError` for a partition that is no longer assigned (its next owner starts
+    /// from what was committed before).
+    public func store(positions: [KafkaTopicPartition: Int64]) throws {
+        guard !positions.isEmpty else { return }
+        let list = RdKafkaTopicPartitionList.make(Array(positions.keys), offsets: Array(positions.values))
+        try KafkaError.check(rd_kafka_offsets_store(client.pointer, list.pointer), "cannot store offsets for group \(groupID)")
+        for element in RdKafkaTopicPartitionList.elements(of: list.pointer) where element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError(
+                element.err,
+                "cannot store offset \(element.offset) of \(String(cString: element.topic))[\(element.partition)] (is it still assigned?)"
+            )
+        }
+    }
+
     /// Marks every record of `batch` processed, without decoding the records.
     public func storeOffsets(of batch: Batch) throws {
         try storeOffsets(batch.indices.map(batch.storage.position(at:)))
@@ -122,15 +139,7 @@ public final class KafkaConsumer: Sendable {
             let key = KafkaTopicPartition(topic: topic, partition: partition)
             next[key] = max(next[key] ?? 0, offset + 1)
         }
-        guard !next.isEmpty else { return }
-        let list = RdKafkaTopicPartitionList.make(Array(next.keys), offsets: Array(next.values))
-        try KafkaError.check(rd_kafka_offsets_store(client.pointer, list.pointer), "cannot store offsets for group \(groupID)")
-        for element in RdKafkaTopicPartitionList.elements(of: list.pointer) where element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw KafkaError(
-                element.err,
-                "cannot store offset \(element.offset) of \(String(cString: element.topic))[\(element.partition)] (is it still assigned?)"
-            )
-        }
+        try store(positions: next)
     }
 
     /// Commits the stored offsets and waits for the coordinator's answer.
@@ -143,13 +152,6 @@ public final class KafkaConsumer: Sendable {
             guard result != RD_KAFKA_RESP_ERR__NO_OFFSET else { return }
             try KafkaError.check(result, "cannot commit offsets for group \(groupID)")
         }
-    }
-
-    /// Starts a commit of the stored offsets and returns at once; failures are only logged.
-    public func commitAsync() throws {
-        let result = rd_kafka_commit(client.pointer, nil, 1)
-        guard result != RD_KAFKA_RESP_ERR__NO_OFFSET else { return }
-        try KafkaError.check(result, "cannot commit offsets for group \(groupID)")
     }
 
     /// Stops fetching from `partitions` (they stay assigned) until `resume(_:)`.
@@ -181,9 +183,6 @@ public final class KafkaConsumer: Sendable {
             }
         }
     }
-
-    /// Records fetched and waiting for a reader; 0 means the next read would wait for a fetch.
-    public var bufferedMessageCount: Int { buffer.bufferedCount }
 
     /// The latest error librdkafka reported for this consumer, e.g. an unreachable broker.
     public var lastError: String? { callbacks.lastError }

@@ -3,14 +3,15 @@
 /// Typed fields cover what PacketFlow tunes; `properties` passes any other librdkafka
 /// property through unchanged and is applied last, so it overrides the typed fields.
 public struct KafkaConsumerConfiguration: Sendable {
-    /// The `partition.assignment.strategy` every PacketFlow client uses: `range,roundrobin`.
+    /// The `partition.assignment.strategy` every PacketFlow client uses: `cooperative-sticky`.
     ///
-    /// All members of a group must send the same list (on the embedded cluster a mismatch
-    /// aborts the process). This value is librdkafka's default, which kcat and other
-    /// librdkafka tools send unless told otherwise, so `kcat -G` can join a PacketFlow group
-    /// as it is. The group elects `range`, an eager strategy: a rebalance revokes every
-    /// partition, then assigns anew.
-    public static let partitionAssignmentStrategy = "range,roundrobin"
+    /// A cooperative strategy: a rebalance moves only the partitions that change owner. Members
+    /// keep fetching the rest throughout; a partition that moves is first revoked from its owner
+    /// (which commits what it finished, with the group stable), then assigned to its new owner
+    /// in a second round. All members of a group must send the same strategy (on the embedded
+    /// cluster a mismatch aborts the process): another librdkafka tool joining a PacketFlow
+    /// group needs `partition.assignment.strategy=cooperative-sticky` (`kcat -G ... -X ...`).
+    public static let partitionAssignmentStrategy = "cooperative-sticky"
 
     /// Where a partition without a committed offset starts.
     public enum OffsetReset: String, Sendable {

@@ -22,12 +22,21 @@ public enum KafkaRebalanceEvent: Hashable, Sendable {
         /// Whether the group already gave the partitions to another member (the session timed
         /// out): a commit would be refused, so do not wait for work in flight.
         public var isLost: Bool
+        /// Commits positions at once, synchronously, before the handler returns: what is
+        /// finished before waiting for what is in flight, while the group surely takes commits.
+        /// (Members that finish their part of a rebalance rejoin at once; a group that has begun
+        /// its next round may refuse a commit made later, and the embedded cluster does.)
+        public var commit: @Sendable ([KafkaTopicPartition: Int64]) -> Void
 
         /// Creates a revocation, e.g. for tests of a handler.
-        public init(partitions: [KafkaTopicPartition], fetchedBatches: Int, isLost: Bool = false) {
+        public init(
+            partitions: [KafkaTopicPartition], fetchedBatches: Int, isLost: Bool = false,
+            commit: @escaping @Sendable ([KafkaTopicPartition: Int64]) -> Void = { _ in }
+        ) {
             self.partitions = partitions
             self.fetchedBatches = fetchedBatches
             self.isLost = isLost
+            self.commit = commit
         }
     }
 }

@@ -12,7 +12,9 @@ public struct ProcessWorkerScalerConfiguration: Sendable {
     /// The folder where the scaler keeps `workers.json` (the PIDs of its workers, so a
     /// restarted reactor adopts them instead of starting duplicates).
     public var stateDirectory: String
-    /// Time a worker gets between SIGTERM and SIGKILL to drain. Default: 20 s.
+    /// Time a worker gets between SIGTERM and SIGKILL to drain. Default: 80 s, the worker's
+    /// longest drain (60 s for its packets in flight) and revocation (15 s) with room to spare:
+    /// a worker that drains is never cut short. Workers usually drain within a second.
     public var gracePeriod: Duration
     /// First pause before restarting a crashed worker; doubles per crash. Default: 500 ms.
     public var initialBackoff: Duration
@@ -32,7 +34,7 @@ public struct ProcessWorkerScalerConfiguration: Sendable {
         self.bootstrapServers = bootstrapServers
         self.extraArguments = extraArguments
         self.stateDirectory = stateDirectory
-        self.gracePeriod = .seconds(20)
+        self.gracePeriod = .seconds(80)
         self.initialBackoff = .milliseconds(500)
         self.maximumBackoff = .seconds(30)
         self.backoffReset = .seconds(60)

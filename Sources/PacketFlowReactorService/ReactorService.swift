@@ -29,8 +29,7 @@ public actor ReactorService: Service {
     private let readCommands: (@Sendable (@escaping @Sendable (ControlCommand) async -> Void) async throws -> Void)?
     private let metrics: ReactorMetrics
     private let logger: Logger
-    private let autoscaler: Autoscaler
-    private let health: StageHealth
+    private let rules: ReactorStage.Rules
     private let clock = ContinuousClock()
     private let origin: ContinuousClock.Instant
 
@@ -73,8 +72,11 @@ public actor ReactorService: Service {
         self.provisionTopics = provisionTopics
         self.readCommands = readCommands
         self.logger = logger
-        self.autoscaler = Autoscaler(configuration: configuration.autoscaler)
-        self.health = StageHealth(configuration: configuration.health)
+        var rules = ReactorStage.Rules(
+            autoscaler: Autoscaler(configuration: configuration.autoscaler), health: StageHealth(configuration: configuration.health))
+        rules.reactionInterval = configuration.reactionInterval
+        rules.restartGrace = configuration.restartGrace
+        self.rules = rules
         self.origin = clock.now
     }
 
@@ -207,12 +209,12 @@ public actor ReactorService: Service {
     /// What KEDA's metrics-api trigger reads for one stage.
     public func desiredReplicas(molecule: String, stage: String) async throws -> DesiredReplicasResponse {
         let state = try stageState(molecule: molecule, stage: stage)
-        let input = state.scalingInput(now: now, running: 0)
+        let input = state.model.scalingInput(now: now, running: 0)
         return DesiredReplicasResponse(
-            molecule: molecule, stage: stage, desiredReplicas: state.desired,
+            molecule: molecule, stage: stage, desiredReplicas: state.model.desired,
             currentReplicas: await scaler.running(state.worker), minReplicas: input.policy.minReplicas,
             maxReplicas: min(input.policy.maxReplicas, max(1, state.plan.partitions)),
-            reason: state.lastDecision ?? "\(stage): starting with \(state.desired)")
+            reason: state.model.lastDecision ?? "\(stage): starting with \(state.model.desired)")
     }
 
     // MARK: Overrides
@@ -226,26 +228,11 @@ public actor ReactorService: Service {
                 metadata: ["molecule": "\(override.molecule)", "stage": "\(override.stage)"])
             return
         }
-        var state = stages[override.molecule]![index]
-        let running = await scaler.running(state.worker)
-        let words: String
-        if let replicas = override.replicas {
-            let target = min(max(0, replicas), max(1, state.plan.partitions))
-            state.manual = target
-            words = "\(override.stage): manual override (packetflow scale): scaled \(state.desired) -> \(target)"
-                + (target != replicas ? " (capped at \(state.plan.partitions) partitions)" : "")
-            state.desired = target
-        } else {
-            state.manual = nil
-            words = "\(override.stage): manual override lifted: the autoscaler decides again"
-        }
-        state.lastDecision = words
-        state.lastAction = "manual"
-        state.lastReason = "manual-override"
-        stages[override.molecule]![index] = state
+        let (words, desired) = stages[override.molecule]![index].model.obey(replicas: override.replicas)
+        let state = stages[override.molecule]![index]
         if var molecule = molecules[override.molecule] {
             var pins = molecule.manualReplicas ?? [:]
-            pins[override.stage] = state.manual
+            pins[override.stage] = state.model.manual
             molecule.manualReplicas = pins.isEmpty ? nil : pins
             molecules[override.molecule] = molecule
             do {
@@ -255,15 +242,15 @@ public actor ReactorService: Service {
             }
         }
         do {
-            try await scaler.setReplicas(state.desired, for: state.worker)
+            try await scaler.setReplicas(desired, for: state.worker)
         } catch {
             logger.error("cannot scale", metadata: ["stage": "\(override.stage)", "error": "\(error)"])
         }
-        logger.notice("\(words)", metadata: ["molecule": "\(override.molecule)", "running": "\(running)"])
+        logger.notice("\(words)", metadata: ["molecule": "\(override.molecule)"])
         metrics.countDecision(molecule: override.molecule, stage: override.stage, action: "manual")
         await publish(
             kind: "ScaleOverrideObeyed", molecule: override.molecule, stage: override.stage,
-            payload: #"{"desiredReplicas":\#(state.desired),"explanation":\#(Self.quoted(words)),"manual":\#(state.manual.map(String.init) ?? "null"),"stage":\#(Self.quoted(override.stage))}"#
+            payload: #"{"desiredReplicas":\#(desired),"explanation":\#(Self.quoted(words)),"manual":\#(state.model.manual.map(String.init) ?? "null"),"stage":\#(Self.quoted(override.stage))}"#
         )
     }
 
@@ -280,7 +267,7 @@ public actor ReactorService: Service {
     /// stages (an undeployed molecule's last workers) are dropped.
     public func record(_ report: WorkerLoadReport) {
         guard let index = stages[report.molecule]?.firstIndex(where: { $0.plan.name == report.stage }) else { return }
-        stages[report.molecule]![index].record(report)
+        stages[report.molecule]![index].model.record(report)
     }
 
     // MARK: Pauses
@@ -329,7 +316,7 @@ public actor ReactorService: Service {
         paused[command.molecule] = pins.isEmpty ? nil : pins
         if !command.pause {
             // The storm that paused the stage is downstream of it: its evidence ends here too.
-            let downstream = stages[command.molecule, default: []].filter { $0.upstream == command.stage }.map(\.plan.name)
+            let downstream = stages[command.molecule, default: []].filter { $0.model.upstream == command.stage }.map(\.plan.name)
             for stage in [command.stage] + downstream { resumedAt[command.molecule, default: [:]][stage] = lastTick }
         }
         let action = command.pause ? "pause-stage" : "resume-stage"
@@ -383,121 +370,76 @@ public actor ReactorService: Service {
         }
     }
 
+    /// One stage's round: observe (awaiting the scaler and the lag source), step its model on
+    /// the state as it is after those awaits (no await between reading and writing it, so
+    /// commands and reports recorded meanwhile are kept), then carry out what the step returns.
     private func tick(molecule: String, index: Int, now time: Duration) async {
-        guard var state = stages[molecule]?[index] else { return }
-        let running = await scaler.running(state.worker)
+        guard let observed = stages[molecule]?[index] else { return }
+        let name = observed.plan.name
+        let running = await scaler.running(observed.worker)
         let partitions: [PartitionLagSample]
         do {
-            partitions = try await lagSource.partitions(of: state.plan)
+            partitions = try await lagSource.partitions(of: observed.plan)
         } catch {
-            logger.warning("cannot sample", metadata: ["stage": "\(state.plan.name)", "error": "\(error)"])
+            logger.warning("cannot sample", metadata: ["stage": "\(name)", "error": "\(error)"])
             return
         }
-        state.forgetStaleLoads(nowMilliseconds: Self.wallMilliseconds(), within: Self.loadReportLifetime)
-        state.window.reportedPerReplicaRate = state.reportedCapacity
-        state.window.append(StageSample(time: time, readyReplicas: state.readyReplicas(running: running), partitions: partitions))
-        state.restarts = await scaler.restarts(state.worker)
-        if state.runningSince == nil || running != state.lastRunning {
-            state.runningSince = time
-            state.lastRunning = running
-        }
+        let restarts = await scaler.restarts(observed.worker)
         let counts = deadLetters[molecule] ?? .empty
-        if counts.isComplete {
-            state.recordDeadLetters(counts.byStage[state.plan.name] ?? 0, at: time, window: Self.deadLetterWindow)
-        }
-        let pauseReason = paused[molecule]?[state.plan.name]
-        var scaleTo: Int?
-        if state.manual == nil && pauseReason == nil {
-            let decision = autoscaler.decide(state.scalingInput(now: time, running: running))
-            state.history.record(decision)
-            state.lastDecision = decision.explanation
-            state.lastAction = decision.action.rawValue
-            state.lastReason = decision.reason.rawValue
-            metrics.countDecision(molecule: molecule, stage: state.plan.name, action: decision.action.rawValue)
-            if decision.action != .hold || decision.desiredReplicas != state.desired {
-                state.desired = decision.desiredReplicas
-                scaleTo = decision.desiredReplicas
-                logger.notice("\(decision.explanation)", metadata: ["molecule": "\(molecule)"])
-                await publishPacket(ControlMessage.scalingDecision(decision).packet(molecule: molecule))
-            }
-        } else if running != state.desired {
-            scaleTo = state.desired
-        }
-        let verdict = health.evaluate(
-            StageHealthInput(
-                stage: state.plan.name, group: state.plan.group, upstreamStage: state.upstream,
-                samples: state.window.samples, runningReplicas: running,
-                deadLetteredLastMinute: state.deadLettered(since: resumedAt[molecule]?[state.plan.name]),
-                restarts: state.restarts, now: time))
-        state.verdict = verdict
-        var restart = false
-        var pauseReaction: HealingReaction?
-        // A paused stage is neither restarted nor scaled for the lag its pause causes.
-        for reaction in verdict.reactions where paused[molecule]?[reaction.target] == nil {
-            let key = "\(reaction.action.rawValue) \(reaction.target)"
-            if let last = state.reactedAt[key], time - last < configuration.reactionInterval { continue }
-            // Workers that just started (or whose group just rebalanced) commit nothing while
-            // they join: that stall is not one a restart would cure.
-            if reaction.action == .restartWorkers, time - (state.runningSince ?? time) < configuration.restartGrace { continue }
-            // Lag that does not fall says "add a replica" only while capacity is unknown; once
-            // the workers report what they can do, the autoscaler sizes the stage on that, and
-            // a lag that holds while workers join (each join pauses the group) is no shortage.
-            if reaction.action == .scaleOut, reaction.target == state.plan.name,
-                state.window.estimates.perReplicaRateSource == .reported
-            {
-                continue
-            }
-            state.reactedAt[key] = time
-            metrics.countDecision(molecule: molecule, stage: state.plan.name, action: reaction.action.rawValue)
-            logger.warning(
-                "healing reaction",
-                metadata: ["stage": "\(reaction.stage)", "action": "\(reaction.action.rawValue)", "reason": "\(reaction.reason)"])
-            await publishPacket(ControlMessage.healingReaction(reaction).packet(molecule: molecule))
-            switch reaction.action {
-            case .restartWorkers where reaction.target == state.plan.name && running > 0:
-                restart = true
-            case .scaleOut where state.manual == nil && reaction.target == state.plan.name:
-                let ceiling = state.scalingInput(now: time, running: running).policy.maxReplicas
-                if state.desired < min(ceiling, max(1, state.plan.partitions)) {
-                    state.desired += 1
-                    scaleTo = state.desired
-                }
-            case .pauseStage:
-                pauseReaction = reaction
-            default:
-                break
-            }
-        }
-        // The round awaited the lag source, the scaler and the control topic: commands obeyed
-        // and reports recorded meanwhile (actor reentrancy) are newer than this copy.
-        if let current = stages[molecule]?[index] {
-            state.keepChanges(madeDuringRound: current)
-            state.forgetStaleLoads(nowMilliseconds: Self.wallMilliseconds(), within: Self.loadReportLifetime)
-        }
-        stages[molecule]?[index] = state
-        if let pauseReaction {
-            let reason = "dead-letter storm in \(pauseReaction.stage): \(pauseReaction.reason)"
-            do {
-                try await pause(molecule: molecule, stage: pauseReaction.target, reason: reason)
-            } catch {
-                logger.error("cannot pause", metadata: ["stage": "\(pauseReaction.target)", "error": "\(error)"])
-            }
-        }
-        do {
-            if restart { try await scaler.restartWorkers(state.worker) }
-            if let scaleTo { try await scaler.setReplicas(scaleTo, for: state.worker) }
-        } catch {
-            logger.error("cannot scale", metadata: ["stage": "\(state.plan.name)", "error": "\(error)"])
-        }
+        let observation = ReactorStage.Observation(
+            time: time, wallMilliseconds: PacketID.nowMilliseconds(), running: running, partitions: partitions, restarts: restarts,
+            deadLetters: counts.isComplete ? counts.byStage[name] ?? 0 : nil, pausedReason: paused[molecule]?[name],
+            pausedStages: Set(paused[molecule]?.keys ?? [:].keys), resumedAt: resumedAt[molecule]?[name])
+        guard let position = stages[molecule]?.firstIndex(where: { $0.plan.name == name }) else { return }
+        let effects = stages[molecule]![position].model.step(observation)
+        let state = stages[molecule]![position]
+        await carryOut(effects, of: state, molecule: molecule)
         metrics.record(molecule: molecule, await stageStatus(state, molecule: molecule))
+    }
+
+    /// Carries out a step's effects in order: logs, metrics and control-topic messages, then
+    /// pauses, restarts and scaling.
+    private func carryOut(_ effects: [ReactorStage.Effect], of state: StageState, molecule: String) async {
+        let name = state.plan.name
+        for effect in effects {
+            switch effect {
+            case .decided(let decision, let changed):
+                metrics.countDecision(molecule: molecule, stage: name, action: decision.action.rawValue)
+                if changed {
+                    logger.notice("\(decision.explanation)", metadata: ["molecule": "\(molecule)"])
+                    await publishPacket(ControlMessage.scalingDecision(decision).packet(molecule: molecule))
+                }
+            case .reacted(let reaction):
+                metrics.countDecision(molecule: molecule, stage: name, action: reaction.action.rawValue)
+                logger.warning(
+                    "healing reaction",
+                    metadata: ["stage": "\(reaction.stage)", "action": "\(reaction.action.rawValue)", "reason": "\(reaction.reason)"])
+                await publishPacket(ControlMessage.healingReaction(reaction).packet(molecule: molecule))
+            case .pause(let target, let reason):
+                do {
+                    try await pause(molecule: molecule, stage: target, reason: reason)
+                } catch {
+                    logger.error("cannot pause", metadata: ["stage": "\(target)", "error": "\(error)"])
+                }
+            case .restartWorkers:
+                do {
+                    try await scaler.restartWorkers(state.worker)
+                } catch {
+                    logger.error("cannot restart", metadata: ["stage": "\(name)", "error": "\(error)"])
+                }
+            case .scale(let replicas):
+                do {
+                    try await scaler.setReplicas(replicas, for: state.worker)
+                } catch {
+                    logger.error("cannot scale", metadata: ["stage": "\(name)", "error": "\(error)"])
+                }
+            }
+        }
     }
 
     // MARK: Helpers
 
     private var now: Duration { clock.now - origin }
-
-    /// The span over which dead letters make a storm (StageHealthConfiguration counts per minute).
-    private static let deadLetterWindow = Duration.seconds(60)
 
     private func install(_ molecule: DeployedMolecule) async throws {
         let file = try writeMoleculeFile(molecule)
@@ -512,11 +454,7 @@ public actor ReactorService: Service {
             let manual = molecule.manualReplicas?[stage.name]
             let adopted = await scaler.running(worker)
             let desired = manual ?? max(StageState.initialReplicas(for: stage), adopted)
-            var state = StageState(
-                plan: stage, worker: worker, upstream: upstream, configuration: configuration.autoscaler,
-                desired: desired)
-            state.manual = manual
-            states.append(state)
+            states.append(StageState(plan: stage, worker: worker, upstream: upstream, rules: rules, desired: desired, manual: manual))
             try await scaler.setReplicas(desired, for: worker)
         }
         molecules[molecule.name] = molecule
@@ -559,7 +497,7 @@ public actor ReactorService: Service {
         for state in states { running += await scaler.running(state.worker) }
         return MoleculeSummary(
             molecule: name, stages: states.map(\.plan.name), runningReplicas: running,
-            desiredReplicas: states.reduce(0) { $0 + $1.desired })
+            desiredReplicas: states.reduce(0) { $0 + $1.model.desired })
     }
 
     private func stageState(molecule: String, stage: String) throws -> StageState {
@@ -575,21 +513,22 @@ public actor ReactorService: Service {
     }
 
     private func stageStatus(_ state: StageState, molecule: String) async -> StageStatus {
-        let estimates = state.window.estimates
-        let verdict = state.verdict
+        let model = state.model
+        let estimates = model.window.estimates
+        let verdict = model.verdict
         return StageStatus(
             stage: state.plan.name, group: state.plan.group.symbol, consumerGroup: state.plan.consumerGroup,
             partitions: state.plan.partitions, runningReplicas: await scaler.running(state.worker),
-            desiredReplicas: state.desired, manualReplicas: state.manual, lag: estimates.lag,
+            desiredReplicas: model.desired, manualReplicas: model.manual, lag: estimates.lag,
             inputRate: estimates.inputRate, processingRate: estimates.processingRate,
             perReplicaRate: estimates.perReplicaRate, perReplicaRateSource: estimates.perReplicaRateSource.rawValue,
-            reportingWorkers: state.loads.count,
+            reportingWorkers: model.loads.count,
             deadLetters: deadLetters[molecule]?.byStage[state.plan.name] ?? 0,
-            deadLettersLastMinute: state.deadLettered(since: resumedAt[molecule]?[state.plan.name]),
+            deadLettersLastMinute: model.deadLettered(since: resumedAt[molecule]?[state.plan.name]),
             pausedReason: paused[molecule]?[state.plan.name], paused: paused[molecule]?[state.plan.name] != nil,
-            restarts: state.restarts, health: (verdict?.status ?? .ok).rawValue,
+            restarts: model.restarts, health: (verdict?.status ?? .ok).rawValue,
             stable: verdict?.isStable ?? true, healthReasons: verdict?.reasons ?? [],
-            lastDecision: state.lastDecision, lastAction: state.lastAction, lastReason: state.lastReason)
+            lastDecision: model.lastDecision, lastAction: model.lastAction, lastReason: model.lastReason)
     }
 
     private func publishPacket(_ packet: Packet) async {
@@ -605,14 +544,6 @@ public actor ReactorService: Service {
             Packet(
                 group: .metaComputational, kind: kind, molecule: molecule, stage: stage, key: Array(stage.utf8),
                 payload: Array(payload.utf8)))
-    }
-
-    /// How long a worker's load report counts: a few of its 2 s intervals, so a late report or
-    /// a busy reactor does not lose a live worker, while a dead one is forgotten soon.
-    static let loadReportLifetime = Duration.seconds(10)
-
-    private static func wallMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1_000).rounded())
     }
 
     private static func quoted(_ text: String) -> String {

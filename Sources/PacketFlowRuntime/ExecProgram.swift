@@ -117,7 +117,11 @@ final class ExecProgram: Sendable {
     }
 
     /// Starts the program and restarts it whenever it exits, until ``stop()``.
+    ///
+    /// Ignores SIGPIPE in the whole process: a write to a program that just died must fail
+    /// with EPIPE (the requests are then retried), not kill the worker.
     func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
         var wait = Duration.milliseconds(100)
         while !state.withLock({ $0.stopping }) {
             let started = ContinuousClock.now

@@ -296,6 +296,16 @@ public final class OffsetTracker: Sendable {
         state.withLock { state in partitions.allSatisfy { state.existing($0)?.isSettled ?? true } }
     }
 
+    /// The commit positions of `partitions` now (every finished prefix, moved or not), which
+    /// stay tracked.
+    public func positions(of partitions: [KafkaTopicPartition]) -> [Position] {
+        state.withLock { state in
+            partitions.compactMap { key in
+                state.existing(key)?.committable.map { Position(topic: key.topic, partition: key.partition, offset: $0) }
+            }
+        }
+    }
+
     /// The commit positions of `partitions` (every finished prefix, moved or not), after which
     /// they are forgotten: their tickets finish without effect and a later assignment starts
     /// over. Sorted by topic and partition.

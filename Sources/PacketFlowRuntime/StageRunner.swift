@@ -108,10 +108,10 @@ final class StageRunner: Sendable {
             try await deadLetter(input.original, reason: "undecodable input: \(error)", attempt: 1, delivery: delivery)
             return nil
         }
-        if stage.group == .eventDriven, packet.isExpired(atMilliseconds: Self.nowMilliseconds()) {
+        if stage.group == .eventDriven, packet.isExpired(atMilliseconds: PacketID.nowMilliseconds()) {
             let deadline = packet.deadlineMilliseconds ?? 0
             try await deadLetter(
-                input.original, reason: "deadline passed: \(deadline) ms since epoch, checked at \(Self.nowMilliseconds())",
+                input.original, reason: "deadline passed: \(deadline) ms since epoch, checked at \(PacketID.nowMilliseconds())",
                 attempt: packet.attempt, delivery: delivery)
             return nil
         }
@@ -321,9 +321,5 @@ final class StageRunner: Sendable {
         } catch {
             throw RuntimeError(.kafkaFailed, "cannot deliver \(what) to \(record.topic): \(error)")
         }
-    }
-
-    private static func nowMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1_000).rounded())
     }
 }

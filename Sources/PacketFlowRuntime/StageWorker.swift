@@ -24,15 +24,16 @@ import ServiceLifecycle
 /// again from their committed offsets after the restart (nothing skipped, nothing reordered
 /// among first deliveries).
 ///
-/// Rebalances (a worker joining, leaving, scaling): before a partition is revoked the worker
-/// stops taking its messages, lets the running ones finish (up to `revocationTimeout`) and
-/// commits them, so its next owner repeats nothing; messages fetched but not started are left
-/// to that owner. A group already rebalancing may refuse that commit (the embedded cluster
-/// always does), so the worker commits the same positions again before its next assignment
-/// is applied, and every worker waits `handoverDelay` before fetching newly assigned
-/// partitions. Graceful shutdown drains: stop fetching, finish in-flight packets, commit,
-/// leave the group, return. The topics must exist (the CLI ensures them with
-/// `TopicProvisioner`).
+/// Rebalances (a worker joining, leaving, scaling) are cooperative: only the partitions that
+/// change owner move, and the others are handled throughout. Before a partition is revoked the
+/// worker stops taking its messages, lets the running ones finish (up to `revocationTimeout`)
+/// and commits them, so its next owner, which gets the partition in the rebalance's next
+/// round, repeats nothing; messages fetched but not started are left to that owner. Should
+/// the group refuse that commit, the worker commits the same positions again before its next
+/// assignment is applied. Positions are stored as they move and librdkafka commits them every
+/// `commitInterval`, not while the group rebalances. Graceful shutdown drains: stop fetching,
+/// finish in-flight packets, commit, leave the group, return. The topics must exist (the CLI
+/// ensures them with `TopicProvisioner`).
 public final class StageWorker: Service {
     private let configuration: WorkerConfiguration
     private let stage: StagePlan
@@ -72,8 +73,12 @@ public final class StageWorker: Service {
         // Latency-first groups hand on whatever has arrived instead of waiting for a full batch.
         consumerConfiguration.fillsBatches = properties.latency != .low
         consumerConfiguration.bufferedMessageLimit = max(properties.consumer.maxBatch * 4, 1_000)
-        // Offsets are stored and committed by the worker only, below unfinished messages.
-        consumerConfiguration.autoCommit = false
+        // The worker stores positions below unfinished messages as they move; librdkafka commits
+        // them on its timer, which waits while the group rebalances (a commit sent then would be
+        // refused, and on the embedded cluster one queued behind a join costs the whole
+        // assignment).
+        consumerConfiguration.autoCommit = true
+        consumerConfiguration.autoCommitInterval = configuration.commitInterval
         consumerConfiguration.autoOffsetStore = false
         consumerConfiguration.properties = configuration.consumerProperties
 
@@ -121,10 +126,15 @@ public final class StageWorker: Service {
         { revocation in
             let partitions = revocation.partitions
             tracker.revoke(partitions, fetchedBatches: revocation.fetchedBatches)
-            if !revocation.isLost, !failure.hasFailed, !tracker.waitUntilIdle(partitions, timeout: timeout) {
-                logger.warning(
-                    "packets still running when their partitions were revoked; their outputs may repeat",
-                    metadata: ["running": "\(tracker.runningCount(partitions))", "partitions": "\(revocation.partitions)"])
+            if !revocation.isLost, !failure.hasFailed {
+                // What is finished goes first: should the commit after the wait be refused, only
+                // the packets in flight now repeat.
+                revocation.commit(offsets(tracker.positions(of: partitions)))
+                if !tracker.waitUntilIdle(partitions, timeout: timeout) {
+                    logger.warning(
+                        "packets still running when their partitions were revoked; their outputs may repeat",
+                        metadata: ["running": "\(tracker.runningCount(partitions))", "partitions": "\(revocation.partitions)"])
+                }
             }
             let positions = tracker.release(partitions)
             logger.debug(
@@ -158,7 +168,7 @@ public final class StageWorker: Service {
                 await shutDown(background: &background)
                 throw error
             }
-            background.addTask { [self] in try await commitPeriodically(until: drain) }
+            background.addTask { [self] in await storePeriodically(until: drain) }
             // Pause and resume commands on the control topic (StagePauseListener.swift).
             let pauses = StagePauseListener(configuration: configuration, stage: stage.name, logger: logger)
             background.addTask { [consumer] in await pauses.run(pausing: consumer, until: drain) }
@@ -507,10 +517,11 @@ public final class StageWorker: Service {
         }
     }
 
-    private func commitPeriodically(until drain: DrainSignal) async throws {
+    /// Stores the commit positions that moved, every `commitInterval`, for librdkafka to commit.
+    private func storePeriodically(until drain: DrainSignal) async {
         while !drain.hasFired {
             try? await Task.sleep(for: configuration.commitInterval)
-            try await commitFinished()
+            storeFinished()
         }
     }
 
@@ -529,7 +540,7 @@ public final class StageWorker: Service {
                 molecule: configuration.plan.molecule, stage: stage.name, worker: worker,
                 intervalMilliseconds: Int64(((now - last) / .milliseconds(1)).rounded()), packetsIn: figures.packetsIn, packetsOut: figures.packetsOut,
                 busyMilliseconds: figures.busy / .milliseconds(1),
-                inFlight: tracker.unfinishedCount, reportedAtMilliseconds: Int64((Date().timeIntervalSince1970 * 1_000).rounded()))
+                inFlight: tracker.unfinishedCount, reportedAtMilliseconds: PacketID.nowMilliseconds())
             last = now
             do {
                 let record = PacketWireFormat.record(for: try report.packet(), topic: configuration.controlTopic)
@@ -552,15 +563,24 @@ public final class StageWorker: Service {
         }
     }
 
-    /// Stores the moved commit positions and commits them.
-    private func commitFinished() async throws {
+    /// Stores the commit positions that moved since the last call.
+    private func storeFinished() {
         let positions = tracker.takeCommitPositions()
         guard !positions.isEmpty else { return }
-        let markers = positions.map { KafkaMessage(topic: $0.topic, partition: $0.partition, offset: $0.offset - 1, value: nil) }
         do {
-            try consumer.storeOffsets(of: markers)
+            try consumer.store(positions: Self.offsets(positions))
+        } catch {
+            // A partition revoked meanwhile refuses its position: its revocation committed it.
+            logger.debug("positions not stored", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Stores the commit positions that moved and commits everything stored, waiting for the
+    /// group's answer: before leaving, and after a failure.
+    private func commitFinished() async throws {
+        storeFinished()
+        do {
             try await consumer.commit()
-            logger.debug("committed", metadata: ["positions": "\(positions.map { "\($0.partition)@\($0.offset)" })"])
         } catch {
             // A partition revoked by a rebalance refuses its offset; its messages come again.
             logger.info("offsets not committed; their messages will be delivered again", metadata: ["error": "\(error)"])

@@ -29,8 +29,11 @@ public struct WorkerConfiguration: Sendable {
     /// Default: 15 s.
     public var revocationTimeout: Duration = .seconds(15)
     /// How long a worker waits after a rebalance before fetching the partitions it was given,
-    /// so that the commits other workers make at that moment (for partitions they had to give
-    /// up while the group was rebalancing) land first. Default: 500 ms.
+    /// so that a previous owner's hand-over commit lands first: a partition is revoked (and its
+    /// position committed) in one round of a cooperative rebalance and assigned in the next,
+    /// but should the group refuse that commit (the embedded cluster does once other members
+    /// rejoined), the previous owner commits again when the next round ends, as the new owner
+    /// starts. Default: 500 ms.
     public var handoverDelay: Duration = .milliseconds(500)
     /// Resource-management (RM) stages: the budget's tokens per second. Default: 100.
     public var budgetRate: Double = 100

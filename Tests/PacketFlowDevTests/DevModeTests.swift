@@ -23,10 +23,11 @@ struct DevModeTests {
             outcome.standardOutput.split(separator: "\n").first { $0.hasPrefix("summary: Checkout:") },
             "no summary:\n\(outcome.standardOutput)")
         let numbers = summary.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        // packets in, packets out, scale-outs, scale-ins, dead letters
-        #expect(numbers.count == 5)
+        // packets in, packets out, distinct, duplicates, scale-outs, scale-ins, dead letters
+        #expect(numbers.count == 7)
         #expect(numbers[0] > 1_000, "\(summary)")
         #expect(numbers[1] > 0, "no packet reached the sink: \(summary)")
-        #expect(numbers[2] >= 1, "\(summary)")
+        #expect(numbers[1] == numbers[2] + numbers[3], "\(summary)")
+        #expect(numbers[4] >= 1, "\(summary)")
     }
 }

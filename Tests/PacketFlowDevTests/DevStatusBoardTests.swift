@@ -32,6 +32,10 @@ struct DevStatusBoardTests {
         #expect(
             board.summary().hasPrefix(
                 "summary: Checkout: packets in 600, packets out 598, scale-outs 1, scale-ins 1, dead letters 0"))
+        board.record(.init(packetsIn: 600, packetsOut: 605, distinctOut: 600), molecule: "Checkout")
+        #expect(
+            board.summary().hasPrefix(
+                "summary: Checkout: packets in 600, packets out 605 (600 distinct, 5 duplicates), scale-outs 1, scale-ins 1, dead letters 0"))
     }
 
     @Test("the live view shows every stage with its consumer group, replicas and lag, and the decisions")

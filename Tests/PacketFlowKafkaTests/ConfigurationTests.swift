@@ -19,9 +19,4 @@ struct ConfigurationTests {
         let error = #expect(throws: KafkaError.self) { try KafkaConsumer(configuration: configuration) }
         #expect(error?.message.contains("fetch.wait.max.ms=\"soon\"") == true)
     }
-
-    @Test("every PacketFlow client uses librdkafka's default assignment strategy list")
-    func assignmentStrategy() {
-        #expect(KafkaConsumerConfiguration.partitionAssignmentStrategy == "range,roundrobin")
-    }
 }

@@ -1,4 +1,5 @@
 import PacketFlowKafka
+import Synchronization
 import PacketFlowTestSupport
 import Testing
 
@@ -19,7 +20,7 @@ struct ConsumerGroupTests {
         return assignments
     }
 
-    @Test("two members split six partitions; a third joining rebalances to one owner per partition")
+    @Test("two members split six partitions; a third joining takes two, and only those two are revoked from the others")
     func rebalance() async throws {
         try await withEmbeddedCluster(brokers: 3) { cluster in
             let topic = uniqueName("split")
@@ -36,24 +37,25 @@ struct ConsumerGroupTests {
             }
             let split = try await Self.exclusiveOwners(of: 6, among: [first, second])
             #expect(split?.map(\.count) == [3, 3])
+            // What the two members are told from now on.
+            let events = RebalanceLog()
+            let watchers = [first, second].map { consumer in
+                Task { for await event in consumer.rebalanceEvents { events.add(event) } }
+            }
 
             let third = try KafkaConsumer(configuration: configuration)
             try third.subscribe(topics: [topic])
-            try await waitUntil("three members to share six partitions") {
+            try await waitUntil("three members to share six partitions", within: .seconds(60)) {
                 try await Self.exclusiveOwners(of: 6, among: [first, second, third]) != nil
             }
-            let thirdEvents = try await within(.seconds(5), "the third member's assignment event") {
-                var iterator = third.rebalanceEvents.makeAsyncIterator()
-                return await iterator.next()
-            }
-            guard case .assigned(let partitions)? = thirdEvents else {
-                Issue.record("expected an assignment, got \(String(describing: thirdEvents))")
-                return
-            }
-            #expect(partitions.count == 2)
+            #expect(try await third.assignment().count == 2)
+            // Cooperative: the partitions that moved were revoked, the other four never were.
+            #expect(events.revoked.count == 2, "revoked: \(events.revoked)")
+            #expect(Set(events.revoked).isSubset(of: Set(try await third.assignment())))
             for consumer in [first, second, third] {
                 try await consumer.close()
             }
+            for watcher in watchers { watcher.cancel() }
         }
     }
 
@@ -148,4 +150,15 @@ struct ConsumerGroupTests {
             await producer.close()
         }
     }
+}
+
+/// The partitions revoked from the members a test watches.
+final class RebalanceLog: Sendable {
+    private let partitions = Mutex<[KafkaTopicPartition]>([])
+
+    func add(_ event: KafkaRebalanceEvent) {
+        if case .revoked(let revoked) = event { partitions.withLock { $0 += revoked } }
+    }
+
+    var revoked: [KafkaTopicPartition] { partitions.withLock { $0 } }
 }

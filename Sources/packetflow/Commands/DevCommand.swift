@@ -107,7 +107,6 @@ struct DevCommand: AsyncParsableCommand {
             server.reactor.autoscaler.scaleInStabilization = scaleInStabilization
             server.workers.executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
             server.workers.forwardWorkerLogs = workerLogs
-            server.workers.gracePeriod = .seconds(10)
             let metrics = ReactorMetrics()
             metrics.bootstrapMetricsSystem()
             let (reactor, services) = try await server.services(logger: logger, metrics: metrics)

@@ -70,8 +70,10 @@ struct ReactorCommand: AsyncParsableCommand {
         "Fraction of a stage's capacity its input should use, above 0 and at most 1.", valueName: "fraction"))
     var targetUtilization: Double = 0.7
 
-    @Option(help: ArgumentHelp("How long a stopping worker may drain before SIGKILL, in milliseconds.", valueName: "ms"))
-    var gracePeriodMs: Int = 20_000
+    @Option(help: ArgumentHelp(
+        "How long a stopping worker may drain before SIGKILL, in milliseconds (a worker drains for at most 60 s plus a 15 s revocation).",
+        valueName: "ms"))
+    var gracePeriodMs: Int = 80_000
 
     @Option(help: ArgumentHelp(
         "The packetflow binary workers run. Default: this binary.", valueName: "path"))
