@@ -242,6 +242,7 @@ let package = Package(
         .executableTarget(
             name: "packetflow",
             dependencies: [
+                "PacketFlow",
                 "PacketFlowCore",
                 "PacketFlowJSON",
                 "PacketFlowKafka",
@@ -269,9 +270,24 @@ let package = Package(
         // Autoscaling simulation: one step-load trace through the reactor's autoscaler and KEDA's formula.
         .executableTarget(
             name: "AutoscalingSimulation",
-            dependencies: ["PacketFlowReactor", "PacketFlowCore"],
+            dependencies: ["PacketFlowReactor", "PacketFlowCore", "KEDAFormula"],
             path: "Benchmarks/autoscaling",
-            exclude: ["plot.py", "results"]
+            exclude: ["plot.py", "results", "keda", "real"]
+        ),
+        // KEDA's Kafka scaler and the HPA as a formula, for the simulation and the real run.
+        .target(name: "KEDAFormula", path: "Benchmarks/autoscaling/keda"),
+        // The same step load on real workers: the reactor against a controller applying KEDA's
+        // formula, starting and stopping the same worker processes. Benchmarks/autoscaling/real/run.sh.
+        .executableTarget(
+            name: "AutoscalingRealRun",
+            dependencies: [
+                "KEDAFormula", "PacketFlowBroker", "PacketFlowCore", "PacketFlowKafka", "PacketFlowLanguage",
+                "PacketFlowReactor", "PacketFlowReactorService",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/autoscaling/real",
+            exclude: ["run.sh", "plot.py"]
         ),
 
         // What the integration tests share: the embedded cluster, kcat, the CLI as a child process.

@@ -21,7 +21,9 @@ public enum WorkerLauncher {
     /// Plans, provisions and runs the stage; returns after a graceful shutdown.
     ///
     /// `molecule` picks one when the file declares several. `configure` adjusts the worker's
-    /// configuration (session timeout, collective quorum, raw properties) before it starts.
+    /// configuration (session timeout, collective quorum, raw properties) before it starts; its
+    /// consumer properties (TLS, SASL) also reach the clients that create the topics, which get
+    /// `replicationFactor` and `topicConfigs` on a real cluster.
     /// Throws `LanguageError` for a bad molecule, `BrokerError` when topics cannot be made,
     /// ``RuntimeError`` for an unknown stage or handler, `KafkaError` from the clients.
     public static func run(
@@ -30,17 +32,40 @@ public enum WorkerLauncher {
         stage: String,
         bootstrapServers: String,
         handlers: HandlerRegistry,
+        replicationFactor: Int = 1,
+        topicConfigs: [String: String] = [:],
         logger: Logger = Logger(label: "packetflow.worker"),
         configure: (inout WorkerConfiguration) -> Void = { _ in }
     ) async throws {
         let program = try MoleculeProgram.load(path: moleculeFile, loader: FileSystemSourceLoader())
         var configuration = WorkerConfiguration(plan: try program.plan(molecule: molecule), stage: stage, bootstrapServers: bootstrapServers)
         configure(&configuration)
+        let provisioner = TopicProvisioner(
+            bootstrapServers: bootstrapServers, replicationFactor: replicationFactor, properties: configuration.consumerProperties,
+            topicConfigs: topicConfigs, logger: logger)
+        try await run(configuration: configuration, handlers: handlers, provisioner: provisioner, logger: logger)
+    }
+
+    /// Runs the stage `configuration` names: resolves its handlers (so a stage this process
+    /// cannot run fails before touching Kafka), makes sure its topics exist through
+    /// `provisioner` (a user's own topic with fewer partitions than planned is used as it is,
+    /// with a warning), and runs the worker until SIGTERM or SIGINT drain it. `packetflow
+    /// worker` runs its stage through here.
+    public static func run(
+        configuration: WorkerConfiguration, handlers: HandlerRegistry = HandlerRegistry(), provisioner: TopicProvisioner,
+        logger: Logger
+    ) async throws {
         let worker = try StageWorker(configuration: configuration, handlers: handlers, logger: logger)
-        let specs = try configuration.requiredTopics().map { topic throws(BrokerError) in
-            try TopicSpec(name: topic.name, partitions: topic.partitions, configs: configuration.plan.kafkaConfigs(ofTopic: topic.name))
+        let required = try configuration.requiredTopics()
+        let specs = try required.map { topic throws(BrokerError) in
+            var spec = try TopicSpec(name: topic.name, partitions: topic.partitions, configs: topic.configs)
+            spec.acceptsFewerPartitions = topic.acceptsFewerPartitions
+            return spec
         }
-        try await TopicProvisioner(bootstrapServers: bootstrapServers, logger: logger).ensureTopics(specs)
+        let partitions = try await provisioner.ensureTopics(specs)
+        for warning in configuration.plan.adopting(partitions: partitions).warnings {
+            logger.warning("\(warning)")
+        }
         let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }

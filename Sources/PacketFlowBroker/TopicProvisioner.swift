@@ -7,7 +7,8 @@ import PacketFlowKafka
 /// works against `packetflow broker` and against a real Kafka cluster:
 /// - it lists the cluster's topics (all-topics metadata, which never auto-creates one);
 /// - a topic that exists with at least the requested partitions is left as it is; one with
-///   fewer is an error (`partitionCountMismatch`), since neither side adds partitions here;
+///   fewer is used as it is when its spec accepts that (a user's own topic), else it is an
+///   error (`partitionCountMismatch`), since neither side adds partitions here;
 /// - if the cluster lists `TopicRequestChannel.topic`, it is the embedded broker: missing
 ///   topics are requested there (the mock answers no CreateTopics);
 /// - otherwise missing topics are created with the Admin API's CreateTopics, with
@@ -62,11 +63,13 @@ public struct TopicProvisioner: Sendable {
         try await ensureTopics([TopicSpec(name: name, partitions: partitions)])
     }
 
-    /// Makes sure every topic of `topics` exists with at least its partitions.
+    /// Makes sure every topic of `topics` exists with at least its partitions (or, where the
+    /// spec accepts fewer, exists at all); returns each topic's partition count.
     ///
     /// Missing topics are created together and awaited together. Throws as
     /// `ensureTopic(_:partitions:)`.
-    public func ensureTopics(_ topics: [TopicSpec]) async throws(BrokerError) {
+    @discardableResult
+    public func ensureTopics(_ topics: [TopicSpec]) async throws(BrokerError) -> [String: Int] {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         let admin: KafkaTopicAdmin
@@ -78,7 +81,8 @@ public struct TopicProvisioner: Sendable {
             throw failure("cannot list the topics of the cluster at \(bootstrapServers)", error)
         }
         let missing = try Self.missing(topics, existing: existing)
-        guard !missing.isEmpty else { return }
+        let counts = Dictionary(topics.map { ($0.name, existing[$0.name] ?? $0.partitions) }, uniquingKeysWith: max)
+        guard !missing.isEmpty else { return counts }
 
         if existing[TopicRequestChannel.topic] != nil {
             try await request(missing)
@@ -94,6 +98,7 @@ public struct TopicProvisioner: Sendable {
             }
         }
         try await waitUntilListed(missing, admin: admin, deadline: deadline)
+        return counts
     }
 
     /// Sends one request per topic to the embedded broker and waits for their delivery.
@@ -151,7 +156,7 @@ public struct TopicProvisioner: Sendable {
                 missing.append(spec)
                 continue
             }
-            guard count >= spec.partitions else {
+            guard count >= spec.partitions || spec.acceptsFewerPartitions else {
                 throw BrokerError(
                     code: .partitionCountMismatch,
                     message: "topic \(spec.name) has \(count) partitions, fewer than the \(spec.partitions) needed; recreate it with \(spec.partitions) (on the embedded broker: restart it with --topic \(spec))"

@@ -11,6 +11,9 @@ public struct TopicSpec: Hashable, Sendable, CustomStringConvertible {
     public var partitions: Int
     /// Topic configs for CreateTopics, e.g. `["cleanup.policy": "compact"]`. Default: none.
     public var configs: [String: String]
+    /// Whether a topic that exists with fewer partitions is used as it is (the user's own
+    /// topics: a source or sink PacketFlow does not manage) rather than refused. Default: false.
+    public var acceptsFewerPartitions = false
 
     /// Creates a specification, checking what Kafka would reject.
     ///

@@ -119,6 +119,17 @@ final class ConsumerCallbacks: Sendable {
         let offsets = revocationHandler(revocation)
         guard !revocation.isLost else { return }
         commit(handle, offsets, when: "before revocation")
+        // librdkafka commits the stored offsets of partitions it unassigns (auto commit): store
+        // these, or an older stored position would move the group back behind this commit.
+        store(handle, offsets)
+    }
+
+    /// Stores `offsets` for librdkafka's own commits (of partitions still assigned).
+    private func store(_ handle: OpaquePointer, _ offsets: [KafkaTopicPartition: Int64]) {
+        let offsets = offsets.filter { $0.value >= 0 }
+        guard !offsets.isEmpty else { return }
+        let list = RdKafkaTopicPartitionList.make(Array(offsets.keys), offsets: Array(offsets.values))
+        _ = rd_kafka_offsets_store(handle, list.pointer)
     }
 
     /// Runs the assignment handler before the assignment is applied, commits those of the
@@ -130,14 +141,20 @@ final class ConsumerCallbacks: Sendable {
     /// back over that member's work.
     private func prepareAssignment(_ handle: OpaquePointer, _ partitions: [KafkaTopicPartition]) {
         guard let assignmentHandler else { return }
-        commit(handle, Self.ahead(of: handle, assignmentHandler(partitions)), when: "before assignment")
+        let handover = assignmentHandler(partitions)
+        // The group may still be finishing this round (the embedded broker refuses commits
+        // until every member has synced): try for a while, as the new owners wait for it.
+        let deadline = ContinuousClock.now + handoverDelay * 2
+        while !commit(handle, Self.ahead(of: handle, handover), when: "before assignment"), ContinuousClock.now < deadline {
+            usleep(50_000)
+        }
         if handoverDelay > .zero, !partitions.isEmpty {
             usleep(useconds_t(clamping: handoverDelay.milliseconds * 1_000))
         }
     }
 
     /// The entries of `offsets` beyond the group's committed offsets; none when those cannot be read.
-    private static func ahead(of handle: OpaquePointer, _ offsets: [KafkaTopicPartition: Int64]) -> [KafkaTopicPartition: Int64] {
+    static func ahead(of handle: OpaquePointer, _ offsets: [KafkaTopicPartition: Int64]) -> [KafkaTopicPartition: Int64] {
         guard !offsets.isEmpty else { return [:] }
         let list = RdKafkaTopicPartitionList.make(Array(offsets.keys))
         guard rd_kafka_committed(handle, list.pointer, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { return [:] }
@@ -148,21 +165,24 @@ final class ConsumerCallbacks: Sendable {
         return offsets.filter { $0.value > (committed[$0.key] ?? -1) }
     }
 
-    /// Commits `offsets` synchronously from inside the rebalance callback.
+    /// Commits `offsets` synchronously from inside the rebalance callback; false when the group
+    /// refused because it is rebalancing (worth another try), true otherwise.
     ///
     /// A commit the group refuses (it is rebalancing, the partitions are lost) is only logged.
-    private func commit(_ handle: OpaquePointer, _ offsets: [KafkaTopicPartition: Int64], when: String) {
+    @discardableResult
+    private func commit(_ handle: OpaquePointer, _ offsets: [KafkaTopicPartition: Int64], when: String) -> Bool {
         let offsets = offsets.filter { $0.value >= 0 }
-        guard !offsets.isEmpty else { return }
+        guard !offsets.isEmpty else { return true }
         let list = RdKafkaTopicPartitionList.make(Array(offsets.keys), offsets: Array(offsets.values))
         let result = rd_kafka_commit(handle, list.pointer, 0)
         guard result != RD_KAFKA_RESP_ERR_NO_ERROR, result != RD_KAFKA_RESP_ERR__NO_OFFSET else {
             logger.debug("committed \(when)", metadata: ["group": "\(groupID)", "offsets": "\(offsets)"])
-            return
+            return true
         }
         logger.info(
             "could not commit \(when)",
             metadata: ["group": "\(groupID)", "code": "\(KafkaError.Code(result))", "offsets": "\(offsets)"])
+        return result != RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
     }
 
     private static func describe(consuming error: OpaquePointer?) -> String? {

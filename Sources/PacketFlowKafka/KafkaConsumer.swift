@@ -154,6 +154,23 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// Commits `positions` (the next offset to read, per partition), whether or not the
+    /// partitions are still assigned, but only where they are ahead of what the group has
+    /// committed, so work another member did since is never undone; waits for the answer.
+    ///
+    /// For a member handing its finished work over as it leaves. Runs on a dispatch thread.
+    /// Throws `KafkaError`: `rebalanceInProgress` or `illegalGeneration` while the group
+    /// rebalances (try again), others for a refusal.
+    public func commit(aheadOnly positions: [KafkaTopicPartition: Int64]) async throws {
+        let (client, groupID) = (client, groupID)
+        try await BlockingCall.run { () throws(KafkaError) in
+            let ahead = ConsumerCallbacks.ahead(of: client.pointer, positions.filter { $0.value >= 0 })
+            guard !ahead.isEmpty else { return }
+            let list = RdKafkaTopicPartitionList.make(Array(ahead.keys), offsets: Array(ahead.values))
+            try KafkaError.check(rd_kafka_commit(client.pointer, list.pointer, 0), "cannot commit offsets for group \(groupID)")
+        }
+    }
+
     /// Stops fetching from `partitions` (they stay assigned) until `resume(_:)`.
     ///
     /// The pause holds until `resume(_:)` or the partitions' revocation (a partition assigned
@@ -262,16 +279,7 @@ public final class KafkaConsumer: Sendable {
             }
         }
         let slots = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: wanted)
-        var fetched: Int
-        if fillsBatches || wanted == 1 {
-            fetched = max(0, rd_kafka_consume_batch_queue(queue.pointer, timeout, slots.baseAddress, wanted))
-        } else {
-            // Wait for the first record only, then take what else has arrived without waiting.
-            fetched = max(0, rd_kafka_consume_batch_queue(queue.pointer, timeout, slots.baseAddress, 1))
-            if fetched == 1 {
-                fetched += max(0, rd_kafka_consume_batch_queue(queue.pointer, 0, slots.baseAddress! + 1, wanted - 1))
-            }
-        }
+        let fetched = takeRecords(from: queue, into: slots, timeout: timeout, fillsBatch: fillsBatches)
         var kept = 0
         for index in 0..<fetched {
             guard let message = slots[index] else { continue }
@@ -291,6 +299,33 @@ public final class KafkaConsumer: Sendable {
         // as not yet fetched.
         callbacks.countFetchedBatch()
         buffer.push(ConsumedBatch(client: client, messages: slots, count: kept), count: kept)
+    }
+
+    /// Takes up to `slots.count` records from the consumer's queue, one `rd_kafka_consume_queue`
+    /// at a time: waiting up to `timeout` milliseconds for the first, then, when `fillsBatch`,
+    /// for more until the batch is full or the time is up, else only for what has arrived.
+    ///
+    /// Not `rd_kafka_consume_batch_queue`: in librdkafka 2.0.2 it skips records when a
+    /// partition is paused or resumed while it fills a batch (fixed in 2.1.0): it drops the
+    /// records of the old fetch it already took, after moving the partition's position past
+    /// them, so they are never fetched again. Cooperative rebalances pause and resume every
+    /// partition, and so does a full buffer. One record at a time, librdkafka discards an old
+    /// fetch's records before they count.
+    private static func takeRecords(
+        from queue: RdKafkaQueue, into slots: UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>,
+        timeout: Int32, fillsBatch: Bool
+    ) -> Int {
+        guard let first = rd_kafka_consume_queue(queue.pointer, timeout) else { return 0 }
+        slots[0] = first
+        var count = 1
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout))
+        while count < slots.count {
+            let wait = fillsBatch ? max(0, Int32(((deadline - ContinuousClock.now) / .milliseconds(1)).rounded(.down))) : 0
+            guard let next = rd_kafka_consume_queue(queue.pointer, wait) else { break }
+            slots[count] = next
+            count += 1
+        }
+        return count
     }
 
     /// Pauses every assigned partition; returns them (empty if none or on failure).

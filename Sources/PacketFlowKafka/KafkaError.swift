@@ -61,6 +61,11 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
         public static let state = Code(RD_KAFKA_RESP_ERR__STATE)
         /// There were no stored offsets to commit (`_NO_OFFSET`).
         public static let noOffset = Code(RD_KAFKA_RESP_ERR__NO_OFFSET)
+        /// The consumer group is rebalancing: a commit now is refused (`REBALANCE_IN_PROGRESS`).
+        public static let rebalanceInProgress = Code(RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
+        /// The member's view of the group is older than the group's: it rejoins
+        /// (`ILLEGAL_GENERATION`).
+        public static let illegalGeneration = Code(RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION)
 
         /// Codes that name a passing condition: retrying the same call later may succeed.
         static let transientCodes: Set<Code> = [

@@ -56,3 +56,30 @@ public struct TopologyPlan: Sendable, Hashable, Codable {
         topic(named: name)?.kafkaConfigs ?? [:]
     }
 }
+
+extension TopologyPlan {
+    /// This plan on a cluster where topics already exist with `partitions` (name to count):
+    /// a topic PacketFlow does not manage (a user's source or sink) that has fewer partitions
+    /// than planned is used as it is, and the stages reading it run at most that many replicas
+    /// (a consumer group member beyond the partitions idles). Returns the plan and, for each
+    /// such topic, a warning saying so.
+    public func adopting(partitions: [String: Int]) -> (plan: TopologyPlan, warnings: [String]) {
+        var plan = self
+        var warnings: [String] = []
+        for index in plan.topics.indices {
+            let topic = plan.topics[index]
+            guard !topic.managed, let existing = partitions[topic.name], existing < topic.partitions else { continue }
+            plan.topics[index].partitions = existing
+            let readers = plan.stages.indices.filter { plan.stages[$0].inputTopics.contains(topic.name) }
+            for stage in readers {
+                plan.stages[stage].partitions = min(plan.stages[stage].partitions, existing)
+                plan.stages[stage].scaling.max = max(plan.stages[stage].scaling.min, min(plan.stages[stage].scaling.max, existing))
+            }
+            let names = readers.map { plan.stages[$0].name }
+            warnings.append(
+                "topic \(topic.name) has \(existing) partitions, fewer than the \(topic.partitions) planned: used as it is"
+                    + (names.isEmpty ? "" : "; \(names.joined(separator: ", ")) \(names.count == 1 ? "runs" : "run") at most \(existing) replicas"))
+        }
+        return (plan, warnings)
+    }
+}

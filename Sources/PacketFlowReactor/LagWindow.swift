@@ -51,9 +51,10 @@ public struct LagWindow: Sendable, Hashable {
 
     /// The current estimates; all zero (and the rate unknown or the prior) when empty.
     ///
-    /// The input rate is the larger of the rate over the span and over the newest interval,
-    /// so a step up in input shows within one sample while a dip is smoothed: scale out
-    /// fast, scale in slowly.
+    /// The input rate is the larger of the rate over the span and over each of the two newest
+    /// intervals, so a step up in input shows within two samples while a dip is smoothed: scale
+    /// out fast, scale in slowly. One interval alone does not count: a burst (an upstream stage
+    /// catching up after a pause) is lag the catch-up term drains, not lasting input.
     public var estimates: LagEstimates {
         let reset = configuration.resetPolicy
         guard let last = samples.last else {
@@ -66,10 +67,12 @@ public struct LagWindow: Sendable, Hashable {
         let lag = last.totalLag(resetPolicy: reset)
         let rates = Self.rates(from: first, to: last, resetPolicy: reset)
         let newest = Self.rates(from: samples[max(0, samples.count - 2)], to: last, resetPolicy: reset)
+        let previous = samples.count >= 3
+            ? Self.rates(from: samples[samples.count - 3], to: samples[samples.count - 2], resetPolicy: reset) : newest
         let seconds = (last.time - first.time).inSeconds
         let trend = seconds > 0 ? Double(lag - first.totalLag(resetPolicy: reset)) / seconds : 0
         return LagEstimates(
-            lag: lag, inputRate: max(rates.input, newest.input), processingRate: rates.processing, lagTrend: trend,
+            lag: lag, inputRate: max(rates.input, min(newest.input, previous.input)), processingRate: rates.processing, lagTrend: trend,
             perReplicaRate: perReplicaRate.value, perReplicaRateSource: perReplicaRate.source,
             readyReplicas: last.readyReplicas, partitions: last.partitions.count)
     }

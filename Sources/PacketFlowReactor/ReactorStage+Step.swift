@@ -133,21 +133,26 @@ extension ReactorStage {
         // Workers that just started (or whose group just rebalanced) commit nothing while
         // they join: that stall is not one a restart would cure.
         if reaction.action == .restartWorkers, time - (runningSince ?? time) < rules.restartGrace { return false }
-        // Lag that does not fall says "add a replica" only while capacity is unknown: once the
-        // workers report what they can do, the autoscaler sizes the stage on that, and a lag
-        // that holds while workers join (each join pauses the group) is no shortage.
-        if reaction.action == .scaleOut, reaction.target == name, window.estimates.perReplicaRateSource == .reported {
+        // Lag that does not fall says "add a replica" only while capacity is unknown and not
+        // about to be told: once the workers report what they can do, the autoscaler sizes the
+        // stage on that, and a lag that holds while workers join (each join pauses moving
+        // partitions) is no shortage.
+        if reaction.action == .scaleOut, reaction.target == name,
+            window.estimates.perReplicaRateSource == .reported || awaitsCapacity(at: time)
+        {
             return false
         }
         return true
     }
 
-    /// Workers consuming now: with reports, those that reported (one still starting has not
-    /// yet); before the first report, none for a while (no guess is made on workers about to
-    /// report), then every running one (workers that do not report).
+    /// Workers consuming now, as far as guesses about capacity go: with reports, those that
+    /// reported (one still starting has not yet), and none while no report tells a capacity
+    /// (idle workers tell none; the first busy interval, 2 s, will); before the first report,
+    /// none for a while, then every running one (workers that do not report). The autoscaler
+    /// makes no guess on a stage whose ready replicas fall short.
     private func readyReplicas(running: Int, at time: Duration) -> Int {
-        if hasReports { return min(running, loads.count) }
-        return time - (runningSince ?? time) < rules.firstReportGrace ? 0 : running
+        if awaitsCapacity(at: time) { return 0 }
+        return hasReports ? min(running, loads.count) : running
     }
 
     /// Forgets the reports of workers silent for longer than their lifetime (gone, or stuck:

@@ -39,10 +39,10 @@ public struct ReactorStage: Sendable {
     public internal(set) var verdict: StabilityVerdict?
     /// Worker restarts the scaler counts in its recent period.
     public internal(set) var restarts = 0
-    /// The latest load report of each worker, and its latest true rate (kept through its idle
+    /// The latest load report of each worker, and its latest true rates (kept through its idle
     /// intervals, which tell none).
     public internal(set) var loads: [String: WorkerLoadReport] = [:]
-    var capacities: [String: Double] = [:]
+    var capacities: [String: [Double]] = [:]
     /// Whether the stage's workers report their load at all.
     public internal(set) var hasReports = false
     /// When each healing reaction (action + target) was last carried out.
@@ -111,7 +111,7 @@ public struct ReactorStage: Sendable {
     public mutating func record(_ report: WorkerLoadReport) {
         hasReports = true
         loads[report.worker] = report
-        if let capacity = report.capacity { capacities[report.worker] = capacity }
+        if let capacity = report.capacity { capacities[report.worker, default: []] = (capacities[report.worker, default: []] + [capacity]).suffix(3) }
     }
 
     /// Pins the stage at `replicas` (capped at its partitions), or lifts the pin (nil): the
@@ -135,9 +135,18 @@ public struct ReactorStage: Sendable {
     }
 
     /// Messages per second one replica handles when busy, as the workers report it: the mean
-    /// of their latest true processing rates, nil while none handled enough to tell.
+    /// over the workers of the best of each one's last three true rates (a worker starved of
+    /// CPU for an interval, or busy with a batch that ends in the next, reads low once), nil
+    /// while none handled enough to tell.
     public var reportedCapacity: Double? {
-        capacities.isEmpty ? nil : capacities.values.reduce(0, +) / Double(capacities.count)
+        let best = capacities.values.compactMap { $0.max() }
+        return best.isEmpty ? nil : best.reduce(0, +) / Double(best.count)
+    }
+
+    /// Whether the workers are about to tell their capacity: they report but none has been
+    /// busy enough yet, or no report has come since they started, within the grace.
+    func awaitsCapacity(at time: Duration) -> Bool {
+        hasReports ? reportedCapacity == nil : time - (runningSince ?? time) < rules.firstReportGrace
     }
 
     /// Dead letters written within the storm window, counting only those after `resumed` (a

@@ -25,7 +25,7 @@ public actor ReactorService: Service {
     private let control: any ControlPublisher
     private let lagSource: any LagSource
     private let scaler: any WorkerScaler
-    private let provisionTopics: @Sendable ([TopicSpec]) async throws -> Void
+    private let provisionTopics: @Sendable ([TopicSpec]) async throws -> [String: Int]
     private let readCommands: (@Sendable (@escaping @Sendable (ControlCommand) async -> Void) async throws -> Void)?
     private let metrics: ReactorMetrics
     private let logger: Logger
@@ -49,7 +49,8 @@ public actor ReactorService: Service {
 
     /// Creates the reactor from its parts; nothing runs until `run()`.
     ///
-    /// `provisionTopics` creates a deployed molecule's topics (TopicProvisioner in production);
+    /// `provisionTopics` creates a deployed molecule's topics and tells their partition counts
+    /// (TopicProvisioner in production);
     /// `readCommands` reads control commands until cancelled (``KafkaControlChannel/readCommands(_:)``),
     /// nil when they only arrive through the `obey` methods.
     public init(
@@ -59,7 +60,7 @@ public actor ReactorService: Service {
         lagSource: any LagSource,
         scaler: any WorkerScaler,
         metrics: ReactorMetrics = ReactorMetrics(),
-        provisionTopics: @escaping @Sendable ([TopicSpec]) async throws -> Void,
+        provisionTopics: @escaping @Sendable ([TopicSpec]) async throws -> [String: Int],
         readCommands: (@Sendable (@escaping @Sendable (ControlCommand) async -> Void) async throws -> Void)? = nil,
         logger: Logger
     ) {
@@ -149,12 +150,18 @@ public actor ReactorService: Service {
     /// its imports read from the bundle; as ``deploy(source:sourceName:molecule:)`` otherwise.
     @discardableResult
     public func deploy(bundle: MoleculeBundle, molecule: String? = nil) async throws -> MoleculeSummary {
-        let deployed = try DeployedMolecule.make(bundle: bundle, molecule: molecule)
-        let plan = deployed.plan
-        let topics = try plan.topics.map { topic throws(BrokerError) in
-            try TopicSpec(name: topic.name, partitions: topic.partitions, configs: topic.kafkaConfigs)
+        var deployed = try DeployedMolecule.make(bundle: bundle, molecule: molecule)
+        let topics = try deployed.plan.topics.map { topic throws(BrokerError) in
+            var spec = try TopicSpec(name: topic.name, partitions: topic.partitions, configs: topic.kafkaConfigs)
+            spec.acceptsFewerPartitions = !topic.managed
+            return spec
         }
-        try await provisionTopics(topics)
+        // A user's own topic with fewer partitions is used as it is; its stages scale to its partitions.
+        let (plan, warnings) = deployed.plan.adopting(partitions: try await provisionTopics(topics))
+        deployed.plan = plan
+        for warning in warnings {
+            logger.warning("\(warning)", metadata: ["molecule": "\(deployed.name)"])
+        }
         try await registry.write(deployed)
         if molecules[deployed.name] != nil {
             await liftPauses(of: deployed.name, reason: "redeployed")

@@ -329,6 +329,20 @@ public final class OffsetTracker: Sendable {
         }
     }
 
+    /// Every position this worker could commit: each tracked partition's finished prefix and
+    /// what revocations released and no hand-over committed yet. What a leaving worker hands over.
+    public func finishedPositions() -> [Position] {
+        state.withLock { state in
+            var positions = state.handover
+            for slot in state.states.indices {
+                guard let offset = state.states[slot].committable else { continue }
+                positions[state.keys[slot]] = max(positions[state.keys[slot]] ?? offset, offset)
+            }
+            return positions.map { Position(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }
+                .sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        }
+    }
+
     /// The positions released by revocations since the last call, then forgotten.
     ///
     /// Commit them before the next assignment is applied: a group that was already rebalancing

@@ -198,7 +198,7 @@ public final class StageWorker: Service {
                 throw failure.error ?? error
             }
             drain.fire()
-            try await commitFinished()
+            try await handOver(within: configuration.revocationTimeout)
             await shutDown(background: &background)
             if let error = failure.error { throw error }
             logger.info("worker drained and left its group")
@@ -328,13 +328,21 @@ public final class StageWorker: Service {
                                     handling.release()
                                     meter.end(handled: begun.count)
                                 }
-                                if let chain {
-                                    try await runner.handleRecords(batch, at: begun.map(\.index), chain: chain, group: delivery)
-                                } else if let exec {
-                                    try await runner.handleRecords(batch, at: begun.map(\.index), exec: exec, group: delivery)
-                                } else {
-                                    let items = begun.map { (input: StageInput(batch, at: $0.index, defaultGroup: group), ticket: $0.ticket) }
-                                    try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
+                                do {
+                                    if let chain {
+                                        try await runner.handleRecords(batch, at: begun.map(\.index), chain: chain, group: delivery)
+                                    } else if let exec {
+                                        try await runner.handleRecords(batch, at: begun.map(\.index), exec: exec, group: delivery)
+                                    } else {
+                                        let items = begun.map { (input: StageInput(batch, at: $0.index, defaultGroup: group), ticket: $0.ticket) }
+                                        try await runner.handleBatch(items, concurrency: concurrency, group: delivery)
+                                    }
+                                } catch {
+                                    // Recorded before the next slice may start (it waits for
+                                    // `handling`): an ordered stage hands on nothing after a
+                                    // record it could not.
+                                    failure.record(error)
+                                    throw error
                                 }
                             }
                             try await Self.confirm(begun.map(\.ticket), once: delivery, within: timeout, tracker: tracker)
@@ -576,7 +584,7 @@ public final class StageWorker: Service {
     }
 
     /// Stores the commit positions that moved and commits everything stored, waiting for the
-    /// group's answer: before leaving, and after a failure.
+    /// group's answer: after a failure.
     private func commitFinished() async throws {
         storeFinished()
         do {
@@ -584,6 +592,33 @@ public final class StageWorker: Service {
         } catch {
             // A partition revoked by a rebalance refuses its offset; its messages come again.
             logger.info("offsets not committed; their messages will be delivered again", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Before leaving: commits everything this worker finished (its partitions' positions, and
+    /// those of partitions revoked before their hand-over could be committed), where ahead of the
+    /// group's commits. A group rebalancing (another worker joining or leaving) refuses commits
+    /// for a while, and the partitions' next owners would repeat all of it: tries again every
+    /// 500 ms while it refuses, for up to `patience`.
+    private func handOver(within patience: Duration) async throws {
+        // Stored too: librdkafka commits the stored positions as the consumer closes, and an
+        // older one would move the group back behind this commit.
+        storeFinished()
+        let positions = Self.offsets(tracker.finishedPositions())
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                try await consumer.commit(aheadOnly: positions)
+                logger.debug("handed over", metadata: ["positions": "\(positions.count)"])
+                return
+            } catch let error as KafkaError
+                where [.rebalanceInProgress, .illegalGeneration].contains(error.code) && ContinuousClock.now < deadline
+            {
+                try? await Task.sleep(for: .milliseconds(500))
+            } catch {
+                logger.info("finished work not committed; its packets will be delivered again", metadata: ["error": "\(error)"])
+                return
+            }
         }
     }
 

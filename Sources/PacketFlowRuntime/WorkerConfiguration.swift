@@ -31,10 +31,10 @@ public struct WorkerConfiguration: Sendable {
     /// How long a worker waits after a rebalance before fetching the partitions it was given,
     /// so that a previous owner's hand-over commit lands first: a partition is revoked (and its
     /// position committed) in one round of a cooperative rebalance and assigned in the next,
-    /// but should the group refuse that commit (the embedded cluster does once other members
-    /// rejoined), the previous owner commits again when the next round ends, as the new owner
-    /// starts. Default: 500 ms.
-    public var handoverDelay: Duration = .milliseconds(500)
+    /// but should the group refuse that commit (the embedded cluster does until every member has
+    /// synced), the previous owner commits again when the next round ends, trying for up to
+    /// twice this long, as the new owner waits. Default: 1 s.
+    public var handoverDelay: Duration = .seconds(1)
     /// Resource-management (RM) stages: the budget's tokens per second. Default: 100.
     public var budgetRate: Double = 100
     /// Resource-management (RM) stages: entries of the handler cache. Default: 10,000.
@@ -66,14 +66,28 @@ public struct WorkerConfiguration: Sendable {
         return stage
     }
 
-    /// The topics the stage reads and writes, with the partitions the plan gives them: inputs,
-    /// outputs, state stores, the dead-letter topic and, for MC stages, the control topic.
+    /// A topic the stage needs: the partitions and configs the plan gives it, and whether an
+    /// existing one with fewer partitions is used as it is (a topic PacketFlow does not manage).
+    public struct RequiredTopic: Sendable, Hashable {
+        public var name: String
+        public var partitions: Int
+        public var configs: [String: String]
+        public var acceptsFewerPartitions: Bool
+    }
+
+    /// The topics the stage reads and writes: inputs, outputs, state stores, the dead-letter
+    /// topic and, for MC stages, the control topic.
     ///
     /// Sorted by name. Create them before starting the worker (`TopicProvisioner.ensureTopics`).
-    public func requiredTopics() throws -> [(name: String, partitions: Int)] {
+    public func requiredTopics() throws -> [RequiredTopic] {
         let stage = try stagePlan()
         var names = Set(stage.inputTopics + stage.outputTopics + stage.stateStores + [plan.deadLetterTopic])
         if stage.group == .metaComputational { names.insert(controlTopic) }
-        return names.sorted().map { ($0, plan.topic(named: $0)?.partitions ?? 1) }
+        return names.sorted().map { name in
+            let topic = plan.topic(named: name)
+            return RequiredTopic(
+                name: name, partitions: topic?.partitions ?? 1, configs: plan.kafkaConfigs(ofTopic: name),
+                acceptsFewerPartitions: topic.map { !$0.managed } ?? false)
+        }
     }
 }

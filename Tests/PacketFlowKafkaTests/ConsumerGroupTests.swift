@@ -92,6 +92,54 @@ struct ConsumerGroupTests {
         }
     }
 
+    @Test("a member joining while records flow (a cooperative rebalance pauses and resumes the partitions kept) costs no record")
+    func joinSkipsNothing() async throws {
+        try await withEmbeddedCluster { cluster in
+            let topic = uniqueName("joining")
+            try cluster.createTopic(topic, partitions: 6)
+            let group = uniqueName("group")
+            let count = 60_000
+            let seen = LockedOffsets()
+            // Records keep coming for 20 s while the second member joins: 300 every 100 ms.
+            let producing = Task {
+                let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers))
+                for index in 0..<count {
+                    try await producer.enqueue(KafkaProducerMessage(topic: topic, value: Array("\(index)".utf8), partition: Int32(index % 6)))
+                    if index % 300 == 299 {
+                        try await producer.flush(timeout: .seconds(30))
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                }
+                try await producer.flush(timeout: .seconds(30))
+                await producer.close()
+            }
+            func member() throws -> (KafkaConsumer, Task<Void, Never>) {
+                var configuration = KafkaConsumerConfiguration.forTest(cluster, group: group)
+                configuration.autoCommit = false
+                let consumer = try KafkaConsumer(configuration: configuration)
+                try consumer.subscribe(topics: [topic])
+                return (consumer, Task { for await batch in consumer.batches { seen.add(batch) } })
+            }
+            let first = try member()
+            try await waitUntil("the first member reading", within: .seconds(30)) { seen.count > 2_000 }
+            let second = try member()
+            try await producing.value
+            // Read to the end (a skipped record never comes: stop waiting after 30 s).
+            let settle = ContinuousClock.now + .seconds(30)
+            while seen.distinctPerPartition.values.reduce(0, +) < count, ContinuousClock.now < settle {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            for (partition, offsets) in seen.offsets {
+                let distinct = Set(offsets)
+                #expect(distinct == Set(0..<Int64(distinct.count)), "partition \(partition): records skipped")
+            }
+            for (consumer, reading) in [first, second] {
+                try await consumer.close()
+                reading.cancel()
+            }
+        }
+    }
+
     @Test("paused partitions stop delivering until resumed")
     func pauseResume() async throws {
         try await withEmbeddedCluster { cluster in
@@ -161,4 +209,18 @@ final class RebalanceLog: Sendable {
     }
 
     var revoked: [KafkaTopicPartition] { partitions.withLock { $0 } }
+}
+
+/// Offsets read per partition, by consumers reading concurrently.
+final class LockedOffsets: Sendable {
+    private let state = Mutex<[Int32: [Int64]]>([:])
+
+    func add(_ batch: KafkaConsumer.Batch) {
+        let read = batch.indices.map { batch.position(at: $0) }
+        state.withLock { offsets in for (_, partition, offset) in read { offsets[partition, default: []].append(offset) } }
+    }
+
+    var offsets: [Int32: [Int64]] { state.withLock { $0 } }
+    var count: Int { state.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+    var distinctPerPartition: [Int32: Int] { state.withLock { $0.mapValues { Set($0).count } } }
 }

@@ -105,7 +105,10 @@ struct FakeReactor {
         let provisioned = self.provisioned
         reactor = ReactorService(
             configuration: configuration, registry: registry, control: control, lagSource: lag, scaler: scaler,
-            provisionTopics: { specs in provisioned.specs.withLock { $0 += specs } },
+            provisionTopics: { specs in
+                provisioned.specs.withLock { $0 += specs }
+                return Dictionary(specs.map { ($0.name, $0.partitions) }, uniquingKeysWith: max)
+            },
             logger: Logger(label: "test.reactor") { _ in SwiftLogNoOpLogHandler() })
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import PacketFlowBroker
+import PacketFlow
 import PacketFlowLanguage
 import PacketFlowRuntime
 import ServiceLifecycle
@@ -53,7 +53,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(
         "After a rebalance, how long to wait before fetching newly assigned partitions, so that their previous owners' commits land first, in milliseconds.",
         valueName: "ms"))
-    var handoverDelayMs: Int = 500
+    var handoverDelayMs: Int = 1_000
 
     @Option(help: ArgumentHelp("Resource-management stages: the handlers' budget in tokens per second.", valueName: "rate"))
     var budgetRate: Double = 100
@@ -84,14 +84,6 @@ struct WorkerCommand: AsyncParsableCommand {
         let properties = try connection.properties()
         configuration.consumerProperties = properties
         configuration.producerProperties = properties
-        // Handlers resolve first, so a stage this binary cannot run fails before touching Kafka.
-        let worker = try StageWorker(configuration: configuration, logger: logger)
-        let specs = try configuration.requiredTopics().map { topic throws(BrokerError) in
-            try TopicSpec(name: topic.name, partitions: topic.partitions, configs: plan.kafkaConfigs(ofTopic: topic.name))
-        }
-        try await connection.topicProvisioner(logger: logger).ensureTopics(specs)
-
-        let group = ServiceGroup(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await group.run()
+        try await WorkerLauncher.run(configuration: configuration, provisioner: try connection.topicProvisioner(logger: logger), logger: logger)
     }
 }
