@@ -140,7 +140,9 @@ public struct TopicProvisioner: Sendable {
                 )
             }
             // Spaces the metadata polls out; the loop's condition is the metadata itself.
-            try? await Task.sleep(for: .milliseconds(100))
+            guard (try? await Task.sleep(for: .milliseconds(100))) != nil else {
+                throw BrokerError(code: .provisioningTimedOut, message: "stopped while waiting for topics on \(bootstrapServers)")
+            }
         }
     }
 

@@ -86,7 +86,7 @@ public struct DevSession: Service {
         let written = await Self.records(in: sinks, admin: admin)
         let settle = clock.now + .seconds(5)
         while clock.now < settle, configuration.molecules.reduce(Int64(0), { $0 + tally.count($1.plan.molecule).records }) < written {
-            try? await Task.sleep(for: .milliseconds(100))
+            guard (try? await Task.sleep(for: .milliseconds(100))) != nil else { break }
         }
         await refresh(&board, admin: admin, second: Int((clock.now - start).components.seconds), tally: tally)
         if configuration.interactive { write("\u{1B}[?25h") }

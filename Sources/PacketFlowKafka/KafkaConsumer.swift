@@ -130,7 +130,7 @@ public final class KafkaConsumer: Sendable {
 
     /// Marks every record of `batch` processed, without decoding the records.
     public func storeOffsets(of batch: Batch) throws {
-        try storeOffsets(batch.indices.map(batch.storage.position(at:)))
+        try store(positions: batch.commitPositions)
     }
 
     private func storeOffsets(_ positions: [(topic: String, partition: Int32, offset: Int64)]) throws {

@@ -198,9 +198,12 @@ public actor ProcessWorkerScaler: WorkerScaler {
     private func terminate(pid: Int32) async {
         guard kill(pid, SIGTERM) == 0 else { return }
         let deadline = ContinuousClock.now + configuration.gracePeriod
-        while kill(pid, 0) == 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
+        // Waited out in a task of its own: a cancelled reactor still gives the worker its grace.
+        await Task {
+            while kill(pid, 0) == 0, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }.value
         if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
     }
 

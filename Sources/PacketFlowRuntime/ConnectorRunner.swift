@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// A batch's offsets are stored only after the sink has written it and its rejects are in the
 /// dead-letter topic (with `pf-dlq-reason`, `pf-dlq-stage: connector.<name>`, see
 /// ``DeadLetter``), and committed every second: a crash redelivers at most what was being
-/// written. While the sink waits for its destination, nothing further is read, so the lag
+/// written. A rebalance that moves a partition mid-batch does not stop the connector. While the sink waits for its destination, nothing further is read, so the lag
 /// shows the outage.
 ///
 /// A `Service`: graceful shutdown stops reading, commits what was written, leaves the group and
@@ -46,14 +46,34 @@ public final class ConnectorRunner: Service, Sendable {
                 try consumer.subscribe(topics: [configuration.topic])
                 for await batch in consumer.batches {
                     try await write(batch.map(PacketRecord.init(consumed:)), deadLetters: deadLetters)
-                    try consumer.storeOffsets(of: batch)
+                    await store(batch.commitPositions, consumer: consumer)
                 }
             }
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            // A write cut short by the shutdown: its batch was not stored and is read again.
+            logger.debug("write interrupted by shutdown", metadata: ["connector": "\(configuration.name)"])
         } catch {
             await shutDown(consumer: consumer, deadLetters: deadLetters)
             throw error
         }
         await shutDown(consumer: consumer, deadLetters: deadLetters)
+    }
+
+    /// Stores what a batch wrote for the next commit. A partition revoked while the batch was
+    /// written refuses its position: its progress is committed directly instead (where ahead of
+    /// the group), so its next owner does not write it again; failing that, it does.
+    private func store(_ positions: [KafkaTopicPartition: Int64], consumer: KafkaConsumer) async {
+        do {
+            try consumer.store(positions: positions)
+        } catch {
+            do {
+                try await consumer.commit(aheadOnly: positions)
+            } catch {
+                logger.info(
+                    "a partition moved while its batch was written; its next owner writes the batch again",
+                    metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func write(_ records: [PacketRecord], deadLetters: KafkaProducer) async throws {

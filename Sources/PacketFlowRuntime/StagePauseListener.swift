@@ -134,7 +134,7 @@ final class StagePauseListener: Sendable {
                             if !isHolding { await apply(pause: false, to: consumer) }
                         }
                     }
-                    try? await Task.sleep(for: deadlineCheckInterval)
+                    guard (try? await Task.sleep(for: deadlineCheckInterval)) != nil else { break }
                 }
                 try? await commands.close()
             }

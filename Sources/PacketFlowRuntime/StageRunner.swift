@@ -227,7 +227,8 @@ final class StageRunner: Sendable {
                 }
                 attempt += 1
                 logger.debug("retrying", metadata: ["packet": "\(packet.id)", "attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: backoff(beforeAttempt: attempt - packet.attempt + 1))
+                // Cancelled, the packet is abandoned uncommitted rather than retried at once.
+                try await Task.sleep(for: backoff(beforeAttempt: attempt - packet.attempt + 1))
                 continue
             }
             slot?.release()

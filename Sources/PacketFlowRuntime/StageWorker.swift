@@ -222,7 +222,7 @@ public final class StageWorker: Service {
         // Outputs still unacknowledged: their inputs are committed once they are.
         let deadline = ContinuousClock.now + (failure.hasFailed ? Self.failureGrace : configuration.drainTimeout)
         while inFlight.held > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
+            guard (try? await Task.sleep(for: .milliseconds(5))) != nil else { return }
         }
     }
 
@@ -527,8 +527,9 @@ public final class StageWorker: Service {
 
     /// Stores the commit positions that moved, every `commitInterval`, for librdkafka to commit.
     private func storePeriodically(until drain: DrainSignal) async {
+        // A cancelled worker stops at once: its sleeps throw, and so end the loops.
         while !drain.hasFired {
-            try? await Task.sleep(for: configuration.commitInterval)
+            guard (try? await Task.sleep(for: configuration.commitInterval)) != nil else { return }
             storeFinished()
         }
     }
@@ -541,7 +542,7 @@ public final class StageWorker: Service {
         var last = ContinuousClock.now
         _ = meter.take()
         while !drain.hasFired {
-            try? await Task.sleep(for: configuration.loadReportInterval)
+            guard (try? await Task.sleep(for: configuration.loadReportInterval)) != nil else { return }
             let now = ContinuousClock.now
             let figures = meter.take()
             let report = WorkerLoadReport(
@@ -562,7 +563,7 @@ public final class StageWorker: Service {
     /// Sends the collective groups whose window passed; a failure fails the worker.
     private func flushGroupsPeriodically(until drain: DrainSignal) async {
         while !failure.hasFailed, !drain.hasFired || runner.openGroups > 0 {
-            try? await Task.sleep(for: .milliseconds(50))
+            guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
             do {
                 _ = try await runner.flushExpiredGroups()
             } catch {
@@ -614,7 +615,7 @@ public final class StageWorker: Service {
             } catch let error as KafkaError
                 where [.rebalanceInProgress, .illegalGeneration].contains(error.code) && ContinuousClock.now < deadline
             {
-                try? await Task.sleep(for: .milliseconds(500))
+                guard (try? await Task.sleep(for: .milliseconds(500))) != nil else { return }
             } catch {
                 logger.info("finished work not committed; its packets will be delivered again", metadata: ["error": "\(error)"])
                 return

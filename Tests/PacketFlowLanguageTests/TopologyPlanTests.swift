@@ -177,6 +177,25 @@ struct TopologyPlanTests {
         #expect(diagnostics.contains { $0.contains("instances") })
     }
 
+    @Test("an existing source topic with fewer partitions is used as it is: its stage runs at most that many replicas, and a warning says so")
+    func adoptsExistingTopics() throws {
+        let plan = try LanguageFixtures.program("""
+            packet Read { group: DF, handler: builtin("forward"), scale: { min: 1, max: 12 } }
+            packet Keep { group: CF, handler: builtin("forward") }
+            molecule M { composition: [Read, Keep], sources: [topic("sep-in")], bonds: [{Read, Keep, :ionic}] }
+            """).plan()
+        #expect(plan.topic(named: "sep-in")?.partitions == 12)
+        let (adopted, warnings) = plan.adopting(partitions: ["sep-in": 4, "pf.M.Read-Keep": 2, "pf.M.output": 1])
+        #expect(adopted.topic(named: "sep-in")?.partitions == 4)
+        #expect(adopted.stage(named: "Read")?.partitions == 4)
+        #expect(adopted.stage(named: "Read")?.scaling.max == 4)
+        #expect(warnings == ["topic sep-in has 4 partitions, fewer than the 12 planned: used as it is; Read runs at most 4 replicas"])
+        // Topics PacketFlow manages keep their plan (provisioning refuses them if smaller).
+        #expect(adopted.topic(named: "pf.M.Read-Keep")?.partitions == plan.topic(named: "pf.M.Read-Keep")?.partitions)
+        #expect(adopted.stage(named: "Keep") == plan.stage(named: "Keep"))
+        #expect(plan.adopting(partitions: ["sep-in": 24]).plan == plan)
+    }
+
     @Test("a file with several molecules plans the one asked for")
     func selectsMolecule() throws {
         let program = try LanguageFixtures.program("""

@@ -33,9 +33,12 @@ struct IngestCommand: AsyncParsableCommand {
     var listen: String = "127.0.0.1:8081"
 
     @Option(help: ArgumentHelp(
-        "The bearer token requests must carry. Default: $PACKETFLOW_INGEST_TOKEN; without one, none is asked.",
+        "The bearer token requests must carry. Default: $PACKETFLOW_INGEST_TOKEN; without one, none is asked and only a loopback address may be listened on.",
         valueName: "token"))
     var token: String?
+
+    @Flag(help: "Accept events for PacketFlow's own topics (pf.* other than a molecule's pf.NAME.input, and __*), which are refused with 403 otherwise.")
+    var allowInternalTopics = false
 
     @Option(help: ArgumentHelp("The largest request body, in bytes. Default: 1 MiB.", valueName: "bytes"))
     var maxBody: Int = 1 << 20
@@ -73,6 +76,13 @@ struct IngestCommand: AsyncParsableCommand {
         let address: ListenAddress
         do { address = try ListenAddress(parsing: listen) } catch { throw ValidationError("--listen: \(error)") }
 
+        let token = self.token ?? ProcessInfo.processInfo.environment["PACKETFLOW_INGEST_TOKEN"]
+        // Without a token anyone who reaches the port can publish: only this machine, then.
+        if token?.isEmpty ?? true, !address.isLoopback {
+            throw ValidationError(
+                "--listen \(listen): without --token (or $PACKETFLOW_INGEST_TOKEN) ingest listens on a loopback address only, such as 127.0.0.1")
+        }
+
         var server = HTTPIngestServer(bootstrapServers: connection.bootstrap)
         server.properties = try connection.properties()
         server.replicationFactor = connection.replicationFactor
@@ -80,7 +90,8 @@ struct IngestCommand: AsyncParsableCommand {
         server.host = address.host
         server.port = address.port
         server.logger = logger
-        server.configuration.token = token ?? ProcessInfo.processInfo.environment["PACKETFLOW_INGEST_TOKEN"]
+        server.configuration.token = token
+        server.configuration.allowsInternalTopics = allowInternalTopics
         server.configuration.maxBodyBytes = maxBody
         server.configuration.maxInFlightEvents = maxInFlight
         server.configuration.retryAfter = .seconds(retryAfter)

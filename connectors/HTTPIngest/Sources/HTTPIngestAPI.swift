@@ -10,6 +10,8 @@ import Hummingbird
 ///   - 400 `{"error":...,"line":L,"column":C}` for the first line that is not JSON (nothing is
 ///     published), or for an empty body or an illegal topic name;
 ///   - 401 with `WWW-Authenticate: Bearer` when a token is configured and the request lacks it;
+///   - 403 for one of PacketFlow's own topics (`pf.*` but a molecule's `pf.NAME.input`, `__*`),
+///     unless internal topics are allowed;
 ///   - 413 when the body is larger than the limit;
 ///   - 429 with `Retry-After` when too many events already wait for the broker;
 ///   - 503 with `Retry-After` when the producer's queue is full or the broker did not
@@ -70,6 +72,8 @@ public struct HTTPIngestAPI: Sendable {
             return Self.json(.badRequest, #"{"error":\#(Self.quoted(error.description))\#(location)}"#)
         case .emptyBody, .invalidTopic, .invalidConfiguration:
             return Self.error(.badRequest, error.message)
+        case .internalTopic:
+            return Self.error(.forbidden, error.message)
         case .tooManyInFlight:
             return retryLater(.tooManyRequests, error.message)
         case .brokerUnavailable:

@@ -15,6 +15,11 @@ public struct IngestConfiguration: Sendable {
     public var group: PacketGroup = .eventDriven
     /// Create a missing topic (with the group's partitions) before its first event. Default: true.
     public var createTopics = true
+    /// Accept events for PacketFlow's own topics (the control topic, registries, bond,
+    /// dead-letter, state and connector topics: `pf.*` but a molecule's `pf.NAME.input`, and
+    /// `__*`). Default: false: whoever can post could otherwise scale, pause or redeploy stages
+    /// and forge packets in the middle of a molecule.
+    public var allowsInternalTopics = false
 
     /// Every default.
     public init() {}

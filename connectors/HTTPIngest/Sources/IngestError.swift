@@ -11,6 +11,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         case emptyBody
         /// The topic name is not a legal Kafka topic name (400).
         case invalidTopic
+        /// The topic is one of PacketFlow's own, which ingest does not write (403).
+        case internalTopic
         /// More events are outstanding than the configured limit (429).
         case tooManyInFlight
         /// The producer's queue is full or the broker did not acknowledge in time (503).

@@ -14,6 +14,7 @@ public final class IngestPublisher: Sendable {
     private let producer: KafkaProducer
     private let provisioner: TopicProvisioner?
     private let group: PacketGroup
+    private let allowsInternalTopics: Bool
     private let knownTopics = Mutex<Set<String>>([])
     /// Events outstanding, bounded so a slow broker turns into 429s instead of memory.
     public let inFlight: InFlightLimit
@@ -23,6 +24,7 @@ public final class IngestPublisher: Sendable {
         self.producer = producer
         self.provisioner = configuration.createTopics ? provisioner : nil
         self.group = configuration.group
+        self.allowsInternalTopics = configuration.allowsInternalTopics
         self.inFlight = InFlightLimit(limit: configuration.maxInFlightEvents)
     }
 
@@ -34,6 +36,11 @@ public final class IngestPublisher: Sendable {
     /// many events were acknowledged: a retry of the request publishes those again).
     public func publish(_ events: [ArraySlice<UInt8>], to topic: String) async throws(IngestError) -> Int {
         try Self.checkTopicName(topic)
+        if !allowsInternalTopics, Self.isInternal(topic) {
+            throw IngestError(
+                .internalTopic,
+                "\(topic) is one of PacketFlow's own topics (pf.* other than a molecule's pf.NAME.input, and __*): ingest does not write it unless started with --allow-internal-topics")
+        }
         guard inFlight.tryAcquire(events.count) else {
             throw IngestError(.tooManyInFlight, "\(inFlight.current) events are waiting for the broker; retry later")
         }
@@ -94,6 +101,15 @@ public final class IngestPublisher: Sendable {
         var result = headers
         result.insert(KafkaHeader(key: PacketWireFormat.Header.id, value: PacketID.generate().rawValue), at: 1)
         return result
+    }
+
+    /// Whether `topic` is one of PacketFlow's own: `__*`, or `pf.*` other than a molecule's
+    /// entry topic `pf.NAME.input` (where events are meant to go).
+    static func isInternal(_ topic: String) -> Bool {
+        if topic.hasPrefix("__") { return true }
+        guard topic.hasPrefix("pf.") else { return false }
+        let parts = topic.split(separator: ".", omittingEmptySubsequences: false)
+        return !(parts.count == 3 && !parts[1].isEmpty && parts[2] == "input")
     }
 
     /// Kafka's rule: 1 to 249 characters of `a-z A-Z 0-9 . _ -`, and not `.` or `..`.

@@ -64,6 +64,30 @@ struct HTTPIngestAPITests {
         }
     }
 
+    @Test("PacketFlow's own topics get 403 and nothing is published; a molecule's input topic is accepted")
+    func internalTopics() async throws {
+        try await withEmbeddedCluster(brokers: 1) { cluster in
+            let molecule = "M" + uniqueName("m").replacingOccurrences(of: "-", with: "")
+            let input = "pf.\(molecule).input"
+            try cluster.createTopic(input, partitions: 1)
+            try cluster.createTopic("pf.control", partitions: 1)
+            try await withAPI(bootstrap: cluster.bootstrapServers) { client, _ in
+                for topic in ["pf.control", "pf.\(molecule).A-B", "pf.\(molecule).dead-letter", "__packetflow.registry", "pf..input"] {
+                    let response = try await client.execute(uri: "/topics/\(topic)", method: .post, body: ByteBuffer(string: #"{"scale":9}"#))
+                    #expect(response.status == .forbidden, "\(topic)")
+                    #expect((try Self.json(response)["error"] as? String)?.contains("--allow-internal-topics") == true)
+                }
+                let accepted = try await client.execute(uri: "/topics/\(input)", method: .post, body: ByteBuffer(string: #"{"n":1}"#))
+                #expect(accepted.status == .accepted)
+            }
+            #expect(try await Kcat(bootstrap: cluster.bootstrapServers).consume(topic: "pf.control").isEmpty)
+            try await withAPI(bootstrap: cluster.bootstrapServers, configure: { configuration, _ in configuration.allowsInternalTopics = true }) { client, _ in
+                let response = try await client.execute(uri: "/topics/pf.control", method: .post, body: ByteBuffer(string: #"{"n":1}"#))
+                #expect(response.status == .accepted)
+            }
+        }
+    }
+
     @Test("bad JSON gets 400 with its line and column, and nothing of the body is published")
     func badJSON() async throws {
         try await withEmbeddedCluster(brokers: 1) { cluster in
