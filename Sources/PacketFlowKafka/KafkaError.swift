@@ -39,6 +39,8 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
 
         /// An operation did not finish in time (`_TIMED_OUT`).
         public static let timedOut = Code(RD_KAFKA_RESP_ERR__TIMED_OUT)
+        /// A record is larger than `message.max.bytes` or the topic's limit (`MSG_SIZE_TOO_LARGE`).
+        public static let messageTooLarge = Code(RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
         /// A connection to a broker failed (`_TRANSPORT`).
         public static let transport = Code(RD_KAFKA_RESP_ERR__TRANSPORT)
         /// No broker can be reached (`_ALL_BROKERS_DOWN`).

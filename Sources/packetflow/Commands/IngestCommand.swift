@@ -17,7 +17,8 @@ struct IngestCommand: AsyncParsableCommand {
             {"topic":...,"accepted":N} only once the broker acknowledged every event \
             (at least once: a client that retries after a 503 may publish some events twice); \
             400 with the line and column of the first bad line (nothing is published); 413 over \
-            --max-body; 429 with Retry-After when --max-in-flight events already wait for the \
+            --max-body, for more events than --max-in-flight or for an event larger than the \
+            broker takes; 403 for PacketFlow's own topics; 429 with Retry-After when --max-in-flight events already wait for the \
             broker; 503 with Retry-After when the producer's queue is full or the broker does \
             not acknowledge; 401 without Authorization: Bearer TOKEN when a token is set. \
             Missing topics are created with the group's partitions. See docs/connectors.md.

@@ -74,6 +74,8 @@ public struct HTTPIngestAPI: Sendable {
             return Self.error(.badRequest, error.message)
         case .internalTopic:
             return Self.error(.forbidden, error.message)
+        case .tooLarge:
+            return Self.error(.contentTooLarge, error.message)
         case .tooManyInFlight:
             return retryLater(.tooManyRequests, error.message)
         case .brokerUnavailable:

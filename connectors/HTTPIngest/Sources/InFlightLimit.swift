@@ -16,12 +16,10 @@ public final class InFlightLimit: Sendable {
     }
 
     /// Takes room for `count` events; false, taking nothing, when that would pass the limit.
-    ///
-    /// A single request larger than the whole limit is let through when nothing else is
-    /// outstanding, so a limit smaller than the body limit cannot refuse a request forever.
+    /// (A request with more events than the whole limit is refused before it gets here.)
     public func tryAcquire(_ count: Int) -> Bool {
         outstanding.withLock { current in
-            guard current == 0 || current + count <= limit else { return false }
+            guard current + count <= limit else { return false }
             current += count
             return true
         }

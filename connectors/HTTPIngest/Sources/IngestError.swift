@@ -13,6 +13,9 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         case invalidTopic
         /// The topic is one of PacketFlow's own, which ingest does not write (403).
         case internalTopic
+        /// The request has more events than the in-flight limit, or an event is larger than
+        /// the broker takes (413): a retry cannot succeed.
+        case tooLarge
         /// More events are outstanding than the configured limit (429).
         case tooManyInFlight
         /// The producer's queue is full or the broker did not acknowledge in time (503).

@@ -41,6 +41,10 @@ public final class IngestPublisher: Sendable {
                 .internalTopic,
                 "\(topic) is one of PacketFlow's own topics (pf.* other than a molecule's pf.NAME.input, and __*): ingest does not write it unless started with --allow-internal-topics")
         }
+        guard events.count <= inFlight.limit else {
+            throw IngestError(
+                .tooLarge, "\(events.count) events in one request, more than the \(inFlight.limit) that may wait for the broker; split the request")
+        }
         guard inFlight.tryAcquire(events.count) else {
             throw IngestError(.tooManyInFlight, "\(inFlight.current) events are waiting for the broker; retry later")
         }
@@ -70,6 +74,11 @@ public final class IngestPublisher: Sendable {
         }
         guard let first = failures.first else { return events.count }
         let acknowledged = events.count - failures.count
+        if let refused = failures.first(where: { $0.code == .messageTooLarge }) {
+            throw IngestError(
+                .tooLarge,
+                "an event is larger than the broker takes (\(refused)); \(acknowledged) of \(events.count) events were acknowledged and would be published again by a retry")
+        }
         let what = first.code == .queueFull ? "the producer's queue is full" : "the broker did not acknowledge: \(first)"
         throw IngestError(
             .brokerUnavailable,

@@ -118,6 +118,36 @@ struct HTTPIngestAPITests {
         }
     }
 
+    @Test("an event larger than the broker takes, or more events than may wait for the broker, gets 413, not a 503 to retry")
+    func refusedForGood() async throws {
+        try await withEmbeddedCluster(brokers: 1) { cluster in
+            let topic = uniqueName("ingest-large")
+            try cluster.createTopic(topic, partitions: 1)
+            try await withAPI(
+                bootstrap: cluster.bootstrapServers,
+                configure: { configuration, producer in
+                    configuration.maxInFlightEvents = 3
+                    producer.properties["message.max.bytes"] = "10000"
+                }
+            ) { client, publisher in
+                let large = #"{"padding":"\#(String(repeating: "x", count: 20_000))"}"#
+                let tooLarge = try await client.execute(
+                    uri: "/topics/\(topic)", method: .post, body: ByteBuffer(string: "{\"small\":1}\n\(large)"))
+                #expect(tooLarge.status == .contentTooLarge)
+                #expect(tooLarge.headers[.retryAfter] == nil)
+                let reason = try Self.json(tooLarge)["error"] as? String ?? ""
+                #expect(reason.contains("larger than the broker takes") && reason.contains("1 of 2 events were acknowledged"), "\(reason)")
+
+                let tooMany = try await client.execute(
+                    uri: "/topics/\(topic)", method: .post, body: ByteBuffer(string: "{}\n{}\n{}\n{}"))
+                #expect(tooMany.status == .contentTooLarge)
+                #expect((try Self.json(tooMany)["error"] as? String)?.contains("4 events in one request, more than the 3") == true)
+                #expect(publisher.inFlight.current == 0)
+            }
+            #expect(try await Kcat(bootstrap: cluster.bootstrapServers).consume(topic: topic).count == 1, "only the small event")
+        }
+    }
+
     @Test("with a token configured, a request without it or with another gets 401", arguments: [nil, "Bearer wrong", "t0ken"])
     func unauthorized(header: String?) async throws {
         try await withAPI(bootstrap: "127.0.0.1:1", configure: { configuration, _ in configuration.token = Self.token }) { client, _ in
