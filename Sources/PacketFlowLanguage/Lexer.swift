@@ -164,4 +164,8 @@ struct Lexer {
     static func isIdentifierContinue(_ byte: UInt8) -> Bool {
         isIdentifierStart(byte) || isDigit(byte)
     }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        text.utf8.first.map(isIdentifierStart) == true && text.utf8.allSatisfy(isIdentifierContinue)
+    }
 }

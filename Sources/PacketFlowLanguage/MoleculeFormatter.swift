@@ -182,9 +182,7 @@ private struct FormatPrinter {
     }
 
     private static func key(_ key: String) -> String {
-        let bytes = Array(key.utf8)
-        let isName = !bytes.isEmpty && Lexer.isIdentifierStart(bytes[0]) && bytes.allSatisfy(Lexer.isIdentifierContinue)
-        return isName ? key : MoleculeFormatter.quote(key)
+        Lexer.isIdentifier(key) ? key : MoleculeFormatter.quote(key)
     }
 
     // MARK: Comments

@@ -186,3 +186,11 @@ public struct MoleculeProgram: Sendable {
     /// The checked graph of a molecule, for planning and drawing.
     func graph(of molecule: String) -> MoleculeGraph? { graphs[molecule] }
 }
+
+extension MoleculeProgram {
+    /// Whether `name` is an identifier of the language (a molecule's or packet's name):
+    /// a letter or `_`, then letters, digits and `_`.
+    public static func isIdentifier(_ name: String) -> Bool {
+        Lexer.isIdentifier(name)
+    }
+}

@@ -69,6 +69,19 @@ public struct DeployedMolecule: Sendable, Hashable, Codable {
         }
     }
 
+    /// Throws ``ReactorError`` (`invalidMolecule`) unless the files land inside the molecule's
+    /// folder: a name that is a molecule identifier, and no path leaving the bundle's folder.
+    /// ``make(bundle:molecule:)`` ensures both; a record read back from the registry is checked
+    /// again before anything is written.
+    public func checkPaths() throws(ReactorError) {
+        guard MoleculeProgram.isIdentifier(name) else {
+            throw ReactorError(.invalidMolecule, "molecule name \"\(name)\" is not an identifier")
+        }
+        if let path = bundle.escapingPath {
+            throw ReactorError(.invalidMolecule, "molecule file path \"\(path)\" leaves the molecule's folder")
+        }
+    }
+
     /// The root file and its imports.
     public var bundle: MoleculeBundle {
         MoleculeBundle(root: sourceName, files: (imports ?? [:]).merging([sourceName: source]) { _, root in root })

@@ -126,7 +126,13 @@ public actor ReactorService: Service {
     public func loadRegistry() async throws {
         let loaded = try await registry.load()
         for molecule in loaded.values.sorted(by: { $0.name < $1.name }) {
-            try await install(molecule)
+            do {
+                try await install(molecule)
+            } catch let error as ReactorError where error.code == .invalidMolecule {
+                // A record no deploy could have written (the registry topic written by hand):
+                // the others still run.
+                logger.error("registry record refused: \(error.message)", metadata: ["molecule": "\(molecule.name)"])
+            }
         }
         isReady = true
         logger.info("registry loaded", metadata: ["molecules": "\(loaded.count)"])
@@ -473,6 +479,7 @@ public actor ReactorService: Service {
     /// `molecules/NAME.pf` for a self-contained file, else `molecules/NAME/` with every file
     /// at its path in the bundle.
     private func writeMoleculeFile(_ molecule: DeployedMolecule) throws -> String {
+        try molecule.checkPaths()
         let folder = configuration.stateDirectory + "/molecules"
         guard molecule.imports != nil else {
             try write(molecule.source, to: "\(folder)/\(molecule.name).pf")

@@ -92,6 +92,7 @@ struct FakeReactor {
     let scaler: CountingScaler
     let lag = ScriptedLagSource()
     let provisioned = ProvisionedTopics()
+    let stateDirectory = FileManagerTemporary.folder("reactor")
     let reactor: ReactorService
 
     init(
@@ -100,7 +101,7 @@ struct FakeReactor {
     ) {
         self.registry = registry
         self.scaler = scaler
-        var configuration = ReactorConfiguration(stateDirectory: FileManagerTemporary.folder("reactor"))
+        var configuration = ReactorConfiguration(stateDirectory: stateDirectory)
         configuration.autoscaler.perReplicaRatePrior = perReplicaRate
         let provisioned = self.provisioned
         reactor = ReactorService(

@@ -35,6 +35,30 @@ struct ReactorServiceTests {
         #expect(await fake.reactor.list().isEmpty)
     }
 
+    @Test("registry records no deploy could write (a name or an import path leaving the state folder) are refused on load; the others run")
+    func forgedRegistryRecords() async throws {
+        let registry = InMemoryRegistry()
+        let good = try DeployedMolecule.make(source: Molecules.relay, sourceName: "relay.pf")
+        let id = UUID().uuidString
+        var badName = good
+        badName.name = "../../escaped-\(id)"
+        var badImport = good
+        badImport.name = "Imports"
+        badImport.imports = ["../../../escaped-import-\(id).pf": "packet X { group: DF }"]
+        registry.records.withLock { $0 = ["Relay": good, badName.name: badName, "Imports": badImport] }
+
+        let fake = FakeReactor(registry: registry)
+        try await fake.reactor.loadRegistry()
+        #expect(await fake.reactor.isReady)
+        #expect(await fake.reactor.list().map(\.molecule) == ["Relay"])
+        #expect(fake.scaler.count("RelayPacket") == 1)
+        // Both forged paths lead to the state folder's parent.
+        let parent = URL(fileURLWithPath: fake.stateDirectory).deletingLastPathComponent().path
+        for path in ["\(parent)/escaped-\(id).pf", "\(parent)/escaped-import-\(id).pf"] {
+            #expect(!FileManager.default.fileExists(atPath: path), "\(path) written")
+        }
+    }
+
     @Test("a restarted reactor rebuilds its molecules from the registry with the same worker count")
     func restartKeepsWorkers() async throws {
         let registry = InMemoryRegistry()
