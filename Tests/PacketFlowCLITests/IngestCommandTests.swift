@@ -1,3 +1,4 @@
+import Foundation
 import PacketFlowTestSupport
 import Testing
 
@@ -10,5 +11,22 @@ struct IngestCommandTests {
         #expect(outcome.exitCode != 0)
         #expect(outcome.standardError.contains("without --token"), "\(outcome.standardError)")
         #expect(outcome.standardError.split(separator: "\n").count <= 3, "\(outcome.standardError)")
+    }
+
+    @Test("a token file that cannot be read, is empty, or comes with --token is refused, naming the flag")
+    func tokenFileRefused() async throws {
+        let empty = NSTemporaryDirectory() + uniqueName("empty-token")
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let cases: [([String], String)] = [
+            (["--token-file", "/nonexistent/token"], "--token-file /nonexistent/token: cannot read it"),
+            (["--token-file", empty], "--token-file \(empty): the file is empty"),
+            (["--token", "t", "--token-file", empty], "--token and --token-file: give one of them"),
+        ]
+        for (flags, message) in cases {
+            let outcome = try await PacketFlowExecutable.run(["ingest", "--listen", "127.0.0.1:18082", "--bootstrap", "127.0.0.1:1"] + flags)
+            #expect(outcome.exitCode != 0)
+            #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
+        }
     }
 }

@@ -78,10 +78,13 @@ struct ReactorProcessTests {
             let name = "Relay" + uniqueName("r").replacingOccurrences(of: "-", with: "")
             let file = state + "/relay.pf"
             try Self.relay(name).write(toFile: file, atomically: true, encoding: .utf8)
+            // The token from a file, as an operator keeps it out of the process list.
+            let tokenFile = state + "/token"
+            try "s3cret\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
             let broken = state + "/broken.pf"
             try Molecules.malformed.write(toFile: broken, atomically: true, encoding: .utf8)
             let arguments = [
-                "reactor", "--bootstrap", bootstrap, "--port", String(port), "--token", "s3cret", "--state-dir", state,
+                "reactor", "--bootstrap", bootstrap, "--port", String(port), "--token-file", tokenFile, "--state-dir", state,
                 "--sampling-interval-ms", "500", "--quiet-workers", "--log-level", "warning",
             ]
             let client = ReactorClient(baseURL: url, token: "s3cret")
@@ -99,8 +102,7 @@ struct ReactorProcessTests {
                 #expect(malformed.standardError.contains("MissingPacket"))
                 #expect(try await client.list().isEmpty)
 
-                let deploy = try await PacketFlowExecutable.run(
-                    ["deploy", file, "--reactor", url], environment: ["PACKETFLOW_REACTOR_TOKEN": "s3cret"])
+                let deploy = try await PacketFlowExecutable.run(["deploy", file, "--reactor", url, "--token-file", tokenFile])
                 #expect(deploy.exitCode == 0, "\(deploy.standardError)")
                 #expect(deploy.standardOutput.contains("deployed \(name)"))
 

@@ -38,6 +38,11 @@ struct IngestCommand: AsyncParsableCommand {
         valueName: "token"))
     var token: String?
 
+    @Option(help: ArgumentHelp(
+        "A file whose first line is the bearer token: keeps it out of the process list, unlike --token.",
+        valueName: "path"))
+    var tokenFile: String?
+
     @Flag(help: "Accept events for PacketFlow's own topics (pf.* other than a molecule's pf.NAME.input, and __*), which are refused with 403 otherwise.")
     var allowInternalTopics = false
 
@@ -77,7 +82,7 @@ struct IngestCommand: AsyncParsableCommand {
         let address: ListenAddress
         do { address = try ListenAddress(parsing: listen) } catch { throw ValidationError("--listen: \(error)") }
 
-        let token = self.token ?? ProcessInfo.processInfo.environment["PACKETFLOW_INGEST_TOKEN"]
+        let token = try Secret.read(flag: self.token, file: tokenFile, variable: "PACKETFLOW_INGEST_TOKEN")
         // Without a token anyone who reaches the port can publish: only this machine, then.
         if token?.isEmpty ?? true, !address.isLoopback {
             throw ValidationError(

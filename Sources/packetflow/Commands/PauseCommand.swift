@@ -56,7 +56,7 @@ struct PauseCommand: AsyncParsableCommand {
         await control.close()
         print("sent: \(command.pause ? "pause" : "resume") \(command.molecule).\(command.stage)")
         guard waitMs > 0 else { return }
-        let client = reactor.client()
+        let client = try reactor.client()
         let deadline = ContinuousClock.now + .milliseconds(waitMs)
         while ContinuousClock.now < deadline {
             if let status = try? await client.status(command.molecule),

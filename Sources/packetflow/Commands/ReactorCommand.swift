@@ -44,6 +44,11 @@ struct ReactorCommand: AsyncParsableCommand {
         valueName: "token"))
     var token: String?
 
+    @Option(help: ArgumentHelp(
+        "A file whose first line is the bearer token: keeps it out of the process list, unlike --token.",
+        valueName: "path"))
+    var tokenFile: String?
+
     @Option(help: ArgumentHelp("Where the reactor keeps molecule files and worker PIDs.", valueName: "dir"))
     var stateDir: String = ".packetflow/reactor"
 
@@ -111,7 +116,7 @@ struct ReactorCommand: AsyncParsableCommand {
         server.topicConfigs = try connection.topicConfigs()
         server.host = host
         server.port = port
-        server.token = token ?? ProcessInfo.processInfo.environment["PACKETFLOW_REACTOR_TOKEN"]
+        server.token = try Secret.read(flag: token, file: tokenFile, variable: "PACKETFLOW_REACTOR_TOKEN")
         server.reactor.autoscaler.samplingInterval = .milliseconds(samplingIntervalMs)
         server.reactor.autoscaler.scaleInStabilization = scaleInStabilizationMs.map { .milliseconds($0) }
         server.reactor.autoscaler.scaleInInterval = .milliseconds(scaleInIntervalMs)
@@ -127,7 +132,7 @@ struct ReactorCommand: AsyncParsableCommand {
         metrics.bootstrapMetricsSystem()
         let (_, services) = try await server.services(logger: logger, metrics: metrics)
         if server.token == nil {
-            logger.warning("no token: deploy and undeploy are refused (set --token or PACKETFLOW_REACTOR_TOKEN)")
+            logger.warning("no token: deploy and undeploy are refused (set $PACKETFLOW_REACTOR_TOKEN or --token-file)")
         }
         logger.info("reactor listening", metadata: ["address": "http://\(host):\(port)"])
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -51,7 +51,7 @@ struct ScaleCommand: AsyncParsableCommand {
         await control.close()
         print("sent: \(molecule).\(stage) -> \(count.map(String.init) ?? "auto")")
         guard waitMs > 0 else { return }
-        let client = reactor.client()
+        let client = try reactor.client()
         let deadline = ContinuousClock.now + .milliseconds(waitMs)
         while ContinuousClock.now < deadline {
             if let status = try? await client.status(molecule), let stageStatus = status.stages.first(where: { $0.stage == stage }),

@@ -33,7 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var reactor: ReactorOptions
 
     func run() async throws {
-        let client = reactor.client()
+        let client = try reactor.client()
         repeat {
             let statuses: [MoleculeStatus]
             if let molecule {

@@ -12,8 +12,13 @@ struct ReactorOptions: ParsableArguments {
         "The bearer token deploy and undeploy need. Default: $PACKETFLOW_REACTOR_TOKEN.", valueName: "token"))
     var token: String?
 
+    @Option(help: ArgumentHelp(
+        "A file whose first line is the bearer token: keeps it out of the process list, unlike --token.",
+        valueName: "path"))
+    var tokenFile: String?
+
     /// A client of the reactor.
-    func client() -> ReactorClient {
-        ReactorClient(baseURL: reactor, token: token ?? ProcessInfo.processInfo.environment["PACKETFLOW_REACTOR_TOKEN"])
+    func client() throws -> ReactorClient {
+        ReactorClient(baseURL: reactor, token: try Secret.read(flag: token, file: tokenFile, variable: "PACKETFLOW_REACTOR_TOKEN"))
     }
 }
