@@ -14,7 +14,7 @@ struct WorkerProcessTests {
     /// The program marks `handled-$WORKER_NAME` in the molecule's folder once it has handled a
     /// packet, so a test knows a worker holds partitions, and names the worker in each output's
     /// `worker` field, so a test knows who produced a duplicate.
-    static func relayMolecule(_ name: String, cost: Double = 0.002) throws -> (path: String, plan: TopologyPlan) {
+    static func relayMolecule(_ name: String, cost: Double = 0.002, group: String = "DF") throws -> (path: String, plan: TopologyPlan) {
         let folder = FileManager.default.temporaryDirectory.appending(path: uniqueName("worker-test"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let script = folder.appending(path: "relay.py")
@@ -32,7 +32,7 @@ struct WorkerProcessTests {
             sys.stdout.flush()
         """.write(to: script, atomically: true, encoding: .utf8)
         let text = """
-            packet RelayPacket { group: DF, handler: exec("python3 \(script.path)"), timeout: 5s }
+            packet RelayPacket { group: \(group), handler: exec("python3 \(script.path)"), timeout: 5s }
             molecule \(name) { composition: [RelayPacket] }
             """
         let molecule = folder.appending(path: "relay.pf")
@@ -113,6 +113,60 @@ struct WorkerProcessTests {
             #expect(Set(ids) == Set(packets.map { "\($0.id.rawValue):0" }))
             #expect(victim.exitCode == -1)
             #expect(survivor.exitCode == 0, "survivor stderr: \(survivor.standardError)")
+        }
+    }
+
+    @Test("a CF worker killed with SIGKILL mid-run: its successor delivers every packet, each key in input order among first deliveries")
+    func killControlFlow() async throws {
+        let keys = 200
+        let (molecule, plan) = try Self.relayMolecule("KillCF\(UUID().uuidString.prefix(6))", cost: 0.001, group: "CF")
+        let stage = plan.stages[0]
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let packets = (0..<Self.packetCount).map { n in
+                Packet(group: .controlFlow, kind: "n", key: Array("user\(n % keys)".utf8), payload: Array("{\"n\":\(n)}".utf8))
+            }
+            try await publish(packets, to: stage.inputTopics[0], bootstrap: bootstrap)
+            let reader = try TopicReader(topic: stage.outputTopics[0], bootstrap: bootstrap)
+            let victim = PacketFlowProcess.worker(
+                molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": "victim"])
+            let successor = PacketFlowProcess.worker(
+                molecule: molecule, stage: stage.name, bootstrap: bootstrap, environment: ["WORKER_NAME": "successor"])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await victim.run() }
+                group.addTask { _ = try await reader.read(atLeast: Int.max, within: .seconds(150)) }
+                try await waitUntil("a quarter out", within: .seconds(60)) { reader.messages.count >= Self.packetCount / 4 }
+                try victim.send(SIGKILL)
+                group.addTask { try await successor.run() }
+                try await waitUntil("every packet out at least once", within: .seconds(120)) {
+                    Set(reader.messages.compactMap { $0.header("pf-id") }).count == Self.packetCount
+                }
+                try successor.send(SIGTERM)
+                try await waitUntil("the successor to drain and exit", within: .seconds(30)) { successor.exitCode != nil }
+                group.cancelAll()
+            }
+            await reader.close()
+
+            let messages = reader.messages
+            #expect(Set(messages.compactMap { $0.header("pf-id") }) == Set(packets.map { "\($0.id.rawValue):0" }))
+            // Each key's first deliveries in input order: a key's outputs share one partition,
+            // which the reader returns in order.
+            var seen: Set<String> = []
+            var lastByKey: [String: Int] = [:]
+            var outOfOrder = 0
+            for message in messages {
+                guard let id = message.header("pf-id"), seen.insert(id).inserted,
+                    let payload = try? JSONSerialization.jsonObject(with: Data(message.value ?? [])) as? [String: Any],
+                    let n = payload["n"] as? Int
+                else { continue }
+                let key = "user\(n % keys)"
+                if let last = lastByKey[key], last > n { outOfOrder += 1 }
+                lastByKey[key] = n
+            }
+            print("SIGKILL of a CF worker: \(messages.count) out, \(messages.count - seen.count) duplicates, \(outOfOrder) out of order")
+            #expect(outOfOrder == 0)
+            #expect(victim.exitCode == -1)
+            #expect(successor.exitCode == 0, "successor stderr: \(successor.standardError)")
         }
     }
 
