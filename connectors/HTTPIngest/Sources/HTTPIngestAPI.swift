@@ -15,7 +15,12 @@ import Hummingbird
 ///   - 413 when the body is larger than the limit;
 ///   - 429 with `Retry-After` when too many events already wait for the broker;
 ///   - 503 with `Retry-After` when the producer's queue is full or the broker did not
-///     acknowledge (the body says how many events were; a retry may publish those twice).
+///     acknowledge (the body says how many events were; a retry publishes those again, with
+///     the same packet ids when the request carries an `Idempotency-Key`).
+///
+///   With `Idempotency-Key: K` (1 to 200 printable ASCII characters, else 400), the packet ids
+///   are `ingest:TOPIC:K:INDEX` instead of fresh ones, so a retried request's events keep
+///   their ids end to end and an idempotent sink (the PostgreSQL connector) writes them once.
 /// - `GET /healthz`: 200 while the process serves (no token needed).
 public struct HTTPIngestAPI: Sendable {
     /// Where events go.
@@ -58,7 +63,8 @@ public struct HTTPIngestAPI: Sendable {
         }
         do throws(IngestError) {
             let events = try EventBody(Array(buffer: body), format: .init(contentType: request.headers[.contentType]))
-            let accepted = try await publisher.publish(events.events, to: topic)
+            let key = try Self.idempotencyKey(request)
+            let accepted = try await publisher.publish(events.events, to: topic, idempotencyKey: key)
             return Self.json(.accepted, #"{"topic":\#(Self.quoted(topic)),"accepted":\#(accepted)}"#)
         } catch {
             return answer(error)
@@ -70,7 +76,7 @@ public struct HTTPIngestAPI: Sendable {
         case .invalidJSON:
             let location = error.line.map { #","line":\#($0),"column":\#(error.column ?? 1)"# } ?? ""
             return Self.json(.badRequest, #"{"error":\#(Self.quoted(error.description))\#(location)}"#)
-        case .emptyBody, .invalidTopic, .invalidConfiguration:
+        case .emptyBody, .invalidTopic, .invalidIdempotencyKey, .invalidConfiguration:
             return Self.error(.badRequest, error.message)
         case .internalTopic:
             return Self.error(.forbidden, error.message)
@@ -81,6 +87,15 @@ public struct HTTPIngestAPI: Sendable {
         case .brokerUnavailable:
             return retryLater(.serviceUnavailable, error.message)
         }
+    }
+
+    /// The request's `Idempotency-Key`, checked: 1 to 200 printable ASCII characters.
+    private static func idempotencyKey(_ request: Request) throws(IngestError) -> String? {
+        guard let key = request.headers[.idempotencyKey] else { return nil }
+        guard (1...200).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw IngestError(.invalidIdempotencyKey, "Idempotency-Key must be 1 to 200 printable ASCII characters without spaces")
+        }
+        return key
     }
 
     private func authorized(_ request: Request) -> Bool {
@@ -121,4 +136,9 @@ public struct HTTPIngestAPI: Sendable {
     private static func quoted(_ text: String) -> String {
         (try? JSONEncoder().encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
+}
+
+extension HTTPFields.Element.Name {
+    /// `Idempotency-Key`: the client's name for a request, the same on each of its retries.
+    public static let idempotencyKey = Self("Idempotency-Key")!
 }

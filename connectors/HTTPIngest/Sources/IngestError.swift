@@ -11,6 +11,8 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         case emptyBody
         /// The topic name is not a legal Kafka topic name (400).
         case invalidTopic
+        /// The `Idempotency-Key` header is empty, too long or not printable ASCII (400).
+        case invalidIdempotencyKey
         /// The topic is one of PacketFlow's own, which ingest does not write (403).
         case internalTopic
         /// The request has more events than the in-flight limit, or an event is larger than

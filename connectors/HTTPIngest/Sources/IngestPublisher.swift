@@ -34,7 +34,12 @@ public final class IngestPublisher: Sendable {
     /// limit has no room (nothing was sent), `brokerUnavailable` when the topic cannot be
     /// created, the producer's queue is full or an acknowledgement failed (the message says how
     /// many events were acknowledged: a retry of the request publishes those again).
-    public func publish(_ events: [ArraySlice<UInt8>], to topic: String) async throws(IngestError) -> Int {
+    ///
+    /// Each event gets a fresh packet id, or with `idempotencyKey` the id
+    /// `ingest:TOPIC:KEY:INDEX` (its index in `events`), the same for every retry.
+    public func publish(
+        _ events: [ArraySlice<UInt8>], to topic: String, idempotencyKey: String? = nil
+    ) async throws(IngestError) -> Int {
         try Self.checkTopicName(topic)
         if !allowsInternalTopics, Self.isInternal(topic) {
             throw IngestError(
@@ -52,9 +57,10 @@ public final class IngestPublisher: Sendable {
         try await ensureTopic(topic)
         let headers = headers(topic: topic)
         let failures = await withTaskGroup(of: KafkaError?.self) { tasks in
-            for event in events {
+            for (index, event) in events.enumerated() {
+                let id = idempotencyKey.map { "ingest:\(topic):\($0):\(index)" } ?? PacketID.generate().rawValue
                 let message = KafkaProducerMessage(
-                    topic: topic, value: Array(event), headers: Self.withID(headers))
+                    topic: topic, value: Array(event), headers: Self.with(id: id, headers))
                 tasks.addTask { [producer] in
                     do {
                         _ = try await producer.send(message)
@@ -106,9 +112,9 @@ public final class IngestPublisher: Sendable {
         ]
     }
 
-    private static func withID(_ headers: [KafkaHeader]) -> [KafkaHeader] {
+    private static func with(id: String, _ headers: [KafkaHeader]) -> [KafkaHeader] {
         var result = headers
-        result.insert(KafkaHeader(key: PacketWireFormat.Header.id, value: PacketID.generate().rawValue), at: 1)
+        result.insert(KafkaHeader(key: PacketWireFormat.Header.id, value: id), at: 1)
         return result
     }
 

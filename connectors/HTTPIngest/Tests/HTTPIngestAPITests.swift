@@ -118,6 +118,30 @@ struct HTTPIngestAPITests {
         }
     }
 
+    @Test("a retry with the same Idempotency-Key publishes the same packet ids; another key gets others; a bad key gets 400")
+    func idempotencyKey() async throws {
+        try await withEmbeddedCluster(brokers: 1) { cluster in
+            let topic = uniqueName("ingest-retry")
+            try cluster.createTopic(topic, partitions: 1)
+            try await withAPI(bootstrap: cluster.bootstrapServers) { client, _ in
+                let body = ByteBuffer(string: "{\"a\":1}\n{\"a\":2}\n{\"a\":3}")
+                for key in ["order-batch-7", "order-batch-7", "order-batch-8"] {
+                    let response = try await client.execute(uri: "/topics/\(topic)", method: .post, headers: [.idempotencyKey: key], body: body)
+                    #expect(response.status == .accepted)
+                }
+                let bad = try await client.execute(
+                    uri: "/topics/\(topic)", method: .post, headers: [.idempotencyKey: "has space"],
+                    body: body)
+                #expect(bad.status == .badRequest)
+            }
+            let ids = try await Kcat(bootstrap: cluster.bootstrapServers).consume(topic: topic).compactMap { message in
+                message.headers.flatMap { headers in stride(from: 0, to: headers.count - 1, by: 2).first { headers[$0] == "pf-id" }.map { headers[$0 + 1] } }
+            }
+            #expect(ids.count == 9)
+            #expect(Set(ids) == Set((0..<3).flatMap { ["ingest:\(topic):order-batch-7:\($0)", "ingest:\(topic):order-batch-8:\($0)"] }))
+        }
+    }
+
     @Test("an event larger than the broker takes, or more events than may wait for the broker, gets 413, not a 503 to retry")
     func refusedForGood() async throws {
         try await withEmbeddedCluster(brokers: 1) { cluster in
