@@ -85,13 +85,7 @@ extension KafkaConsumer {
 
         /// The commit position (the next offset to read) of each partition with records here.
         public var commitPositions: [KafkaTopicPartition: Int64] {
-            var next: [KafkaTopicPartition: Int64] = [:]
-            for index in indices {
-                let (topic, partition, offset) = storage.position(at: index)
-                let key = KafkaTopicPartition(topic: topic, partition: partition)
-                next[key] = Swift.max(next[key] ?? 0, offset + 1)
-            }
-            return next
+            KafkaConsumer.commitPositions(indices.lazy.map(storage.position(at:)))
         }
 
         /// Calls `body` with every record read in place, without copying (see `KafkaRecordView`).

@@ -108,7 +108,7 @@ public final class KafkaConsumer: Sendable {
 
     /// Marks every record in `messages` processed, storing the highest offset per partition.
     public func storeOffsets(of messages: some Sequence<KafkaMessage>) throws {
-        try storeOffsets(messages.map { ($0.topic, $0.partition, $0.offset) })
+        try store(positions: Self.commitPositions(messages.lazy.map { ($0.topic, $0.partition, $0.offset) }))
     }
 
     /// Stores commit positions (the offset of the next record to read, per partition) for the
@@ -133,13 +133,16 @@ public final class KafkaConsumer: Sendable {
         try store(positions: batch.commitPositions)
     }
 
-    private func storeOffsets(_ positions: [(topic: String, partition: Int32, offset: Int64)]) throws {
+    /// The commit position (highest offset + 1) of each partition among `records`.
+    static func commitPositions(
+        _ records: some Sequence<(topic: String, partition: Int32, offset: Int64)>
+    ) -> [KafkaTopicPartition: Int64] {
         var next: [KafkaTopicPartition: Int64] = [:]
-        for (topic, partition, offset) in positions {
+        for (topic, partition, offset) in records {
             let key = KafkaTopicPartition(topic: topic, partition: partition)
             next[key] = max(next[key] ?? 0, offset + 1)
         }
-        try store(positions: next)
+        return next
     }
 
     /// Commits the stored offsets and waits for the coordinator's answer.

@@ -8,8 +8,8 @@ import ServiceLifecycle
 /// A batch's offsets are stored only after the sink has written it and its rejects are in the
 /// dead-letter topic (with `pf-dlq-reason`, `pf-dlq-stage: connector.<name>`, see
 /// ``DeadLetter``), and committed every second: a crash redelivers at most what was being
-/// written. A rebalance that moves a partition mid-batch does not stop the connector. While the sink waits for its destination, nothing further is read, so the lag
-/// shows the outage.
+/// written. A rebalance that moves a partition mid-batch does not stop the connector. While
+/// the sink waits for its destination, nothing further is read, so the lag shows the outage.
 ///
 /// A `Service`: graceful shutdown stops reading, commits what was written, leaves the group and
 /// closes the sink. A batch interrupted then is read again next time.
