@@ -28,7 +28,7 @@ extension PacketGroup {
                 retry: .init(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(5)),
                 scaling: .init(
                     minReplicas: 1, maxReplicas: 12, scaleOutFactor: 2.0,
-                    orderingCapsParallelism: false, scaleInStabilization: .seconds(120)),
+                    orderingCapsParallelism: false, scaleInStabilization: .seconds(30)),
                 placement: .parallelPool)
         case .eventDriven:
             GroupProperties(

@@ -12,8 +12,9 @@ import PacketFlowCore
 /// current capacity by more than ``AutoscalerConfiguration/scaleOutTolerance``, it scales out at once, by at most
 /// the group's scale-out factor per decision (at least one replica); it scales in only when
 /// the recommendation stayed below the current replicas for the whole stabilization window
-/// (the group's, or ``AutoscalerConfiguration/scaleInStabilization``), never while a backlog drains or lag rises, by at most
-/// ``AutoscalerConfiguration/scaleInFraction`` per step and one step per
+/// (the group's, or ``AutoscalerConfiguration/scaleInStabilization``), never while a backlog drains or lag rises,
+/// straight to the window's highest recommendation when the workers report their rate, by at most
+/// ``AutoscalerConfiguration/scaleInFraction`` per step otherwise, and one step per
 /// ``AutoscalerConfiguration/scaleInInterval``. Unknown capacity with rising lag is a cold
 /// start: one scale-out step. Rising lag on a backlog adds a replica below the maximum
 /// even when a lag-inferred rate says the replicas suffice (not a rate the workers reported:
@@ -238,7 +239,11 @@ public struct Autoscaler: Sendable {
         let windowStart = input.now - window
         let highestInWindow =
             decisions.filter { $0.time >= windowStart }.map(\.recommendedReplicas).max() ?? recommended
-        let largestStep = max(1, Int(Double(current) * min(max(configuration.scaleInFraction, 0), 1)))
+        // A rate the workers reported is their true capacity, so the recommendation can be
+        // taken in one step (one rebalance); an inferred rate may be wrong, so it steps down.
+        let largestStep =
+            estimates.perReplicaRateSource == .reported
+            ? current : max(1, Int(Double(current) * min(max(configuration.scaleInFraction, 0), 1)))
         let desired = max(max(recommended, highestInWindow), current - largestStep, bounds.floor)
         return .init(
             desired: desired, reason: .overProvisioned,

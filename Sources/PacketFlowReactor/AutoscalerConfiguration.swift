@@ -40,7 +40,9 @@ public struct AutoscalerConfiguration: Sendable, Hashable {
     public var backlogTolerance: Duration
     /// Smallest lag (messages) ever called a backlog. Default: 100.
     public var minimumBacklog: Int64
-    /// Largest fraction of replicas one scale-in may remove (at least one). Default: 0.5.
+    /// Largest fraction of replicas one scale-in may remove (at least one) while the per-replica
+    /// rate is inferred from lag; with rates the workers report, a scale-in goes to the
+    /// recommendation in one step. Default: 0.5.
     public var scaleInFraction: Double
     /// Shortest time between two scale-ins of one stage, so lag can show the effect of the
     /// first. Default: 30 s.
@@ -48,7 +50,7 @@ public struct AutoscalerConfiguration: Sendable, Hashable {
     /// How long every recommendation must stay below the current replicas before a scale-in
     /// (the HPA's `scaleDown.stabilizationWindowSeconds`; for a stage whose minimum is 0, also
     /// KEDA's `cooldownPeriod` before the last replica stops). Default: `nil`, the group's
-    /// window (DF 120 s, CF and ED 300 s, CO, MC and RM 600 s).
+    /// window (DF 30 s, CF and ED 300 s, CO, MC and RM 600 s).
     public var scaleInStabilization: Duration?
 
     /// Creates a configuration; every parameter has the default documented on its property.

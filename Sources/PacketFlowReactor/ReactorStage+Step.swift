@@ -13,6 +13,9 @@ extension ReactorStage {
         public var partitions: [PartitionLagSample]
         /// Worker restarts in the scaler's recent period.
         public var restarts: Int
+        /// Workers of the stage that keep exiting soon after they start (the scaler restarts
+        /// them with a growing backoff).
+        public var crashLooping: Int
         /// Dead letters the stage has written in all, once the molecule's dead-letter topic was
         /// read to its end; nil until then.
         public var deadLetters: Int64?
@@ -27,13 +30,14 @@ extension ReactorStage {
         /// Creates an observation.
         public init(
             time: Duration, wallMilliseconds: Int64, running: Int, partitions: [PartitionLagSample], restarts: Int = 0,
-            deadLetters: Int64? = nil, pausedReason: String? = nil, pausedStages: Set<String> = [], resumedAt: Duration? = nil
+            crashLooping: Int = 0, deadLetters: Int64? = nil, pausedReason: String? = nil, pausedStages: Set<String> = [], resumedAt: Duration? = nil
         ) {
             self.time = time
             self.wallMilliseconds = wallMilliseconds
             self.running = running
             self.partitions = partitions
             self.restarts = restarts
+            self.crashLooping = crashLooping
             self.deadLetters = deadLetters
             self.pausedReason = pausedReason
             self.pausedStages = pausedStages
@@ -95,7 +99,8 @@ extension ReactorStage {
         let verdict = rules.health.evaluate(
             StageHealthInput(
                 stage: name, group: group, upstreamStage: upstream, samples: window.samples, runningReplicas: running,
-                deadLetteredLastMinute: deadLettered(since: observation.resumedAt), restarts: restarts, now: time))
+                deadLetteredLastMinute: deadLettered(since: observation.resumedAt), restarts: restarts,
+                crashLooping: observation.crashLooping, now: time))
         self.verdict = verdict
         var restart = false
         var pause: (target: String, reason: String)?

@@ -8,6 +8,8 @@ public struct StabilityVerdict: Sendable, Hashable {
     public var group: PacketGroup
     /// The worst partition status.
     public var status: PartitionStatus
+    /// Whether workers of the stage keep exiting soon after they start.
+    public var crashLooping: Bool
     /// The status of every partition, by partition number.
     public var partitions: [PartitionHealth]
     /// False when any partition is in error, data was lost, dead letters storm, handlers fail
@@ -38,16 +40,21 @@ public struct StabilityVerdict: Sendable, Hashable {
     /// Creates a verdict.
     public init(
         stage: String, group: PacketGroup, status: PartitionStatus, partitions: [PartitionHealth],
-        isStable: Bool, reasons: [String], reactions: [HealingReaction]
+        isStable: Bool, reasons: [String], reactions: [HealingReaction], crashLooping: Bool = false
     ) {
         self.stage = stage
         self.group = group
         self.status = status
+        self.crashLooping = crashLooping
         self.partitions = partitions
         self.isStable = isStable
         self.reasons = reasons
         self.reactions = reactions
     }
+
+    /// The health shown in `packetflow status`, the metrics and the web page: CRASHLOOP while
+    /// workers keep exiting (as Kubernetes' CrashLoopBackOff), else the worst partition's status.
+    public var health: String { crashLooping ? "CRASHLOOP" : status.rawValue }
 
     /// One line for `packetflow status`, e.g. "SavePacket unstable: 120 dead-lettered in the
     /// last minute (storm), 3 restarts".

@@ -1,4 +1,5 @@
-/// Judges a stage's health: Burrow's partition statuses plus LOSS, failures and restarts.
+/// Judges a stage's health: Burrow's partition statuses plus LOSS, failures, restarts and
+/// crash loops.
 ///
 /// Partition rules, over the samples of the window (the first that applies wins):
 /// 1. LOSS: the low watermark passed the committed offset at the latest sample.
@@ -73,7 +74,8 @@ public struct StageHealth: Sendable {
         findings.addActivity(configuration: configuration)
         return StabilityVerdict(
             stage: input.stage, group: input.group, status: worst, partitions: partitions,
-            isStable: !findings.unstable, reasons: findings.reasons, reactions: findings.reactions)
+            isStable: !findings.unstable, reasons: findings.reasons, reactions: findings.reactions,
+            crashLooping: input.crashLooping > 0)
     }
 
     /// Accumulates reasons and reactions while a verdict is built.
@@ -103,7 +105,9 @@ public struct StageHealth: Sendable {
             switch status {
             case .stop, .stall:
                 // A crash-looping stage is not restarted again; its restarts are a reason of their own.
-                if input.restarts < restartLimit { react(.restartWorkers, target: input.stage, reason: words) }
+                if input.restarts < restartLimit, input.crashLooping == 0 {
+                    react(.restartWorkers, target: input.stage, reason: words)
+                }
             case .loss, .warn:
                 react(.scaleOut, target: input.stage, reason: words)
             default:
@@ -127,7 +131,11 @@ public struct StageHealth: Sendable {
                     unstable = true
                 }
             }
-            if input.restarts >= configuration.restartLimit {
+            if input.crashLooping > 0 {
+                let workers = input.crashLooping == 1 ? "1 worker exits" : "\(input.crashLooping) workers exit"
+                reasons.append("\(workers) soon after starting, again and again (CRASHLOOP): restarted with a growing backoff")
+                unstable = true
+            } else if input.restarts >= configuration.restartLimit {
                 reasons.append("\(input.restarts) restarts")
                 unstable = true
             }

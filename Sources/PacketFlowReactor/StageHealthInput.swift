@@ -24,6 +24,8 @@ public struct StageHealthInput: Sendable, Hashable {
     public var deadLetteredLastMinute: Int
     /// Worker restarts in the recent period.
     public var restarts: Int
+    /// Workers that keep exiting soon after they start.
+    public var crashLooping: Int
     /// The time of the evaluation, as an offset from the samples' origin.
     public var now: Duration
 
@@ -38,6 +40,7 @@ public struct StageHealthInput: Sendable, Hashable {
         failedLastMinute: Int = 0,
         deadLetteredLastMinute: Int = 0,
         restarts: Int = 0,
+        crashLooping: Int = 0,
         now: Duration
     ) {
         self.stage = stage
@@ -49,6 +52,7 @@ public struct StageHealthInput: Sendable, Hashable {
         self.failedLastMinute = failedLastMinute
         self.deadLetteredLastMinute = deadLetteredLastMinute
         self.restarts = restarts
+        self.crashLooping = crashLooping
         self.now = now
     }
 }

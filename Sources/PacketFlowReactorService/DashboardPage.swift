@@ -25,7 +25,7 @@ enum DashboardPage {
   .group { display: inline-block; width: 12px; height: 12px; border-radius: 2px; vertical-align: middle; margin-right: 4px; }
   .legend span { margin-right: 14px; }
   #log { font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap; }
-  .health-OK { color: #2ca02c; } .health-WARN, .health-STALL, .health-STOP, .health-REWIND, .health-LOSS { color: #d62728; }
+  .health-OK { color: #2ca02c; } .health-WARN, .health-STALL, .health-STOP, .health-REWIND, .health-LOSS, .health-CRASHLOOP { color: #d62728; }
   #error { color: #d62728; }
 </style>
 </head>

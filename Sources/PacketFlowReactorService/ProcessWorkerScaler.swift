@@ -33,6 +33,9 @@ public actor ProcessWorkerScaler: WorkerScaler {
         var pid: Int32?
         var draining = false
         var supervisor: Task<Void, Never>?
+        /// Exits in a row that came within `backoffReset` of their start.
+        var quickExits = 0
+        var startedAt: ContinuousClock.Instant?
     }
 
     /// A record of `workers.json`.
@@ -103,6 +106,16 @@ public actor ProcessWorkerScaler: WorkerScaler {
         restartCounts[stage, default: 0]
     }
 
+    public func crashLooping(_ stage: WorkerStage) -> Int {
+        let now = ContinuousClock.now
+        return stages[stage, default: []].filter { member in
+            guard !member.draining, member.quickExits >= configuration.crashLoopThreshold else { return false }
+            // Running long enough ends the loop before the next exit would reset the count.
+            guard member.pid != nil, let startedAt = member.startedAt else { return true }
+            return now - startedAt < configuration.backoffReset
+        }.count
+    }
+
     /// The PIDs of the running workers of `stage`, oldest first.
     public func processIdentifiers(_ stage: WorkerStage) -> [Int32] {
         stages[stage, default: []].filter { !$0.draining }.compactMap(\.pid)
@@ -148,12 +161,18 @@ public actor ProcessWorkerScaler: WorkerScaler {
     private func started(_ stage: WorkerStage, id: Int, pid: Int32?) {
         guard let index = stages[stage]?.firstIndex(where: { $0.id == id }) else { return }
         stages[stage]![index].pid = pid
+        if pid != nil { stages[stage]![index].startedAt = .now }
         saveState()
     }
 
     private func removed(_ stage: WorkerStage, id: Int) {
         stages[stage]?.removeAll { $0.id == id }
         saveState()
+    }
+
+    private func exited(_ stage: WorkerStage, id: Int, quickExits: Int) {
+        guard let index = stages[stage]?.firstIndex(where: { $0.id == id }) else { return }
+        stages[stage]![index].quickExits = quickExits
     }
 
     private func countRestart(_ stage: WorkerStage) {
@@ -169,6 +188,7 @@ public actor ProcessWorkerScaler: WorkerScaler {
             started(stage, id: id, pid: nil)
             if Task.isCancelled || isDraining(stage, id: id) { break }
             crashes = ContinuousClock.now - began > configuration.backoffReset ? 1 : crashes + 1
+            exited(stage, id: id, quickExits: crashes)
             countRestart(stage)
             let backoff = min(
                 configuration.initialBackoff * (1 << min(crashes - 1, 20)), configuration.maximumBackoff)

@@ -18,10 +18,14 @@ public struct ProcessWorkerScalerConfiguration: Sendable {
     public var gracePeriod: Duration
     /// First pause before restarting a crashed worker; doubles per crash. Default: 500 ms.
     public var initialBackoff: Duration
-    /// Longest pause before a restart. Default: 30 s.
+    /// Longest pause before a restart. Default: 5 minutes (Kubernetes' CrashLoopBackOff cap),
+    /// so a worker that cannot run costs a start every 5 minutes, not a stream of them.
     public var maximumBackoff: Duration
     /// A worker that ran this long before exiting restarts with ``initialBackoff`` again. Default: 60 s.
     public var backoffReset: Duration
+    /// Exits in a row, each within ``backoffReset`` of its start, after which a worker counts
+    /// as crash-looping (CRASHLOOP in status) until it runs for ``backoffReset``. Default: 3.
+    public var crashLoopThreshold: Int
     /// Whether workers write their logs to the reactor's standard error. Default: true.
     public var forwardWorkerLogs: Bool
 
@@ -36,8 +40,9 @@ public struct ProcessWorkerScalerConfiguration: Sendable {
         self.stateDirectory = stateDirectory
         self.gracePeriod = .seconds(80)
         self.initialBackoff = .milliseconds(500)
-        self.maximumBackoff = .seconds(30)
+        self.maximumBackoff = .seconds(300)
         self.backoffReset = .seconds(60)
+        self.crashLoopThreshold = 3
         self.forwardWorkerLogs = true
     }
 }

@@ -398,9 +398,11 @@ public actor ReactorService: Service {
             return
         }
         let restarts = await scaler.restarts(observed.worker)
+        let crashLooping = await scaler.crashLooping(observed.worker)
         let counts = deadLetters[molecule] ?? .empty
         let observation = ReactorStage.Observation(
             time: time, wallMilliseconds: PacketID.nowMilliseconds(), running: running, partitions: partitions, restarts: restarts,
+            crashLooping: crashLooping,
             deadLetters: counts.isComplete ? counts.byStage[name] ?? 0 : nil, pausedReason: paused[molecule]?[name],
             pausedStages: Set(paused[molecule]?.keys ?? [:].keys), resumedAt: resumedAt[molecule]?[name])
         guard let position = stages[molecule]?.firstIndex(where: { $0.plan.name == name }) else { return }
@@ -540,7 +542,7 @@ public actor ReactorService: Service {
             deadLetters: deadLetters[molecule]?.byStage[state.plan.name] ?? 0,
             deadLettersLastMinute: model.deadLettered(since: resumedAt[molecule]?[state.plan.name]),
             pausedReason: paused[molecule]?[state.plan.name], paused: paused[molecule]?[state.plan.name] != nil,
-            restarts: model.restarts, health: (verdict?.status ?? .ok).rawValue,
+            restarts: model.restarts, health: verdict?.health ?? PartitionStatus.ok.rawValue,
             stable: verdict?.isStable ?? true, healthReasons: verdict?.reasons ?? [],
             lastDecision: model.lastDecision, lastAction: model.lastAction, lastReason: model.lastReason)
     }

@@ -14,6 +14,9 @@ public protocol WorkerScaler: Sendable {
     /// How often workers of `stage` were restarted after exiting on their own.
     func restarts(_ stage: WorkerStage) async -> Int
 
+    /// Workers of `stage` that keep exiting soon after they start (shown as CRASHLOOP).
+    func crashLooping(_ stage: WorkerStage) async -> Int
+
     /// Replaces every running worker of `stage` with a new one (a healing reaction to a stall).
     func restartWorkers(_ stage: WorkerStage) async throws
 

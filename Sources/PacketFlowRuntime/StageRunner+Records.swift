@@ -10,7 +10,8 @@ import PacketFlowKafka
 /// anew and `pf-attempt` reset; input that is not JSON, a header that cannot be read and
 /// (where the stage checks deadlines) an expired packet go to the dead-letter topic as there.
 extension StageRunner {
-    /// Why a record goes to the dead-letter topic before any handler sees it.
+    /// Why a record goes to the dead-letter topic instead of on: it cannot be read, its
+    /// deadline passed, or an output of it is larger than the producer takes.
     struct Refusal: Error {
         var reason: String
         var attempt: Int
@@ -106,9 +107,18 @@ extension StageRunner {
                     let step = try batch.withRecord(at: index) { record in
                         try enqueue(payloads, of: record, id: Self.id(of: record), to: outputs, from: at, delivery: delivery, sent: &sent)
                     }
-                    guard case .full(let full, let next) = step else { break }
-                    at = next
-                    await producer.waitForRoom(after: full)
+                    switch step {
+                    case .done:
+                        break
+                    case .full(let full, let next):
+                        at = next
+                        await producer.waitForRoom(after: full)
+                        continue
+                    case .refused(let refusal):
+                        try await deadLetter(
+                            PacketRecord(consumed: batch[index]), reason: refusal.reason, attempt: refusal.attempt, delivery: delivery)
+                    }
+                    break
                 }
             case .failure(let refusal as Refusal):
                 try await deadLetter(PacketRecord(consumed: batch[index]), reason: refusal.reason, attempt: refusal.attempt, delivery: delivery)
@@ -178,6 +188,8 @@ extension StageRunner {
                             to: outputs[topic], key: record.key, value: value, timestampMilliseconds: record.timestampMilliseconds,
                             group: delivery
                         ) { headers in stamp(&headers, from: record, id: id, output: index) }
+                    } catch let error as KafkaError where error.code == .messageTooLarge {
+                        return .refused(Refusal(oversizedOutput: value.count, to: outputs[topic].name))
                     } catch {
                         throw RuntimeError(
                             .kafkaFailed,
@@ -268,5 +280,15 @@ struct RecordHeaders: Sendable {
             KafkaHeader(key: PacketWireFormat.Header.molecule, value: molecule),
             KafkaHeader(key: PacketWireFormat.Header.stage, value: stage),
         ])
+    }
+}
+
+extension StageRunner.Refusal {
+    /// An output the producer refused for its size (`MSG_SIZE_TOO_LARGE`): no retry can send
+    /// it, so its input goes to the dead-letter topic and the stage goes on.
+    init(oversizedOutput bytes: Int, to topic: String, attempt: Int = 1) {
+        self.init(
+            reason: "output of \(bytes) bytes to \(topic) exceeds the largest message the producer may send (message.max.bytes)",
+            attempt: attempt)
     }
 }

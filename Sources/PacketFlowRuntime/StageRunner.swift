@@ -12,7 +12,8 @@ import PacketFlowLanguage
 /// Stateless between messages except for a collective stage's gathering, so many messages run
 /// through it at once. Only Kafka failures of outputs or dead-letter records escape
 /// (as ``RuntimeError`` `kafkaFailed`): the message then stays unfinished and comes again after
-/// a restart; everything else ends in an output or a dead-letter record. Once the worker has
+/// a restart; everything else ends in an output or a dead-letter record, including an output
+/// larger than the producer may send (no restart could send it). Once the worker has
 /// failed (``WorkerFailure``), packets still retrying are abandoned (`stopped`) rather than
 /// dead-lettered: they come again after the restart.
 final class StageRunner: Sendable {
@@ -232,7 +233,11 @@ final class StageRunner: Sendable {
                 continue
             }
             slot?.release()
-            try await send(outputs, from: current, delivery: delivery)
+            do {
+                try await send(outputs, from: current, delivery: delivery)
+            } catch let refusal as Refusal {
+                try await deadLetter(original(), reason: refusal.reason, attempt: attempt, delivery: delivery)
+            }
             return
         }
     }
@@ -310,6 +315,8 @@ final class StageRunner: Sendable {
         meter.recordSent(1)
         do {
             try await producer.enqueue(output, to: topic, group: delivery)
+        } catch let error as KafkaError where error.code == .messageTooLarge {
+            throw Refusal(oversizedOutput: output.payload.count, to: topic)
         } catch {
             throw RuntimeError(.kafkaFailed, "cannot deliver output \(output.id) to \(topic): \(error)")
         }

@@ -47,6 +47,7 @@ final class CountingScaler: WorkerScaler {
     func restartWorkers(_ stage: WorkerStage) async throws { restartCount.withLock { $0 += 1 } }
     func running(_ stage: WorkerStage) async -> Int { replicas.withLock { $0[stage.stage] ?? 0 } }
     func restarts(_ stage: WorkerStage) async -> Int { 0 }
+    func crashLooping(_ stage: WorkerStage) async -> Int { 0 }
     func stopAll(molecule: String) async { replicas.withLock { $0 = [:] } }
     func shutdown() async { replicas.withLock { $0 = [:] } }
 

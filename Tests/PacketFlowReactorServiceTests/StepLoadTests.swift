@@ -12,7 +12,7 @@ import Testing
 /// One worker handles about 100 packets/s (an exec handler sleeping 10 ms per packet, answered
 /// one at a time). The test publishes 250/s for 24 s, watches the stage through the reactor's
 /// status every 100 ms, then waits for the scale-in the reactor's stabilization window (20 s here,
-/// instead of the DF group's 120 s) allows.
+/// instead of the DF group's 30 s) allows.
 @Suite("Reactor step load", .serialized, .timeLimit(.minutes(4)))
 struct StepLoadTests {
     struct Observation {

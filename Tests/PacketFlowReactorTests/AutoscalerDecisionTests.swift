@@ -116,40 +116,41 @@ struct AutoscalerDecisionTests {
         #expect(decision.inputs.maxReplicas == 12)
     }
 
-    @Test("Scale-in waits for the whole stabilization window of lower recommendations, then steps down")
-    func stabilizationWindow() {
-        // DF: 120 s window. Recommendations of 2 since t = 100 s; 8 replicas run.
+    @Test(
+        "Scale-in waits for the whole stabilization window of lower recommendations, then steps down (by half with a rate inferred from lag, at once with one the workers report)",
+        arguments: [(LagEstimates.RateSource.measured, 4), (.reported, 2)])
+    func stabilizationWindow(source: LagEstimates.RateSource, afterStep: Int) {
+        // DF: 30 s window. Recommendations of 2 since t = 100 s; 8 replicas run.
         var history = ScalingHistory()
         history.record(decision(at: 90, recommended: 8))
-        for second in stride(from: 100, through: 218, by: 2) { history.record(decision(at: second, recommended: 2)) }
+        for second in stride(from: 100, through: 128, by: 2) { history.record(decision(at: second, recommended: 2)) }
         func decide(replicas: Int, at second: Int) -> ScalingDecision {
             autoscaler.decide(
                 StageScalingInput(
                     stage: "Compute", group: .dataFlow, partitions: 12, currentReplicas: replicas,
-                    estimates: SampleFixtures.estimates(lag: 10, input: 1_000, perReplica: 1_000, ready: replicas),
+                    estimates: SampleFixtures.estimates(lag: 10, input: 1_000, perReplica: 1_000, source: source, ready: replicas),
                     history: history, now: .seconds(second)))
         }
-        let early = decide(replicas: 8, at: 218)
+        let early = decide(replicas: 8, at: 128)
         #expect(early.action == .hold)
         #expect(early.reason == .stabilizing)
-        #expect(early.explanation.hasSuffix("holding 8, 2 would do; scale-in waits 2 s more (120 s window)"))
+        #expect(early.explanation.hasSuffix("holding 8, 2 would do; scale-in waits 2 s more (30 s window)"))
 
         history.record(early)
-        let due = decide(replicas: 8, at: 220)
+        let due = decide(replicas: 8, at: 130)
         #expect(due.action == .scaleIn)
-        #expect(due.desiredReplicas == 4)  // at most half per step
+        #expect(due.desiredReplicas == afterStep)
 
         history.record(due)
-        let tooSoon = decide(replicas: 4, at: 230)
+        let tooSoon = decide(replicas: afterStep, at: 140)
         #expect(tooSoon.action == .hold)
-        #expect(tooSoon.reason == .stabilizing)
     }
 
     @Test(
         "A configured stabilization window replaces the group's",
         arguments: [(Duration.seconds(10), ScalingDecision.Action.scaleIn), (.seconds(60), .hold)])
     func configuredStabilizationWindow(window: Duration, expected: ScalingDecision.Action) {
-        // DF's own window is 120 s; recommendations of 2 for the last 30 s.
+        // DF's own window is 30 s; recommendations of 2 for the last 30 s.
         var history = ScalingHistory()
         history.record(decision(at: 90, recommended: 8))
         for second in stride(from: 100, through: 128, by: 2) { history.record(decision(at: second, recommended: 2)) }
@@ -175,13 +176,13 @@ struct AutoscalerDecisionTests {
                     estimates: SampleFixtures.estimates(lag: 0, input: 0, perReplica: nil, ready: 4),
                     history: history, now: .seconds(second)))
         }
-        for second in stride(from: 0, to: 120, by: 2) {
+        for second in stride(from: 0, to: 30, by: 2) {
             let hold = decide(at: second)
             #expect(hold.action == .hold)
             #expect(hold.recommendedReplicas == 1)
             history.record(hold)
         }
-        let due = decide(at: 120)
+        let due = decide(at: 30)
         #expect(due.action == .scaleIn)
         #expect(due.desiredReplicas == 2)
     }

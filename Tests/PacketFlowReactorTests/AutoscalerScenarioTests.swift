@@ -26,12 +26,12 @@ struct AutoscalerScenarioTests {
         #expect(actions.drop { $0 == .scaleOut }.allSatisfy { $0 == .scaleIn })
     }
 
-    @Test("After the load drops it scales in only once the 120 s window has passed, and only down")
+    @Test("After the load drops it scales in only once the 30 s window has passed, and only down")
     func drainsThenScalesIn() throws {
         let loop = Self.stepLoad(until: 900)
         let scaleIns = loop.decisions.filter { $0.action == .scaleIn && $0.time > .seconds(360) }
         let first = try #require(scaleIns.first)
-        #expect(first.time >= .seconds(360 + 120))
+        #expect(first.time >= .seconds(360 + 30))
         #expect(loop.decisions.filter { $0.time > .seconds(360) }.allSatisfy { $0.action != .scaleOut })
         #expect(loop.replicas == 1)
     }

@@ -87,6 +87,28 @@ struct StageHealthTests {
         #expect(verdict.reactions.first?.target == "ComputePacket")
     }
 
+    @Test("Workers that keep exiting make the stage CRASHLOOP: unstable, said in words, and a stall restarts nothing more")
+    func crashLoop() {
+        let samples = [0, 10, 20].map { SampleFixtures.single(at: $0, high: Int64($0 * 10 + 500), committed: 500) }
+        let verdict = health.evaluate(
+            StageHealthInput(
+                stage: "SavePacket", group: .dataFlow, samples: samples, runningReplicas: 1, restarts: 2, crashLooping: 1,
+                now: .seconds(20)))
+        #expect(verdict.health == "CRASHLOOP")
+        #expect(verdict.status == .stall)
+        #expect(!verdict.isStable)
+        #expect(
+            verdict.explanation
+                == "SavePacket unstable: offsets not moving on partition 0 (STALL), 1 worker exits soon after starting, "
+                + "again and again (CRASHLOOP): restarted with a growing backoff")
+        #expect(verdict.reactions.isEmpty)
+
+        let recovered = health.evaluate(
+            StageHealthInput(stage: "SavePacket", group: .dataFlow, samples: samples, runningReplicas: 1, now: .seconds(20)))
+        #expect(recovered.health == "STALL")
+        #expect(recovered.reactions.map(\.action) == [.restartWorkers])
+    }
+
     @Test("Data lost to retention suggests scaling out; a quiet stage is stable")
     func lossAndQuiet() {
         let losing = [0, 10, 20].map {

@@ -5,10 +5,55 @@ import PacketFlowLanguage
 import PacketFlowTestSupport
 import Testing
 
-/// A Kafka failure inside an ordered lane stops the worker cleanly: no hang, no loss, no reordering.
+/// An output no retry could send dead-letters its input; a Kafka failure that leaves nowhere
+/// to put a packet (inside an ordered lane) stops the worker cleanly: no hang, no loss, no
+/// reordering.
 @Suite("Worker failures", .timeLimit(.minutes(2)))
 struct WorkerFailureTests {
-    @Test("a CF output the producer refuses stops the worker naming it; nothing after it is dead-lettered, skipped or reordered")
+    @Test(
+        "an output larger than the producer may send dead-letters its input with the reason, and the stage goes on",
+        arguments: [PacketGroup.dataFlow, .controlFlow])
+    func oversizedOutput(group: PacketGroup) async throws {
+        // Packet 7's answer is 2 MB, twice librdkafka's default message.max.bytes.
+        let script = FileManager.default.temporaryDirectory.appending(path: "\(uniqueName("oversized")).py")
+        try """
+        import json, sys
+        for line in sys.stdin:
+            request = json.loads(line)
+            payload = request["packet"]["payload"]
+            if payload["n"] == 7:
+                payload = dict(payload, pad="x" * 2000000)
+            sys.stdout.write(json.dumps({"id": request["id"], "outputs": [payload]}) + "\\n")
+            sys.stdout.flush()
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let plan = try MoleculeProgram.parse("""
+            packet BigPacket { group: \(group.symbol), handler: exec("python3 \(script.path)"), partitions: 2, timeout: 10s }
+            molecule Oversized\(UUID().uuidString.prefix(6)) { composition: [BigPacket] }
+            """).plan()
+        let stage = plan.stages[0]
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            let packets = (0..<40).map {
+                Packet(group: group, kind: "n", key: Array("k\($0 % 4)".utf8), payload: Array(#"{"n":\#($0)}"#.utf8))
+            }
+            let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
+            let (outputs, deadLetters) = try await withWorkers(workers) {
+                try await publish(packets, to: stage.inputTopics[0], bootstrap: bootstrap)
+                let outputs = try await readTopic(stage.outputTopics[0], atLeast: 39, bootstrap: bootstrap)
+                let deadLetters = try await readTopic(plan.deadLetterTopic, atLeast: 1, bootstrap: bootstrap)
+                try await waitUntilCommitted(group: stage.consumerGroup, topic: stage.inputTopics[0], bootstrap: bootstrap)
+                return (outputs, deadLetters)
+            }
+            let numbers = outputs.compactMap { try? JSON.parse($0.value ?? [])["n"]?.int64Value }
+            #expect(Set(numbers) == Set((0..<40).filter { $0 != 7 }.map(Int64.init)))
+            #expect(deadLetters.count == 1)
+            #expect(deadLetters.first.flatMap { try? JSON.parse($0.value ?? [])["n"]?.int64Value } == 7)
+            let reason = deadLetters.first?.header(DeadLetterHeader.reason) ?? ""
+            #expect(reason.contains("exceeds the largest message the producer may send"), "\(reason)")
+        }
+    }
+
+    @Test("a CF output refused for its size whose dead-letter record is refused too stops the worker naming it; nothing is skipped or reordered")
     func refusedOutputInALane() async throws {
         let plan = try MoleculeProgram.parse("""
             packet StepPacket { group: CF, handler: builtin("forward"), partitions: 1 }
@@ -24,7 +69,8 @@ struct WorkerFailureTests {
             }
             try await publish(packets, to: stage.inputTopics[0], bootstrap: bootstrap)
 
-            // A producer that refuses records over 10 kB: the large packet's output fails.
+            // A producer that refuses records over 10 kB: the large packet's output is refused,
+            // and so is its dead-letter record, which carries the 20 kB input.
             var strict = WorkerConfiguration(plan: plan, stage: stage.name, bootstrapServers: bootstrap)
             strict.producerProperties = ["message.max.bytes": "10000"]
             let failing = try StageWorker(configuration: strict, logger: workerLogger)
@@ -32,7 +78,7 @@ struct WorkerFailureTests {
             let error = await #expect(throws: RuntimeError.self) { try await failing.run() }
             print("the failing worker stopped after \(ContinuousClock.now - started)")
             #expect(error?.code == .kafkaFailed)
-            #expect(error?.message.contains("cannot deliver output") == true, "\(String(describing: error))")
+            #expect(error?.message.contains("cannot deliver dead-letter record") == true, "\(String(describing: error))")
 
             let admin = try KafkaTopicAdmin(bootstrapServers: bootstrap)
             let committed = try await admin.lag(group: stage.consumerGroup, topic: stage.inputTopics[0]).partitions.first?.committed ?? -1

@@ -4,7 +4,8 @@
 // processes: once under the reactor (`packetflow reactor` as a library: the same services),
 // once under a controller applying KEDA's Kafka scaler with the HPA's defaults
 // (``KEDAFormula``), which starts and stops the same worker processes through the same process
-// scaler. Prints a markdown table and writes a CSV trace for plot.py.
+// scaler. Prints a markdown table and writes a CSV trace for plot.py, and the reactor's
+// observations for the model's tests (Tests/PacketFlowReactorTests/RecordedRunTests.swift).
 //
 // Run it with Benchmarks/autoscaling/real/run.sh (release build of this and of packetflow).
 import Foundation
@@ -120,5 +121,10 @@ struct RealStepLoad {
         var events = ""
         for run in runs { events += "\(run.name):\n" + run.events.map { "  \($0)\n" }.joined() }
         try events.write(toFile: options.output + "/scale-events.txt", atomically: true, encoding: .utf8)
+        for run in runs where !run.observations.isEmpty {
+            let rows = ["second,running,desired,lag,input-rate,processing-rate,per-replica-rate,rate-source"] + run.observations
+            try (rows.joined(separator: "\n") + "\n").write(
+                toFile: options.output + "/\(run.name)-observations.csv", atomically: true, encoding: .utf8)
+        }
     }
 }

@@ -15,6 +15,10 @@ struct StepRun {
     var samples: [Sample] = []
     /// The scale events, with the controller's words.
     var events: [String] = []
+    /// What the reactor saw each second (`StageStatus` as CSV rows: second, running, desired,
+    /// lag, input rate, processing rate, per-replica rate, its source); the model's tests
+    /// replay them.
+    var observations: [String] = []
     var packetsIn = 0
     var packetsOut = 0
     var distinctOut = 0
@@ -73,12 +77,18 @@ struct StepRun {
             while await !reactor.isReady { try await Task.sleep(for: .milliseconds(100)) }
             try await reactor.deploy(source: source, sourceName: "step.pf")
             var lastDecision: String?
+            var seen: [String] = []
             try await drive(plan: plan, options: options, bootstrap: bootstrap) { second in
                 let stage = try await reactor.status(plan.molecule).stages[0]
                 defer { lastDecision = stage.lastDecision }
+                seen.append(
+                    "\(second),\(stage.runningReplicas),\(stage.desiredReplicas),\(stage.lag),"
+                        + String(format: "%.1f,%.1f,", stage.inputRate, stage.processingRate)
+                        + "\(stage.perReplicaRate.map { String(format: "%.1f", $0) } ?? ""),\(stage.perReplicaRateSource ?? "unknown")")
                 let event = stage.lastAction != "hold" && stage.lastDecision != lastDecision ? stage.lastDecision.map { "t=\(second) s \($0)" } : nil
                 return (stage.runningReplicas, stage.desiredReplicas, event)
             }
+            observations = seen
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

@@ -24,7 +24,7 @@ struct DevCommand: AsyncParsableCommand {
 
             --load RATE publishes RATE example orders a second into every molecule's sources so the \
             reactor scales out; --load-for ends the load early so it scales back in (data-flow \
-            stages wait 120 s before scaling in). --duration ends the run by itself and prints \
+            stages wait 30 s before scaling in). --duration ends the run by itself and prints \
             a summary (packets in and out, scale events); Ctrl-C or SIGTERM ends it too. \
             Either way workers are drained before exit.
 

@@ -58,7 +58,7 @@ struct ReactorCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp(
         "How long fewer replicas must have been enough before a scale-in, in milliseconds (the HPA's scale-down "
-            + "stabilization window; KEDA's cooldownPeriod for a last replica). Default: the group's (DF 120 s, CF and ED "
+            + "stabilization window; KEDA's cooldownPeriod for a last replica). Default: the group's (DF 30 s, CF and ED "
             + "300 s, CO, MC and RM 600 s).",
         valueName: "ms"))
     var scaleInStabilizationMs: Int?

@@ -9,7 +9,7 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show each stage's replicas, lag, rates, dead letters, health and last decision.",
         discussion: """
             Per stage: running/desired replicas, lag, input and processing rates, dead letters, \
-            restarts, health (OK, WARN, STALL, STOP, REWIND, LOSS) and the reactor's last \
+            restarts, health (OK, WARN, STALL, STOP, REWIND, LOSS, CRASHLOOP) and the reactor's last \
             decision in words, e.g. "ComputePacket: inflow 5.2k/s > capacity 3.9k/s with 3 \
             replicas, lag 41k rising: scaled 3 -> 5". --json prints what GET \
             /v1/molecules/NAME answers.
