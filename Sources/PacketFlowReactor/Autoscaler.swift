@@ -5,10 +5,14 @@ import PacketFlowCore
 /// The model (docs/autoscaling.md) sizes a stage to absorb its input and drain its lag:
 ///
 ///     requiredCapacity = inputRate / targetUtilization + lag / catchUpTarget
-///     model replicas   = ceil(requiredCapacity / perReplicaRate)
+///     capacity(n)      = perReplicaRate x partitions / ceil(partitions / n)
+///     model replicas   = the smallest n with capacity(n) >= requiredCapacity
 ///
 /// bounded by the policy's minimum and maximum and by the partition count (a consumer group
-/// member beyond the partitions gets none and idles). When required capacity exceeds the
+/// member beyond the partitions gets none and idles). A stage's partitions spread evenly over
+/// its workers, so the busiest owns ceil(partitions / n) of them and sets the pace: 9 workers
+/// on 12 partitions handle what 6 do, and the model counts only replicas that add capacity
+/// (as Flink's autoscaler aligns a source's parallelism with its partitions). When required capacity exceeds the
 /// current capacity by more than ``AutoscalerConfiguration/scaleOutTolerance``, it scales out at once, by at most
 /// the group's scale-out factor per decision (at least one replica); it scales in only when
 /// the recommendation stayed below the current replicas for the whole stabilization window
@@ -41,6 +45,28 @@ public struct Autoscaler: Sendable {
         return estimates.inputRate / utilization + Double(max(estimates.lag, 0)) / catchUp
     }
 
+    /// Messages per second `replicas` workers handle at `rate` each when their input spreads
+    /// evenly over `partitions` (0: unknown, every replica counts): the busiest worker owns
+    /// ceil(partitions / replicas) partitions, and every partition's share of the input waits
+    /// on a worker that busy.
+    public static func capacity(of replicas: Int, rate: Double, partitions: Int) -> Double {
+        guard partitions > 0 else { return rate * Double(max(replicas, 0)) }
+        let members = min(replicas, partitions)
+        guard members > 0 else { return 0 }
+        let busiest = (partitions + members - 1) / members
+        return rate * Double(partitions) / Double(busiest)
+    }
+
+    /// The fewest replicas whose ``capacity(of:rate:partitions:)`` covers `required`; beyond
+    /// the partitions, the count the rate alone asks for (which the bounds then cap).
+    private func replicas(for required: Double, rate: Double, partitions: Int) -> Int {
+        let unaligned = Int((required / rate).rounded(.up))
+        guard partitions > 0, unaligned <= partitions else { return unaligned }
+        var count = max(unaligned, 0)
+        while count < partitions, Self.capacity(of: count, rate: rate, partitions: partitions) < required { count += 1 }
+        return count
+    }
+
     /// Lag (messages) above which the stage has a backlog rather than normal in-flight lag:
     /// the larger of ``AutoscalerConfiguration/minimumBacklog`` and
     /// ``AutoscalerConfiguration/backlogTolerance`` worth of input.
@@ -59,7 +85,7 @@ public struct Autoscaler: Sendable {
             partitions: input.partitions, policyMaximum: policy.maxReplicas)
         let required = requiredCapacity(for: estimates)
         let modelReplicas = estimates.perReplicaRate.flatMap { rate in
-            rate > 0 ? Int((required / rate).rounded(.up)) : nil
+            rate > 0 ? replicas(for: required, rate: rate, partitions: input.partitions) : nil
         }
         // Replicas still starting, or a scale event in the last two decisions, leave no two
         // clean intervals yet (what the window needs to measure capacity); the guesses
@@ -134,7 +160,7 @@ public struct Autoscaler: Sendable {
         {
             return .init(replicas: current + 1, reason: .lagRising)
         }
-        let capacity = rate * Double(bounds.partitions > 0 ? min(current, bounds.partitions) : current)
+        let capacity = Self.capacity(of: current, rate: rate, partitions: bounds.partitions)
         if replicas > current && required <= capacity * (1 + max(configuration.scaleOutTolerance, 0)) {
             return .init(replicas: current, reason: .balanced)
         }
@@ -273,7 +299,7 @@ public struct Autoscaler: Sendable {
         guard let rate = estimates.perReplicaRate else {
             return "\(inflow), capacity unknown with \(replicas), \(lag)"
         }
-        let capacity = rate * Double(partitions > 0 ? min(current, partitions) : current)
+        let capacity = Self.capacity(of: current, rate: rate, partitions: partitions)
         let relation = estimates.inputRate > capacity ? ">" : estimates.inputRate < capacity ? "<" : "="
         return "\(inflow) \(relation) capacity \(CompactNumber.format(capacity))/s with \(replicas), \(lag)"
     }

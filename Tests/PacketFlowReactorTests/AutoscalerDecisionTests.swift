@@ -105,14 +105,33 @@ struct AutoscalerDecisionTests {
         #expect(decision.reason == example.reason)
     }
 
+    @Test(
+        "Replicas count only where they add capacity: the busiest worker owns ceil(partitions / n) partitions",
+        arguments: [(400.0, 6), (600.0, 12), (150.0, 3)])
+    func partitionAlignedReplicas(input: Double, expected: Int) {
+        // 9 workers on 12 partitions: three own two, so the stage handles what 6 handle.
+        #expect(Autoscaler.capacity(of: 9, rate: 100, partitions: 12) == 600)
+        #expect(Autoscaler.capacity(of: 6, rate: 100, partitions: 12) == 600)
+        #expect(Autoscaler.capacity(of: 20, rate: 100, partitions: 12) == 1_200)
+        #expect(Autoscaler.capacity(of: 3, rate: 100, partitions: 0) == 300)
+        // 100/s a worker, input at 70%: 400/s needs 572/s (6: 600), 600/s needs 858/s (7 to 11
+        // handle only 600, so 12), 150/s needs 215/s (3: 300).
+        let decision = autoscaler.decide(
+            StageScalingInput(
+                stage: "Compute", group: .dataFlow, partitions: 12, currentReplicas: 2,
+                estimates: SampleFixtures.estimates(lag: 0, input: input, perReplica: 100, source: .reported, ready: 2),
+                history: ScalingHistory(), now: .seconds(10)))
+        #expect(decision.inputs.modelReplicas == expected)
+    }
+
     @Test("The reason reads as the chemical imbalance in status")
     func explanation() {
         let decision = autoscaler.decide(input(Self.cases[0], stage: "ComputePacket"))
         #expect(
             decision.explanation
                 == "ComputePacket: inflow 5.2k/s > capacity 3.9k/s with 3 replicas, lag 41k rising: "
-                + "scaled 3 -> 6 (step limit, heading for 7)")
-        #expect(decision.inputs.modelReplicas == 7)
+                + "scaled 3 -> 6 (step limit, heading for 12)")
+        #expect(decision.inputs.modelReplicas == 12)  // 7 would handle what 6 do on 12 partitions
         #expect(decision.inputs.maxReplicas == 12)
     }
 

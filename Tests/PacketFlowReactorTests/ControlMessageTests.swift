@@ -40,10 +40,10 @@ struct ControlMessageTests {
             String(decoding: packet.payload, as: UTF8.self)
                 == #"{"action":"scale-out","currentReplicas":3,"desiredReplicas":6,"#
                 + #""explanation":"ComputePacket: inflow 5.2k/s > capacity 3.9k/s with 3 replicas, lag 41k rising: "#
-                + #"scaled 3 -> 6 (step limit, heading for 7)","group":"DF","inputs":{"inputRate":5200,"lag":41000,"#
-                + #""lagTrend":2000,"maxReplicas":12,"minReplicas":1,"modelReplicas":7,"partitions":12,"#
+                + #"scaled 3 -> 6 (step limit, heading for 12)","group":"DF","inputs":{"inputRate":5200,"lag":41000,"#
+                + #""lagTrend":2000,"maxReplicas":12,"minReplicas":1,"modelReplicas":12,"partitions":12,"#
                 + #""perReplicaRate":1300,"perReplicaRateSource":"measured","processingRate":3200,"readyReplicas":3,"#
-                + #""requiredCapacity":8795.238},"reason":"inflow-exceeds-capacity","recommendedReplicas":7,"#
+                + #""requiredCapacity":8795.238},"reason":"inflow-exceeds-capacity","recommendedReplicas":12,"#
                 + #""stage":"ComputePacket","timeSeconds":64,"type":"ScalingDecision"}"#)
     }
 

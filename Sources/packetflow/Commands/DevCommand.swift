@@ -23,8 +23,8 @@ struct DevCommand: AsyncParsableCommand {
             switches the load on or off, + and - change its rate, q quits.
 
             --load RATE publishes RATE example orders a second into every molecule's sources so the \
-            reactor scales out; --load-for ends the load early so it scales back in (data-flow \
-            stages wait 30 s before scaling in). --duration ends the run by itself and prints \
+            reactor scales out; --load-for ends the load early so it scales back in (every \
+            stage waits --scale-in-after, 60 s by default, before scaling in). --duration ends the run by itself and prints \
             a summary (packets in and out, scale events); Ctrl-C or SIGTERM ends it too. \
             Either way workers are drained before exit.
 
@@ -65,7 +65,7 @@ struct DevCommand: AsyncParsableCommand {
     var samplingIntervalMs: Int = 1_000
 
     @Option(help: ArgumentHelp(
-        "How long load must stay low before any stage scales in, e.g. 60s (the groups' own windows are 2-10 minutes, longer than a demo).",
+        "How long load must stay low before any stage scales in, e.g. 60s (the groups' own windows are 30 s to 10 minutes, most longer than a demo).",
         valueName: "duration"))
     var scaleInAfter: String = "60s"
 
