@@ -4,13 +4,14 @@ import NIOCore
 import NIOHTTP1
 import PacketFlowDeploy
 
-/// The reactor's HTTP API from the command line: deploy, undeploy, list, status.
+/// The reactor's HTTP API from the command line: deploy, undeploy, list, status, scale,
+/// pause and resume.
 ///
 /// Uses the shared `HTTPClient` singleton; each call is bounded by ``timeout``.
 public struct ReactorClient: Sendable {
     /// The reactor's base URL, e.g. `http://127.0.0.1:8080`.
     public var baseURL: String
-    /// The bearer token for deploy and undeploy.
+    /// The bearer token for deploy, undeploy, scale, pause and resume.
     public var token: String?
     /// Bound of each request. Default: 30 s.
     public var timeout: Duration
@@ -56,6 +57,32 @@ public struct ReactorClient: Sendable {
             MoleculeStatus.self, from: Data(try await send(.GET, "/v1/molecules/\(Self.escaped(name))").utf8))
     }
 
+    /// Pins `stage` at `replicas` workers, or with nil hands it back to the autoscaler; returns
+    /// the stage's status once the reactor has obeyed.
+    public func scale(molecule: String, stage: String, replicas: Int?) async throws -> StageStatus {
+        let body = #"{"replicas":\#(replicas.map(String.init) ?? "\"auto\"")}"#
+        return try await stageCommand(.PUT, molecule: molecule, stage: stage, action: "replicas", body: body)
+    }
+
+    /// Pauses `stage` (its workers fetch nothing until resumed), with `reason` shown in status.
+    public func pause(molecule: String, stage: String, reason: String) async throws -> StageStatus {
+        let body = String(decoding: try JSONEncoder().encode(["reason": reason]), as: UTF8.self)
+        return try await stageCommand(.POST, molecule: molecule, stage: stage, action: "pause", body: body)
+    }
+
+    /// Resumes a paused `stage`.
+    public func resume(molecule: String, stage: String) async throws -> StageStatus {
+        try await stageCommand(.POST, molecule: molecule, stage: stage, action: "resume", body: "{}")
+    }
+
+    private func stageCommand(
+        _ method: HTTPMethod, molecule: String, stage: String, action: String, body: String
+    ) async throws -> StageStatus {
+        let path = "/v1/molecules/\(Self.escaped(molecule))/stages/\(Self.escaped(stage))/\(action)"
+        let answer = try await send(method, path, body: body, contentType: "application/json", authorized: true)
+        return try JSONDecoder().decode(StageStatus.self, from: Data(answer.utf8))
+    }
+
     private func send(
         _ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String? = nil, authorized: Bool = false
     ) async throws -> String {
@@ -75,10 +102,11 @@ public struct ReactorClient: Sendable {
         switch response.status.code {
         case 200..<300:
             return text
-        case 400:
+        case 400 where !text.hasPrefix("{"):
             throw ReactorError(.invalidMolecule, "the reactor refused the molecule", diagnostics: text)
         case 401:
-            throw ReactorError(.unauthorized, "the reactor wants a bearer token: pass --token or set PACKETFLOW_REACTOR_TOKEN")
+            throw ReactorError(
+                .unauthorized, "the reactor wants a bearer token: pass --token or --token-file, or set PACKETFLOW_REACTOR_TOKEN")
         default:
             let message = (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)))?["error"] ?? text
             throw ReactorError(.requestFailed, "reactor answered \(response.status.code): \(message)")

@@ -12,16 +12,22 @@ import PacketFlowDeploy
 ///   diagnostics (text) when it does not check, and nothing is deployed.
 /// - `DELETE /v1/molecules/{name}`: undeploy; 204.
 /// - `GET /v1/molecules/{m}/stages/{s}/desired-replicas`: `DesiredReplicasResponse` for KEDA.
+/// - `PUT /v1/molecules/{m}/stages/{s}/replicas` with `{"replicas": N}` (or `"auto"`): pin the
+///   stage at N workers (or hand it back to the autoscaler); 200 with its ``StageStatus``.
+/// - `POST /v1/molecules/{m}/stages/{s}/pause` with `{"reason": "..."}`, and
+///   `POST .../resume`: pause or resume the stage; 200 with its ``StageStatus``.
 /// - `GET /metrics`: Prometheus text. `GET /healthz`: 200 while the process serves.
 ///   `GET /readyz`: 200 once the registry is loaded, else 503.
 ///
-/// Deploy and undeploy need `Authorization: Bearer TOKEN` (401 without it, or with another);
-/// with no token configured they are refused with 401 too, so an unconfigured reactor is
-/// never open. Errors are JSON `{"error":"..."}` except deploy's diagnostics.
+/// Deploy, undeploy, scale, pause and resume need `Authorization: Bearer TOKEN` (401 without
+/// it, or with another); with no token configured they are refused with 401 too, so an
+/// unconfigured reactor is never open. They are the only way the command line changes the
+/// system: the reactor alone writes the commands its workers obey to the control topic.
+/// Errors are JSON `{"error":"..."}` except deploy's diagnostics.
 public struct ReactorHTTPAPI: Sendable {
     /// The reactor served.
     public let reactor: ReactorService
-    /// The bearer token deploy and undeploy require, or nil to refuse them.
+    /// The bearer token the changing routes require, or nil to refuse them.
     public let token: String?
 
     /// An API over `reactor`.
@@ -78,6 +84,44 @@ public struct ReactorHTTPAPI: Sendable {
                 return Response(status: .noContent)
             }
         }
+        router.put("/v1/molecules/:name/stages/:stage/replicas") { request, context in
+            guard Self.authorized(request, token: token) else { return Self.unauthorized() }
+            let body = try await request.body.collect(upTo: 64 << 10)
+            let replicas: Int?
+            switch (try? JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8))) as? [String: Any] {
+            case let fields? where fields["replicas"] as? String == "auto":
+                replicas = nil
+            case let fields? where (fields["replicas"] as? Int).map({ $0 >= 0 }) == true:
+                replicas = fields["replicas"] as? Int
+            default:
+                return Self.error(.badRequest, #"the body must be {"replicas": N} with N >= 0, or {"replicas": "auto"}"#)
+            }
+            return try await Self.answer {
+                let status = try await reactor.scale(
+                    molecule: try context.parameters.require("name"), stage: try context.parameters.require("stage"),
+                    replicas: replicas)
+                return try Self.json(.ok, status)
+            }
+        }
+        router.post("/v1/molecules/:name/stages/:stage/pause") { request, context in
+            guard Self.authorized(request, token: token) else { return Self.unauthorized() }
+            let body = try await request.body.collect(upTo: 64 << 10)
+            let fields = (try? JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8))) as? [String: Any]
+            let reason = fields?["reason"] as? String ?? "paused through the reactor's API"
+            return try await Self.answer {
+                let (molecule, stage) = (try context.parameters.require("name"), try context.parameters.require("stage"))
+                try await reactor.pause(molecule: molecule, stage: stage, reason: reason)
+                return try Self.json(.ok, try await reactor.status(molecule: molecule, stage: stage))
+            }
+        }
+        router.post("/v1/molecules/:name/stages/:stage/resume") { request, context in
+            guard Self.authorized(request, token: token) else { return Self.unauthorized() }
+            return try await Self.answer {
+                let (molecule, stage) = (try context.parameters.require("name"), try context.parameters.require("stage"))
+                try await reactor.resume(molecule: molecule, stage: stage)
+                return try Self.json(.ok, try await reactor.status(molecule: molecule, stage: stage))
+            }
+        }
         return router
     }
 
@@ -97,7 +141,9 @@ public struct ReactorHTTPAPI: Sendable {
     }
 
     private static func unauthorized() -> Response {
-        var response = error(.unauthorized, "deploy and undeploy need Authorization: Bearer <token> (--token or PACKETFLOW_REACTOR_TOKEN)")
+        var response = error(
+            .unauthorized,
+            "deploy, undeploy, scale, pause and resume need Authorization: Bearer <token> (--token, --token-file or PACKETFLOW_REACTOR_TOKEN)")
         response.headers[.wwwAuthenticate] = "Bearer"
         return response
     }

@@ -267,6 +267,21 @@ public actor ReactorService: Service {
         )
     }
 
+    /// Pins `stage` at `replicas` (nil: back to autoscaling) as ``obey(_:)-(ScaleOverride)``
+    /// does, for the API; returns the stage's status after it.
+    ///
+    /// Throws ``ReactorError`` (`unknownMolecule`, `unknownStage`).
+    public func scale(molecule: String, stage: String, replicas: Int?) async throws -> StageStatus {
+        _ = try stageState(molecule: molecule, stage: stage)
+        await obey(ScaleOverride(molecule: molecule, stage: stage, replicas: replicas))
+        return try await status(molecule: molecule, stage: stage)
+    }
+
+    /// One stage's status. Throws ``ReactorError`` (`unknownMolecule`, `unknownStage`).
+    public func status(molecule: String, stage: String) async throws -> StageStatus {
+        await stageStatus(try stageState(molecule: molecule, stage: stage), molecule: molecule)
+    }
+
     /// Obeys a command read from the control topic.
     public func obey(_ command: ControlCommand) async {
         switch command {

@@ -100,6 +100,47 @@ struct ReactorHTTPAPITests {
         }
     }
 
+    @Test("scale, pause and resume go through the API with the token; the reactor alone writes the commands to the control topic")
+    func stageCommands() async throws {
+        let fake = FakeReactor()
+        try await fake.reactor.loadRegistry()
+        try await application(fake).test(.live) { client in
+            let port = try #require(client.port)
+            let reactor = ReactorClient(baseURL: "http://127.0.0.1:\(port)", token: Self.token)
+            _ = try await reactor.deploy(source: Molecules.relay, sourceName: "relay.pf")
+
+            let anonymous = ReactorClient(baseURL: "http://127.0.0.1:\(port)")
+            let refused = await #expect(throws: ReactorError.self) {
+                try await anonymous.scale(molecule: "Relay", stage: "RelayPacket", replicas: 3)
+            }
+            #expect(refused?.code == .unauthorized)
+            await #expect(throws: ReactorError.self) { try await anonymous.pause(molecule: "Relay", stage: "RelayPacket", reason: "x") }
+            #expect(fake.scaler.count("RelayPacket") == 1)
+
+            let pinned = try await reactor.scale(molecule: "Relay", stage: "RelayPacket", replicas: 3)
+            #expect(pinned.manualReplicas == 3)
+            #expect(fake.scaler.count("RelayPacket") == 3)
+            #expect(pinned.lastDecision?.contains("scaled 1 -> 3") == true, "\(pinned.lastDecision ?? "")")
+            let auto = try await reactor.scale(molecule: "Relay", stage: "RelayPacket", replicas: nil)
+            #expect(auto.manualReplicas == nil)
+
+            let paused = try await reactor.pause(molecule: "Relay", stage: "SinkPacket", reason: "bad input upstream")
+            #expect(paused.paused && paused.pausedReason == "bad input upstream")
+            let resumed = try await reactor.resume(molecule: "Relay", stage: "SinkPacket")
+            #expect(!resumed.paused)
+            #expect(fake.control.kinds().filter { $0.hasSuffix("Stage") } == ["PauseStage", "ResumeStage"])
+
+            let unknown = await #expect(throws: ReactorError.self) {
+                try await reactor.scale(molecule: "Relay", stage: "Nope", replicas: 1)
+            }
+            #expect(unknown?.message.contains("no stage Nope") == true, "\(String(describing: unknown))")
+            let negative = try await client.execute(
+                uri: "/v1/molecules/Relay/stages/RelayPacket/replicas", method: .put, headers: authorized,
+                body: ByteBuffer(string: #"{"replicas":-1}"#))
+            #expect(negative.status == .badRequest)
+        }
+    }
+
     @Test("the command line's client deploys, lists, reads status and maps errors")
     func clientAgainstLiveServer() async throws {
         let fake = FakeReactor()

@@ -92,10 +92,7 @@ struct ReactorPauseProcessTests {
 
                 // The operator fixes the handler (it stops failing), then resumes.
                 try FileManager.default.removeItem(atPath: poisonFlag)
-                let resume = try await PacketFlowExecutable.run([
-                    "resume", name, "FeedPacket", "--bootstrap", bootstrap, "--wait-ms", "0",
-                ])
-                #expect(resume.exitCode == 0, "\(resume.standardError)")
+                try await running.reactor.resume(molecule: name, stage: "FeedPacket")
                 do {
                     try await waitUntil("the resumed stage drains its lag", within: .seconds(60)) {
                         try await stage("FeedPacket").lag == 0

@@ -68,7 +68,7 @@ struct ReactorProcessTests {
         }
     }
 
-    @Test("the command line deploys, scales by an MC packet, and a killed reactor's successor keeps the workers")
+    @Test("the command line deploys, scales through the API with the token, and a killed reactor's successor keeps the workers")
     func reactorKilledAndRestarted() async throws {
         try await EmbeddedBroker.withRunning(brokers: 1, logger: Self.logger) { broker in
             let bootstrap = broker.cluster.bootstrapServers
@@ -106,8 +106,11 @@ struct ReactorProcessTests {
                 #expect(deploy.exitCode == 0, "\(deploy.standardError)")
                 #expect(deploy.standardOutput.contains("deployed \(name)"))
 
+                let tokenless = try await PacketFlowExecutable.run(["scale", name, "RelayPacket", "2", "--reactor", url])
+                #expect(tokenless.exitCode != 0)
+                #expect(tokenless.standardError.contains("bearer token"), "\(tokenless.standardError)")
                 let scale = try await PacketFlowExecutable.run(
-                    ["scale", name, "RelayPacket", "2", "--bootstrap", bootstrap, "--reactor", url])
+                    ["scale", name, "RelayPacket", "2", "--reactor", url, "--token-file", tokenFile])
                 #expect(scale.exitCode == 0, "\(scale.standardError)")
                 #expect(scale.standardOutput.contains("RelayPacket: manual override (packetflow scale): scaled 1 -> 2"))
 

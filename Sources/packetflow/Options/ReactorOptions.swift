@@ -9,7 +9,7 @@ struct ReactorOptions: ParsableArguments {
     var reactor: String = ProcessInfo.processInfo.environment["PACKETFLOW_REACTOR"] ?? "http://127.0.0.1:8080"
 
     @Option(help: ArgumentHelp(
-        "The bearer token deploy and undeploy need. Default: $PACKETFLOW_REACTOR_TOKEN.", valueName: "token"))
+        "The bearer token deploy, undeploy, scale, pause and resume need. Default: $PACKETFLOW_REACTOR_TOKEN.", valueName: "token"))
     var token: String?
 
     @Option(help: ArgumentHelp(
