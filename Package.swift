@@ -159,6 +159,7 @@ let package = Package(
             name: "PacketFlowHTTPIngestTests",
             dependencies: [
                 "PacketFlowHTTPIngest",
+                "PacketFlowJSON",
                 "PacketFlowKafka",
                 "PacketFlowTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -4,6 +4,7 @@ import Logging
 import PacketFlowBroker
 import PacketFlowCore
 import PacketFlowHTTPIngest
+import PacketFlowJSON
 import ServiceLifecycle
 
 /// `packetflow ingest`: an HTTP endpoint publishing JSON events to topics as packets.
@@ -59,6 +60,11 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The packets' group: CF, DF, ED, CO, MC or RM.", valueName: "group"))
     var group: String = PacketGroup.eventDriven.symbol
 
+    @Option(help: ArgumentHelp(
+        "The field of each event that names it, e.g. order_id or order.id: its packet id becomes ingest:TOPIC:VALUE, so a retried or repeated post publishes the same id and an idempotent sink writes it once. An event without it gets 400.",
+        valueName: "path"))
+    var idField: String?
+
     @Flag(help: "Do not create missing topics; events to them fail with 503.")
     var noCreateTopics = false
 
@@ -72,6 +78,9 @@ struct IngestCommand: AsyncParsableCommand {
         guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
         guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be positive") }
         guard retryAfter > 0 else { throw ValidationError("--retry-after must be positive") }
+        if let idField, (try? JSONPath(idField)) == nil {
+            throw ValidationError("--id-field \(idField): expected a field path such as order_id or order.id")
+        }
         guard PacketGroup(symbol: group) != nil else {
             throw ValidationError("--group \(group): expected one of CF, DF, ED, CO, MC, RM")
         }
@@ -103,6 +112,7 @@ struct IngestCommand: AsyncParsableCommand {
         server.configuration.retryAfter = .seconds(retryAfter)
         server.configuration.group = PacketGroup(symbol: group)!
         server.configuration.createTopics = !noCreateTopics
+        server.configuration.idField = try idField.map { try JSONPath($0) }
         server.onListening = { [logger] port in
             logger.info("ingest listening", metadata: ["address": "http://\(address.host):\(port)"])
         }

@@ -76,7 +76,7 @@ public struct HTTPIngestAPI: Sendable {
         case .invalidJSON:
             let location = error.line.map { #","line":\#($0),"column":\#(error.column ?? 1)"# } ?? ""
             return Self.json(.badRequest, #"{"error":\#(Self.quoted(error.description))\#(location)}"#)
-        case .emptyBody, .invalidTopic, .invalidIdempotencyKey, .invalidConfiguration:
+        case .emptyBody, .invalidTopic, .invalidIdempotencyKey, .invalidEventID, .invalidConfiguration:
             return Self.error(.badRequest, error.message)
         case .internalTopic:
             return Self.error(.forbidden, error.message)

@@ -1,4 +1,5 @@
 import PacketFlowCore
+import PacketFlowJSON
 
 /// Settings of the HTTP ingest connector.
 public struct IngestConfiguration: Sendable {
@@ -20,6 +21,14 @@ public struct IngestConfiguration: Sendable {
     /// `__*`). Default: false: whoever can post could otherwise scale, pause or redeploy stages
     /// and forge packets in the middle of a molecule.
     public var allowsInternalTopics = false
+
+    /// The field of each event that names it, e.g. `order_id` or `order.id`: the event's
+    /// packet id becomes `ingest:TOPIC:VALUE`, the same whichever request carries the event and
+    /// however often, so a retried or repeated post publishes the same id and an idempotent sink
+    /// writes the event once. A request with an event that lacks the field (or whose value is
+    /// an object, array or null) gets 400 and publishes nothing. Takes precedence over the
+    /// `Idempotency-Key` header. Default: nil (ids from the header, else fresh).
+    public var idField: JSONPath?
 
     /// Every default.
     public init() {}

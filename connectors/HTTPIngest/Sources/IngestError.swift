@@ -13,6 +13,9 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         case invalidTopic
         /// The `Idempotency-Key` header is empty, too long or not printable ASCII (400).
         case invalidIdempotencyKey
+        /// An event lacks the configured id field, or its value is not a string, number or
+        /// boolean (400); nothing of the request was published.
+        case invalidEventID
         /// The topic is one of PacketFlow's own, which ingest does not write (403).
         case internalTopic
         /// The request has more events than the in-flight limit, or an event is larger than

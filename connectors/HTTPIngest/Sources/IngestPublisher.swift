@@ -1,5 +1,6 @@
 import PacketFlowBroker
 import PacketFlowCore
+import PacketFlowJSON
 import PacketFlowKafka
 import Synchronization
 
@@ -15,6 +16,7 @@ public final class IngestPublisher: Sendable {
     private let provisioner: TopicProvisioner?
     private let group: PacketGroup
     private let allowsInternalTopics: Bool
+    private let idField: JSONPath?
     private let knownTopics = Mutex<Set<String>>([])
     /// Events outstanding, bounded so a slow broker turns into 429s instead of memory.
     public let inFlight: InFlightLimit
@@ -25,6 +27,7 @@ public final class IngestPublisher: Sendable {
         self.provisioner = configuration.createTopics ? provisioner : nil
         self.group = configuration.group
         self.allowsInternalTopics = configuration.allowsInternalTopics
+        self.idField = configuration.idField
         self.inFlight = InFlightLimit(limit: configuration.maxInFlightEvents)
     }
 
@@ -35,8 +38,9 @@ public final class IngestPublisher: Sendable {
     /// created, the producer's queue is full or an acknowledgement failed (the message says how
     /// many events were acknowledged: a retry of the request publishes those again).
     ///
-    /// Each event gets a fresh packet id, or with `idempotencyKey` the id
-    /// `ingest:TOPIC:KEY:INDEX` (its index in `events`), the same for every retry.
+    /// Each event gets the id `ingest:TOPIC:VALUE` from its id field when one is configured
+    /// (`invalidEventID` when an event lacks it), else with `idempotencyKey` the id
+    /// `ingest:TOPIC:KEY:INDEX` (its index in `events`), the same for every retry, else a fresh one.
     public func publish(
         _ events: [ArraySlice<UInt8>], to topic: String, idempotencyKey: String? = nil
     ) async throws(IngestError) -> Int {
@@ -54,11 +58,20 @@ public final class IngestPublisher: Sendable {
             throw IngestError(.tooManyInFlight, "\(inFlight.current) events are waiting for the broker; retry later")
         }
         defer { inFlight.release(events.count) }
+        var ids: [String] = []
+        ids.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() {
+            if let idField {
+                ids.append("ingest:\(topic):\(try Self.value(of: idField, in: event, at: index))")
+            } else {
+                ids.append(idempotencyKey.map { "ingest:\(topic):\($0):\(index)" } ?? PacketID.generate().rawValue)
+            }
+        }
         try await ensureTopic(topic)
         let headers = headers(topic: topic)
         let failures = await withTaskGroup(of: KafkaError?.self) { tasks in
             for (index, event) in events.enumerated() {
-                let id = idempotencyKey.map { "ingest:\(topic):\($0):\(index)" } ?? PacketID.generate().rawValue
+                let id = ids[index]
                 let message = KafkaProducerMessage(
                     topic: topic, value: Array(event), headers: Self.with(id: id, headers))
                 tasks.addTask { [producer] in
@@ -89,6 +102,19 @@ public final class IngestPublisher: Sendable {
         throw IngestError(
             .brokerUnavailable,
             "\(what); \(acknowledged) of \(events.count) events were acknowledged and would be published again by a retry")
+    }
+
+    /// The text of `field` in `event` (the request's event number `index`, from 0).
+    private static func value(of field: JSONPath, in event: ArraySlice<UInt8>, at index: Int) throws(IngestError) -> String {
+        let value = try? JSON.parse(event).value(at: field)
+        switch value {
+        case .string(let text)? where !text.isEmpty: return text
+        case .integer?, .number?, .bool?: return value!.description
+        default:
+            throw IngestError(
+                .invalidEventID,
+                "event \(index + 1) has no \(field) to name it (a non-empty string, a number or a boolean); nothing of the request was published")
+        }
     }
 
     private func ensureTopic(_ topic: String) async throws(IngestError) {

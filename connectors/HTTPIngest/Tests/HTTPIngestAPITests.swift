@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PacketFlowHTTPIngest
+import PacketFlowJSON
 import PacketFlowKafka
 import PacketFlowTestSupport
 import Testing
@@ -139,6 +140,33 @@ struct HTTPIngestAPITests {
             }
             #expect(ids.count == 9)
             #expect(Set(ids) == Set((0..<3).flatMap { ["ingest:\(topic):order-batch-7:\($0)", "ingest:\(topic):order-batch-8:\($0)"] }))
+        }
+    }
+
+    @Test("with an id field each event is named by its own value, whichever request carries it; an event without it gets 400 and nothing is published")
+    func idField() async throws {
+        try await withEmbeddedCluster(brokers: 1) { cluster in
+            let topic = uniqueName("ingest-field")
+            try cluster.createTopic(topic, partitions: 1)
+            try await withAPI(
+                bootstrap: cluster.bootstrapServers, configure: { configuration, _ in configuration.idField = try? JSONPath("order.id") }
+            ) { client, _ in
+                // The second request repeats order 2 and adds 3 (a client that retried a partial batch).
+                let first = #"{"order":{"id":"A-1"}}"# + "\n" + #"{"order":{"id":2}}"#
+                let second = #"{"order":{"id":2}}"# + "\n" + #"{"order":{"id":"A-3"}}"#
+                for body in [first, second] {
+                    let response = try await client.execute(uri: "/topics/\(topic)", method: .post, body: ByteBuffer(string: body))
+                    #expect(response.status == .accepted, "\(String(buffer: response.body))")
+                }
+                let unnamed = try await client.execute(
+                    uri: "/topics/\(topic)", method: .post, body: ByteBuffer(string: #"{"order":{"id":"A-4"}}"# + "\n" + #"{"order":{}}"#))
+                #expect(unnamed.status == .badRequest)
+                #expect((try Self.json(unnamed)["error"] as? String)?.contains("event 2 has no order.id") == true)
+            }
+            let ids = try await Kcat(bootstrap: cluster.bootstrapServers).consume(topic: topic).compactMap { message in
+                message.headers.flatMap { headers in stride(from: 0, to: headers.count - 1, by: 2).first { headers[$0] == "pf-id" }.map { headers[$0 + 1] } }
+            }
+            #expect(ids.sorted() == ["ingest:\(topic):2", "ingest:\(topic):2", "ingest:\(topic):A-1", "ingest:\(topic):A-3"])
         }
     }
 
