@@ -38,6 +38,13 @@ struct HTTPIngestAPITests {
         try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any] ?? [:]
     }
 
+    /// The `pf-id` of every record in `topic`.
+    private static func packetIDs(in topic: String, bootstrap: String) async throws -> [String] {
+        try await Kcat(bootstrap: bootstrap).consume(topic: topic).compactMap { message in
+            message.headers.flatMap { headers in stride(from: 0, to: headers.count - 1, by: 2).first { headers[$0] == "pf-id" }.map { headers[$0 + 1] } }
+        }
+    }
+
     @Test("JSON lines are published as ED packets and answered 202 after acknowledgement")
     func publishesLines() async throws {
         try await withEmbeddedCluster(brokers: 1) { cluster in
@@ -135,9 +142,7 @@ struct HTTPIngestAPITests {
                     body: body)
                 #expect(bad.status == .badRequest)
             }
-            let ids = try await Kcat(bootstrap: cluster.bootstrapServers).consume(topic: topic).compactMap { message in
-                message.headers.flatMap { headers in stride(from: 0, to: headers.count - 1, by: 2).first { headers[$0] == "pf-id" }.map { headers[$0 + 1] } }
-            }
+            let ids = try await Self.packetIDs(in: topic, bootstrap: cluster.bootstrapServers)
             #expect(ids.count == 9)
             #expect(Set(ids) == Set((0..<3).flatMap { ["ingest:\(topic):order-batch-7:\($0)", "ingest:\(topic):order-batch-8:\($0)"] }))
         }
@@ -163,9 +168,7 @@ struct HTTPIngestAPITests {
                 #expect(unnamed.status == .badRequest)
                 #expect((try Self.json(unnamed)["error"] as? String)?.contains("event 2 has no order.id") == true)
             }
-            let ids = try await Kcat(bootstrap: cluster.bootstrapServers).consume(topic: topic).compactMap { message in
-                message.headers.flatMap { headers in stride(from: 0, to: headers.count - 1, by: 2).first { headers[$0] == "pf-id" }.map { headers[$0 + 1] } }
-            }
+            let ids = try await Self.packetIDs(in: topic, bootstrap: cluster.bootstrapServers)
             #expect(ids.sorted() == ["ingest:\(topic):2", "ingest:\(topic):2", "ingest:\(topic):A-1", "ingest:\(topic):A-3"])
         }
     }
