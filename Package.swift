@@ -114,7 +114,6 @@ let package = Package(
                 "PacketFlowBroker",
                 "PacketFlowLanguage",
                 "PacketFlowReactor",
-                "PacketFlowDeploy",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -131,6 +130,7 @@ let package = Package(
             dependencies: [
                 "PacketFlowCore",
                 "PacketFlowLanguage",
+                "PacketFlowReactor",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -363,6 +363,7 @@ let package = Package(
             dependencies: [
                 "PacketFlowDeploy",
                 "PacketFlowLanguage",
+                "PacketFlowReactor",
                 "PacketFlowTestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]

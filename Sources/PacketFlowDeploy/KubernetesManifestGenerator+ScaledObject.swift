@@ -1,3 +1,5 @@
+import PacketFlowReactor
+
 extension KubernetesManifestGenerator {
     /// The KEDA ScaledObject of one stage: its replicas are the reactor's decision.
     ///

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import PacketFlowDeploy
 
 /// The reactor's HTTP API from the command line: deploy, undeploy, list, status, scale,
 /// pause and resume.

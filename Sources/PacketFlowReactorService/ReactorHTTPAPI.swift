@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import PacketFlowDeploy
+import PacketFlowReactor
 
 /// The reactor's HTTP API (Hummingbird 2).
 ///

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import PacketFlowBroker
 import PacketFlowCore
-import PacketFlowDeploy
 import PacketFlowLanguage
 import PacketFlowReactor
 import ServiceLifecycle

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import PacketFlowDeploy
+import PacketFlowReactor
 import PacketFlowReactorService
 import Testing
 

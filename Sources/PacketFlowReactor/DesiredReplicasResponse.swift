@@ -1,5 +1,3 @@
-import Foundation
-
 /// What the reactor answers at `GET /v1/molecules/{molecule}/stages/{stage}/desired-replicas`.
 ///
 /// KEDA's `metrics-api` trigger in every generated ScaledObject polls this endpoint and reads
@@ -17,8 +15,6 @@ import Foundation
 public struct DesiredReplicasResponse: Sendable, Hashable, Codable {
     /// The JSON key KEDA reads, as written in each ScaledObject's `valueLocation` (a GJSON path).
     public static let valueLocation = "desiredReplicas"
-    /// The response's media type.
-    public static let contentType = "application/json"
 
     /// The molecule's name as declared: `ProcessingPipeline`.
     public var molecule: String
@@ -47,12 +43,5 @@ public struct DesiredReplicasResponse: Sendable, Hashable, Codable {
         self.minReplicas = minReplicas
         self.maxReplicas = maxReplicas
         self.reason = reason
-    }
-
-    /// The body the reactor sends: compact JSON with sorted keys, so equal responses are equal bytes.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
     }
 }
