@@ -10,9 +10,9 @@ import Foundation
 /// `{"molecule":"M","reason":"...","stage":"S"}`. The stage's workers obey it directly
 /// (`StagePauseListener` in PacketFlowRuntime): a paused worker keeps its partitions but
 /// fetches nothing until resumed. The reactor writes a pause as the
-/// healing reaction to a dead-letter storm downstream; `packetflow pause` and
-/// `packetflow resume` write them by hand; the reactor reads them all and shows the stage as
-/// paused, with the reason, until a resume.
+/// healing reaction to a dead-letter storm downstream, and by hand when `packetflow pause` or
+/// `packetflow resume` asks it through its API; the reactor reads them all and shows the
+/// stage as paused, with the reason, until a resume.
 public struct StagePauseCommand: Sendable, Hashable {
     /// The MC packet kind of a pause.
     public static let pauseKind = "PauseStage"

@@ -120,7 +120,7 @@ public struct ReactorStage: Sendable {
         let words: String
         if let replicas {
             let target = min(max(0, replicas), max(1, partitions))
-            words = "\(name): manual override (packetflow scale): scaled \(desired) -> \(target)"
+            words = "\(name): manual override: scaled \(desired) -> \(target)"
                 + (target != replicas ? " (capped at \(partitions) partitions)" : "")
             manual = target
             desired = target

@@ -54,7 +54,10 @@ public struct StabilityVerdict: Sendable, Hashable {
 
     /// The health shown in `packetflow status`, the metrics and the web page: CRASHLOOP while
     /// workers keep exiting (as Kubernetes' CrashLoopBackOff), else the worst partition's status.
-    public var health: String { crashLooping ? "CRASHLOOP" : status.rawValue }
+    public var health: String { crashLooping ? Self.crashLoopHealth : status.rawValue }
+
+    /// The health of a stage whose workers keep exiting.
+    public static let crashLoopHealth = "CRASHLOOP"
 
     /// One line for `packetflow status`, e.g. "SavePacket unstable: 120 dead-lettered in the
     /// last minute (storm), 3 restarts".

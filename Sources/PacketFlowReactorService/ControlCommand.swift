@@ -2,9 +2,9 @@ import PacketFlowCore
 
 /// A command for the reactor read from the control topic.
 public enum ControlCommand: Sendable, Hashable {
-    /// `packetflow scale`: pin a stage's replicas or hand it back to the autoscaler.
+    /// An MC stage's override: pin a stage's replicas or hand it back to the autoscaler.
     case scale(ScaleOverride)
-    /// `packetflow pause` / `packetflow resume`, or the reactor's own pause on a storm.
+    /// A pause or resume (the reactor's own, read back, or an MC stage's).
     case pause(StagePauseCommand)
     /// A worker's report of its own load: the autoscaler's measure of a replica's capacity.
     case load(WorkerLoadReport)

@@ -5,9 +5,10 @@ import PacketFlowKafka
 
 /// The control topic (`pf.control`): MC packets in both directions.
 ///
-/// The reactor publishes its decisions, healing reactions and pauses here, and reads
-/// ``ScaleOverride`` packets that `packetflow scale` writes and ``StagePauseCommand`` packets
-/// (`packetflow pause`, `packetflow resume`, its own pauses). Commands are read in the
+/// The reactor publishes its decisions, healing reactions, pauses and resumes here (those of
+/// `packetflow pause` and `resume` too, which reach it through its API), and reads
+/// ``ScaleOverride`` and ``StagePauseCommand`` packets that MC stages write, its own pauses and
+/// workers' load reports. Commands are read in the
 /// consumer group `packetflow-reactor`, committed, so a restarted reactor does not obey an
 /// old command twice. Thread-safe.
 public struct KafkaControlChannel: ControlPublisher {

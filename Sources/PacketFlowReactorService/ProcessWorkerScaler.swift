@@ -182,13 +182,16 @@ public actor ProcessWorkerScaler: WorkerScaler {
     /// Runs one worker slot until it is stopped: start, wait, back off, restart.
     private func supervise(_ stage: WorkerStage, id: Int) async {
         var crashes = 0
+        var quickExits = 0
         while !Task.isCancelled {
             let began = ContinuousClock.now
             let status = await runWorker(stage, id: id)
             started(stage, id: id, pid: nil)
             if Task.isCancelled || isDraining(stage, id: id) { break }
-            crashes = ContinuousClock.now - began > configuration.backoffReset ? 1 : crashes + 1
-            exited(stage, id: id, quickExits: crashes)
+            let ranLong = ContinuousClock.now - began > configuration.backoffReset
+            crashes = ranLong ? 1 : crashes + 1
+            quickExits = ranLong ? 0 : quickExits + 1
+            exited(stage, id: id, quickExits: quickExits)
             countRestart(stage)
             let backoff = min(
                 configuration.initialBackoff * (1 << min(crashes - 1, 20)), configuration.maximumBackoff)

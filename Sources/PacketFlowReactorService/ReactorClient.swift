@@ -101,7 +101,8 @@ public struct ReactorClient: Sendable {
         switch response.status.code {
         case 200..<300:
             return text
-        case 400 where !text.hasPrefix("{"):
+        case 400 where response.headers.first(name: "Content-Type")?.hasPrefix("text/plain") == true:
+            // Only deploy answers 400 with text: the molecule's rendered diagnostics.
             throw ReactorError(.invalidMolecule, "the reactor refused the molecule", diagnostics: text)
         case 401:
             throw ReactorError(

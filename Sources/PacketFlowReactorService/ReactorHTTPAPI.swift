@@ -22,7 +22,8 @@ import PacketFlowReactor
 /// Deploy, undeploy, scale, pause and resume need `Authorization: Bearer TOKEN` (401 without
 /// it, or with another); with no token configured they are refused with 401 too, so an
 /// unconfigured reactor is never open. They are the only way the command line changes the
-/// system: the reactor alone writes the commands its workers obey to the control topic.
+/// system: it no longer writes the control topic, which the reactor and MC stages write (on a
+/// real cluster, give only them write access with ACLs).
 /// Errors are JSON `{"error":"..."}` except deploy's diagnostics.
 public struct ReactorHTTPAPI: Sendable {
     /// The reactor served.

@@ -1,4 +1,5 @@
 import CoreMetrics
+import PacketFlowReactor
 import Prometheus
 import Synchronization
 
@@ -7,7 +8,8 @@ import Synchronization
 /// Gauges: `packetflow_stage_lag`, `packetflow_stage_replicas_running`,
 /// `packetflow_stage_replicas_desired`, `packetflow_stage_input_rate`,
 /// `packetflow_stage_processing_rate`, `packetflow_stage_dead_letters` (written by the stage),
-/// `packetflow_stage_paused` (1 while paused); counters:
+/// `packetflow_stage_paused` (1 while paused), `packetflow_stage_crash_looping` (1 while the
+/// health is CRASHLOOP); counters:
 /// `packetflow_stage_decisions_total` (label `action`), `packetflow_stage_restarts_total`.
 /// Made through the swift-metrics API on a `PrometheusMetricsFactory` over ``registry``,
 /// which `GET /metrics` renders. Thread-safe.
@@ -36,6 +38,7 @@ public final class ReactorMetrics: Sendable {
         gauge("packetflow_stage_processing_rate", status.processingRate)
         gauge("packetflow_stage_dead_letters", Double(status.deadLetters))
         gauge("packetflow_stage_paused", status.paused ? 1 : 0)
+        gauge("packetflow_stage_crash_looping", status.health == StabilityVerdict.crashLoopHealth ? 1 : 0)
         let key = "\(molecule)\u{0}\(status.stage)"
         let newRestarts = restartsSeen.withLock { seen in
             defer { seen[key] = status.restarts }

@@ -1,7 +1,8 @@
 import Foundation
 import PacketFlowCore
 
-/// A manual replica count for one stage, sent by `packetflow scale` as an MC packet.
+/// A manual replica count for one stage: what `packetflow scale` asks through the reactor's
+/// API, and what an MC stage may write to the control topic as a packet.
 ///
 /// The packet's kind is "ScaleOverride", its key the stage, its payload
 /// `{"molecule":"M","stage":"S","replicas":N}`; `replicas` null hands the stage back to the

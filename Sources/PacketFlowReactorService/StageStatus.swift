@@ -39,8 +39,8 @@ public struct StageStatus: Sendable, Hashable, Codable {
     public var paused: Bool
     /// Worker restarts after crashes.
     public var restarts: Int
-    /// The Burrow-style status: OK, WARN, STALL, STOP, REWIND or LOSS; CRASHLOOP while
-    /// workers keep exiting soon after they start.
+    /// The Burrow-style status: OK, WARN, STALL, STOP, REWIND or LOSS; CRASHLOOP
+    /// (`StabilityVerdict.crashLoopHealth`) while workers keep exiting soon after they start.
     public var health: String
     /// Whether the stage is stable; false shows the reasons in ``healthReasons``.
     public var stable: Bool

@@ -8,8 +8,8 @@ import Synchronization
 /// the worker's consumer accordingly.
 ///
 /// Commands are ``StagePauseCommand``s (MC packets of kind `PauseStage` or `ResumeStage`),
-/// written by the reactor (a healing reaction to a
-/// dead-letter storm downstream) or by `packetflow pause` / `packetflow resume`. The listener
+/// written by the reactor (a healing reaction to a dead-letter storm downstream, or
+/// `packetflow pause` / `packetflow resume` through its API). The listener
 /// reads the control topic from its start in a consumer group of its own, so the last command
 /// for the stage wins and a worker started while its stage is paused pauses too.
 ///

@@ -189,7 +189,10 @@ extension StageRunner {
                             group: delivery
                         ) { headers in stamp(&headers, from: record, id: id, output: index) }
                     } catch let error as KafkaError where error.code == .messageTooLarge {
-                        return .refused(Refusal(oversizedOutput: value.count, to: outputs[topic].name))
+                        return .refused(
+                            Refusal(
+                                oversizedOutput: value.count, to: outputs[topic].name, index: index, of: payloads.count,
+                                afterOthers: index > 0 || topic > 0))
                     } catch {
                         throw RuntimeError(
                             .kafkaFailed,
@@ -286,9 +289,14 @@ struct RecordHeaders: Sendable {
 extension StageRunner.Refusal {
     /// An output the producer refused for its size (`MSG_SIZE_TOO_LARGE`): no retry can send
     /// it, so its input goes to the dead-letter topic and the stage goes on.
-    init(oversizedOutput bytes: Int, to topic: String, attempt: Int = 1) {
+    ///
+    /// `afterOthers` says that outputs enqueued before it (earlier outputs of the input, or
+    /// the same output to earlier topics) were sent and stay sent; the reason says so.
+    init(oversizedOutput bytes: Int, to topic: String, index: Int, of count: Int, afterOthers: Bool, attempt: Int = 1) {
+        let which = count > 1 ? "output \(index + 1) of \(count)" : "output"
         self.init(
-            reason: "output of \(bytes) bytes to \(topic) exceeds the largest message the producer may send (message.max.bytes)",
+            reason: "\(which) (\(bytes) bytes) to \(topic) exceeds the largest message the producer may send (message.max.bytes)"
+                + (afterOthers ? "; the outputs sent before it stay sent" : ""),
             attempt: attempt)
     }
 }

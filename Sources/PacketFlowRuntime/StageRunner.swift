@@ -296,8 +296,14 @@ final class StageRunner: Sendable {
             outputs[index].group = last?.group ?? stage.group
             outputs[index].attempt = 1
             if outputs[index].trace == nil { outputs[index].trace = input.trace }
-            for topic in outputTopics {
-                try await deliver(outputs[index], to: topic, delivery: delivery)
+            for (position, topic) in outputTopics.enumerated() {
+                do {
+                    try await deliver(outputs[index], to: topic, delivery: delivery)
+                } catch let error as KafkaError where error.code == .messageTooLarge {
+                    throw Refusal(
+                        oversizedOutput: outputs[index].payload.count, to: topic, index: index, of: outputs.count,
+                        afterOthers: index > 0 || position > 0)
+                }
             }
         }
     }
@@ -311,12 +317,15 @@ final class StageRunner: Sendable {
     }
 
     /// Enqueues an output in `delivery`, its headers written straight into the record.
+    /// Enqueues `output` to `topic`; one larger than the producer may send comes back as the
+    /// `KafkaError` (for ``send(_:from:delivery:)`` to refuse the input), any other failure as
+    /// ``RuntimeError`` `kafkaFailed`.
     private func deliver(_ output: Packet, to topic: String, delivery: KafkaDeliveryGroup) async throws {
         meter.recordSent(1)
         do {
             try await producer.enqueue(output, to: topic, group: delivery)
         } catch let error as KafkaError where error.code == .messageTooLarge {
-            throw Refusal(oversizedOutput: output.payload.count, to: topic)
+            throw error
         } catch {
             throw RuntimeError(.kafkaFailed, "cannot deliver output \(output.id) to \(topic): \(error)")
         }

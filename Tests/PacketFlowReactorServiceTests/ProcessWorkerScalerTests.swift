@@ -4,7 +4,7 @@ import PacketFlowReactorService
 import PacketFlowTestSupport
 import Testing
 
-@Suite("Process worker scaler", .timeLimit(.minutes(1)))
+@Suite("Process worker scaler", .timeLimit(.minutes(2)))
 struct ProcessWorkerScalerTests {
     @Test("a worker that exits at once is restarted with a growing backoff and reported as crash-looping")
     func crashLoop() async throws {
@@ -28,6 +28,33 @@ struct ProcessWorkerScalerTests {
 
         try await scaler.setReplicas(0, for: stage)
         #expect(await scaler.crashLooping(stage) == 0, "a stopped worker is not crash-looping")
+        await scaler.shutdown()
+    }
+
+    @Test("an exit after a long run does not count towards a crash loop: three quick exits after it do")
+    func longRunThenQuickExits() async throws {
+        let folder = FileManagerTemporary.folder("long-run")
+        // Runs 1.5 s the first time, then exits at once.
+        let script = folder + "/worker.sh"
+        try """
+            #!/bin/sh
+            if [ ! -e "\(folder)/ran" ]; then touch "\(folder)/ran"; sleep 1.5; fi
+            exit 1
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        var configuration = ProcessWorkerScalerConfiguration(
+            executable: script, bootstrapServers: "127.0.0.1:9", stateDirectory: folder)
+        configuration.backoffReset = .seconds(1)
+        configuration.initialBackoff = .seconds(1)
+        configuration.forwardWorkerLogs = false
+        let scaler = ProcessWorkerScaler(configuration: configuration, logger: Logger(label: "test.scaler") { _ in SwiftLogNoOpLogHandler() })
+        let stage = WorkerStage(molecule: "Flaky", stage: "SavePacket", moleculeFile: "/nonexistent.pf")
+        try await scaler.setReplicas(1, for: stage)
+        // Exits at about 1.5 s (long), 2.5 s, 4.5 s and 8.5 s (quick; backoffs 1, 2 and 4 s).
+        try await waitUntil("the long run and two quick exits", within: .seconds(20)) { await scaler.restarts(stage) >= 3 }
+        #expect(await scaler.crashLooping(stage) == 0, "two quick exits after a long run")
+        try await waitUntil("a third quick exit", within: .seconds(20)) { await scaler.restarts(stage) >= 4 }
+        #expect(await scaler.crashLooping(stage) == 1)
         await scaler.shutdown()
     }
 }

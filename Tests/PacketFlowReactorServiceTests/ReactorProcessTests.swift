@@ -112,7 +112,13 @@ struct ReactorProcessTests {
                 let scale = try await PacketFlowExecutable.run(
                     ["scale", name, "RelayPacket", "2", "--reactor", url, "--token-file", tokenFile])
                 #expect(scale.exitCode == 0, "\(scale.standardError)")
-                #expect(scale.standardOutput.contains("RelayPacket: manual override (packetflow scale): scaled 1 -> 2"))
+                #expect(scale.standardOutput.contains("RelayPacket: manual override: scaled 1 -> 2"))
+                let pause = try await PacketFlowExecutable.run(
+                    ["pause", name, "SinkPacket", "--reason", "checking the sink", "--reactor", url, "--token-file", tokenFile])
+                #expect(pause.standardOutput.contains("SinkPacket: paused: checking the sink"), "\(pause.standardError)")
+                #expect(try await client.status(name).stages.first { $0.stage == "SinkPacket" }?.paused == true)
+                let resume = try await PacketFlowExecutable.run(["resume", name, "SinkPacket", "--reactor", url, "--token-file", tokenFile])
+                #expect(resume.standardOutput.contains("SinkPacket: running"), "\(resume.standardError)")
 
                 try await waitUntil("three workers run", within: .seconds(30)) {
                     let pids = Self.recordedWorkers(state)

@@ -129,7 +129,7 @@ struct ReactorServiceTests {
         #expect(fake.scaler.count("RelayPacket") == 3)
         let relay = try #require(try await fake.reactor.status("Relay").stages.first)
         #expect(relay.manualReplicas == 3)
-        #expect(relay.lastDecision == "RelayPacket: manual override (packetflow scale): scaled 1 -> 3")
+        #expect(relay.lastDecision == "RelayPacket: manual override: scaled 1 -> 3")
         #expect(fake.control.kinds().contains("ScaleOverrideObeyed"))
 
         await fake.reactor.obey(ScaleOverride(molecule: "Relay", stage: "RelayPacket", replicas: nil))

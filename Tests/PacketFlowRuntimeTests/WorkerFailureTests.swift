@@ -14,16 +14,20 @@ struct WorkerFailureTests {
         "an output larger than the producer may send dead-letters its input with the reason, and the stage goes on",
         arguments: [PacketGroup.dataFlow, .controlFlow])
     func oversizedOutput(group: PacketGroup) async throws {
-        // Packet 7's answer is 2 MB, twice librdkafka's default message.max.bytes.
+        // Packet 7's answer is 2 MB, twice librdkafka's default message.max.bytes; packet 9's
+        // second output is as large, its first a small one.
         let script = FileManager.default.temporaryDirectory.appending(path: "\(uniqueName("oversized")).py")
         try """
         import json, sys
         for line in sys.stdin:
             request = json.loads(line)
             payload = request["packet"]["payload"]
+            outputs = [payload]
             if payload["n"] == 7:
-                payload = dict(payload, pad="x" * 2000000)
-            sys.stdout.write(json.dumps({"id": request["id"], "outputs": [payload]}) + "\\n")
+                outputs = [dict(payload, pad="x" * 2000000)]
+            if payload["n"] == 9:
+                outputs = [payload, dict(payload, pad="x" * 2000000)]
+            sys.stdout.write(json.dumps({"id": request["id"], "outputs": outputs}) + "\\n")
             sys.stdout.flush()
         """.write(to: script, atomically: true, encoding: .utf8)
         let plan = try MoleculeProgram.parse("""
@@ -40,16 +44,19 @@ struct WorkerFailureTests {
             let (outputs, deadLetters) = try await withWorkers(workers) {
                 try await publish(packets, to: stage.inputTopics[0], bootstrap: bootstrap)
                 let outputs = try await readTopic(stage.outputTopics[0], atLeast: 39, bootstrap: bootstrap)
-                let deadLetters = try await readTopic(plan.deadLetterTopic, atLeast: 1, bootstrap: bootstrap)
+                let deadLetters = try await readTopic(plan.deadLetterTopic, atLeast: 2, bootstrap: bootstrap)
                 try await waitUntilCommitted(group: stage.consumerGroup, topic: stage.inputTopics[0], bootstrap: bootstrap)
                 return (outputs, deadLetters)
             }
             let numbers = outputs.compactMap { try? JSON.parse($0.value ?? [])["n"]?.int64Value }
             #expect(Set(numbers) == Set((0..<40).filter { $0 != 7 }.map(Int64.init)))
-            #expect(deadLetters.count == 1)
-            #expect(deadLetters.first.flatMap { try? JSON.parse($0.value ?? [])["n"]?.int64Value } == 7)
-            let reason = deadLetters.first?.header(DeadLetterHeader.reason) ?? ""
-            #expect(reason.contains("exceeds the largest message the producer may send"), "\(reason)")
+            #expect(deadLetters.count == 2)
+            let reasons = Dictionary(
+                deadLetters.map { ((try? JSON.parse($0.value ?? [])["n"]?.int64Value) ?? -1, $0.header(DeadLetterHeader.reason) ?? "") },
+                uniquingKeysWith: { first, _ in first })
+            #expect(reasons.keys.sorted() == [7, 9])
+            #expect(reasons[7]?.contains("exceeds the largest message the producer may send") == true, "\(reasons)")
+            #expect(reasons[9]?.contains("output 2 of 2") == true && reasons[9]?.contains("stay sent") == true, "\(reasons)")
         }
     }
 

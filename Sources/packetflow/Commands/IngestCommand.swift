@@ -61,7 +61,7 @@ struct IngestCommand: AsyncParsableCommand {
     var group: String = PacketGroup.eventDriven.symbol
 
     @Option(help: ArgumentHelp(
-        "The field of each event that names it, e.g. order_id or order.id: its packet id becomes ingest:TOPIC:VALUE, so a retried or repeated post publishes the same id and an idempotent sink writes it once. An event without it gets 400.",
+        "The field of each event that names the event (not the entity: two updates of one order need two ids), e.g. event_id or meta.id: its packet id becomes ingest:TOPIC:VALUE, so a retried or repeated post publishes the same id and an idempotent sink writes it once. An event without it gets 400.",
         valueName: "path"))
     var idField: String?
 
@@ -79,7 +79,7 @@ struct IngestCommand: AsyncParsableCommand {
         guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be positive") }
         guard retryAfter > 0 else { throw ValidationError("--retry-after must be positive") }
         if let idField, (try? JSONPath(idField)) == nil {
-            throw ValidationError("--id-field \(idField): expected a field path such as order_id or order.id")
+            throw ValidationError("--id-field \(idField): expected a field path such as event_id or meta.id")
         }
         guard PacketGroup(symbol: group) != nil else {
             throw ValidationError("--group \(group): expected one of CF, DF, ED, CO, MC, RM")

@@ -22,11 +22,13 @@ public struct IngestConfiguration: Sendable {
     /// and forge packets in the middle of a molecule.
     public var allowsInternalTopics = false
 
-    /// The field of each event that names it, e.g. `order_id` or `order.id`: the event's
+    /// The field of each event that names the event (not the entity it is about: two updates
+    /// of one order need two ids), e.g. `event_id` or `meta.id`: the event's
     /// packet id becomes `ingest:TOPIC:VALUE`, the same whichever request carries the event and
     /// however often, so a retried or repeated post publishes the same id and an idempotent sink
     /// writes the event once. A request with an event that lacks the field (or whose value is
-    /// an object, array or null) gets 400 and publishes nothing. Takes precedence over the
+    /// an object, array, null, or a string over 200 bytes or with control characters) gets 400
+    /// and publishes nothing. Takes precedence over the
     /// `Idempotency-Key` header. Default: nil (ids from the header, else fresh).
     public var idField: JSONPath?
 

@@ -107,14 +107,19 @@ public final class IngestPublisher: Sendable {
     /// The text of `field` in `event` (the request's event number `index`, from 0).
     private static func value(of field: JSONPath, in event: ArraySlice<UInt8>, at index: Int) throws(IngestError) -> String {
         let value = try? JSON.parse(event).value(at: field)
+        let text: String
         switch value {
-        case .string(let text)? where !text.isEmpty: return text
-        case .integer?, .number?, .bool?: return value!.description
-        default:
+        case .string(let string)?: text = string
+        case .integer?, .number?, .bool?: text = value!.description
+        default: text = ""
+        }
+        // It travels in every downstream pf-id and sink key: short, and no control characters.
+        guard (1...200).contains(text.utf8.count), !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw IngestError(
                 .invalidEventID,
-                "event \(index + 1) has no \(field) to name it (a non-empty string, a number or a boolean); nothing of the request was published")
+                "event \(index + 1) has no \(field) to name it (a string of 1 to 200 bytes without control characters, a number or a boolean); nothing of the request was published")
         }
+        return text
     }
 
     private func ensureTopic(_ topic: String) async throws(IngestError) {
