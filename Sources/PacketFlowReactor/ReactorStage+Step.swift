@@ -81,7 +81,16 @@ extension ReactorStage {
         var effects: [Effect] = []
         var scaleTo: Int?
         if manual == nil, observation.pausedReason == nil {
-            let decision = rules.autoscaler.decide(scalingInput(now: time, running: running))
+            var decision = rules.autoscaler.decide(scalingInput(now: time, running: running))
+            if observation.crashLooping > 0, decision.desiredReplicas > desired {
+                // Workers that crash on start would crash in new slots too: no scale-out then.
+                decision.reason = .crashLooping
+                decision.explanation =
+                    "\(name): workers keep exiting soon after they start (CRASHLOOP): holding \(desired), "
+                    + "\(decision.desiredReplicas) wanted"
+                decision.action = .hold
+                decision.desiredReplicas = desired
+            }
             history.record(decision)
             lastDecision = decision.explanation
             lastAction = decision.action.rawValue

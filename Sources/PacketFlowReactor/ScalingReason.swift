@@ -32,4 +32,7 @@ public enum ScalingReason: String, Sendable, Hashable, CaseIterable {
     case atLimit = "at-limit"
     /// The current replicas match the model: holding.
     case balanced
+    /// The model wants more replicas, but the stage's workers keep exiting soon after they
+    /// start (CRASHLOOP): more would crash too, so holding.
+    case crashLooping = "crash-looping"
 }

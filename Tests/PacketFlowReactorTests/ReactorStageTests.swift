@@ -14,7 +14,7 @@ struct ReactorStageTests {
     /// Offsets at `second` of a stage fed `input` packets a second and handling `handled`, from 0.
     static func observe(
         at second: Int, running: Int, input: Double, handled: Double, partitions: Int = 12, deadLetters: Int64? = 0,
-        paused: String? = nil, pausedStages: Set<String> = [], restarts: Int = 0
+        paused: String? = nil, pausedStages: Set<String> = [], restarts: Int = 0, crashLooping: Int = 0
     ) -> ReactorStage.Observation {
         let produced = Int64(input * Double(second)) / Int64(partitions)
         let consumed = Int64(handled * Double(second)) / Int64(partitions)
@@ -23,7 +23,8 @@ struct ReactorStageTests {
             partitions: (0..<partitions).map {
                 PartitionLagSample(partition: Int32($0), lowWatermark: 0, highWatermark: produced, committedOffset: min(consumed, produced))
             },
-            restarts: restarts, deadLetters: deadLetters, pausedReason: paused, pausedStages: pausedStages)
+            restarts: restarts, crashLooping: crashLooping, deadLetters: deadLetters, pausedReason: paused,
+            pausedStages: pausedStages)
     }
 
     /// A worker's report at `second`: `rate` packets per busy second, busy `busy` of the interval.
@@ -51,6 +52,25 @@ struct ReactorStageTests {
         let effects = stage.step(Self.observe(at: 10, running: 1, input: 300, handled: 100))
         #expect(Self.scales(effects).first.map { $0 > 1 } == true, "\(stage.lastDecision ?? "")")
         #expect(stage.window.estimates.perReplicaRateSource == .reported)
+    }
+
+    @Test("a crash-looping stage is not scaled out, however its lag grows: new workers would crash too")
+    func noScaleOutWhileCrashLooping() {
+        var stage = Self.stage()
+        stage.record(Self.report("w1", at: 1, rate: 100))
+        var effects: [ReactorStage.Effect] = []
+        for second in stride(from: 2, through: 10, by: 2) {
+            stage.record(Self.report("w1", at: second - 1, rate: 100))
+            effects += stage.step(Self.observe(at: second, running: 1, input: 300, handled: 50, crashLooping: 1))
+        }
+        #expect(Self.scales(effects).isEmpty, "\(stage.lastDecision ?? "")")
+        #expect(stage.lastReason == "crash-looping")
+        #expect(stage.lastDecision?.contains("CRASHLOOP") == true)
+
+        // The loop over, the same lag scales the stage out.
+        stage.record(Self.report("w1", at: 11, rate: 100))
+        let after = stage.step(Self.observe(at: 12, running: 1, input: 300, handled: 50))
+        #expect(Self.scales(after).first.map { $0 > 1 } == true, "\(stage.lastDecision ?? "")")
     }
 
     @Test("workers that never report: after the grace, rising lag takes one cold-start step")

@@ -54,10 +54,7 @@ public final class IngestPublisher: Sendable {
             throw IngestError(
                 .tooLarge, "\(events.count) events in one request, more than the \(inFlight.limit) that may wait for the broker; split the request")
         }
-        guard inFlight.tryAcquire(events.count) else {
-            throw IngestError(.tooManyInFlight, "\(inFlight.current) events are waiting for the broker; retry later")
-        }
-        defer { inFlight.release(events.count) }
+        // Named before taking room, so a request with an unnamed event gets 400, never 429.
         var ids: [String] = []
         ids.reserveCapacity(events.count)
         for (index, event) in events.enumerated() {
@@ -67,6 +64,10 @@ public final class IngestPublisher: Sendable {
                 ids.append(idempotencyKey.map { "ingest:\(topic):\($0):\(index)" } ?? PacketID.generate().rawValue)
             }
         }
+        guard inFlight.tryAcquire(events.count) else {
+            throw IngestError(.tooManyInFlight, "\(inFlight.current) events are waiting for the broker; retry later")
+        }
+        defer { inFlight.release(events.count) }
         try await ensureTopic(topic)
         let headers = headers(topic: topic)
         let failures = await withTaskGroup(of: KafkaError?.self) { tasks in
