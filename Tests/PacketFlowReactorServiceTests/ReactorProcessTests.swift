@@ -91,7 +91,7 @@ struct ReactorProcessTests {
             var workersBefore: Set<Int32> = []
 
             try await Self.runReactor(arguments) { reactor in
-                try await waitUntil("the reactor answers", within: .seconds(30)) { (try? await client.list()) != nil }
+                try await Self.waitUntilAnswering(reactor, client)
 
                 let anonymous = try await PacketFlowExecutable.run(["deploy", file, "--reactor", url])
                 #expect(anonymous.exitCode != 0)
@@ -130,6 +130,7 @@ struct ReactorProcessTests {
             #expect(workersBefore.allSatisfy(Self.isAlive), "workers outlive a killed reactor")
 
             try await Self.runReactor(arguments) { reactor in
+                try await Self.waitUntilAnswering(reactor, client)
                 try await waitUntil("the restarted reactor has its molecule back", within: .seconds(30)) {
                     (try? await client.list().first?.runningReplicas) == 3
                 }
@@ -203,7 +204,7 @@ struct ReactorProcessTests {
             let secrets = ["PACKETFLOW_REACTOR_TOKEN": "s3cret", "PACKETFLOW_INGEST_TOKEN": "in9est"]
             let client = ReactorClient(baseURL: "http://127.0.0.1:\(port)", token: "s3cret")
             try await Self.runReactor(arguments, environment: secrets) { reactor in
-                try await waitUntil("the reactor answers", within: .seconds(30)) { (try? await client.list()) != nil }
+                try await Self.waitUntilAnswering(reactor, client)
                 _ = try await client.deploy(source: molecule, sourceName: "env.pf")
                 let producer = try KafkaProducer(configuration: .init(bootstrapServers: bootstrap))
                 try await waitUntil("an exec program wrote its environment", within: .seconds(60)) {
@@ -229,6 +230,19 @@ struct ReactorProcessTests {
             .path(.init(try PacketFlowExecutable.path())), arguments: Arguments(arguments),
             environment: .inherit.updating(Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
             input: .none, output: .discarded, error: .discarded, body: body)
+    }
+
+    /// Waits until the reactor process answers its API, failing at once should it exit first.
+    ///
+    /// No budget sized for a quiet machine: a debug reactor starting under the suite's load
+    /// took over 30 s once; the suite's time limit bounds the wait.
+    private static func waitUntilAnswering(
+        _ reactor: Execution<NoInput, DiscardedOutput, DiscardedOutput>, _ client: ReactorClient
+    ) async throws {
+        try await waitUntil("the reactor answers", within: .seconds(150)) {
+            guard isAlive(reactor.processIdentifier.value) else { throw ReactorError(.requestFailed, "the reactor exited before it answered") }
+            return (try? await client.list()) != nil
+        }
     }
 
     /// The PIDs `workers.json` lists.
