@@ -22,6 +22,25 @@ public struct GroupProperties: Sendable, Hashable {
     public var scaling: ScalingPolicy
     /// The kind of node a stage of this group belongs on.
     public var placement: PlacementClass
+    /// What a stage of this group does besides calling its handlers.
+    public var duties: Duties = []
+
+    /// Work a group's stages do around their handlers.
+    public struct Duties: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        /// A packet past its `pf-deadline` goes to the dead-letter topic unhandled: a late
+        /// event is worth less than none (ED).
+        public static let checksDeadlines = Duties(rawValue: 1 << 0)
+        /// Packets with one correlation key are held until a quorum or a window, then leave
+        /// as one (CO).
+        public static let gathers = Duties(rawValue: 1 << 1)
+        /// Results also go to the control topic, which the reactor reads (MC).
+        public static let reportsToReactor = Duties(rawValue: 1 << 2)
+        /// A cache and a token budget stand in front of the handlers (RM).
+        public static let guardsResources = Duties(rawValue: 1 << 3)
+    }
 
     /// Ordering guarantee of a group.
     public enum Ordering: String, Sendable, Hashable, Codable {

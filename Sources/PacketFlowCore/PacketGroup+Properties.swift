@@ -42,7 +42,8 @@ extension PacketGroup {
                 scaling: .init(
                     minReplicas: 2, maxReplicas: 6, scaleOutFactor: 2.0,
                     orderingCapsParallelism: false, scaleInStabilization: .seconds(300)),
-                placement: .edge)
+                placement: .edge,
+                duties: .checksDeadlines)
         case .collective:
             GroupProperties(
                 ordering: .sequentialPerKey,
@@ -55,7 +56,8 @@ extension PacketGroup {
                 scaling: .init(
                     minReplicas: 1, maxReplicas: 1, scaleOutFactor: 1.0,
                     orderingCapsParallelism: true, scaleInStabilization: .seconds(600)),
-                placement: .coordinator)
+                placement: .coordinator,
+                duties: .gathers)
         case .metaComputational:
             GroupProperties(
                 ordering: .sequentialPerKey,
@@ -68,7 +70,8 @@ extension PacketGroup {
                 scaling: .init(
                     minReplicas: 1, maxReplicas: 1, scaleOutFactor: 1.0,
                     orderingCapsParallelism: true, scaleInStabilization: .seconds(600)),
-                placement: .control)
+                placement: .control,
+                duties: .reportsToReactor)
         case .resourceManagement:
             GroupProperties(
                 ordering: .sequentialPerKey,
@@ -81,7 +84,8 @@ extension PacketGroup {
                 scaling: .init(
                     minReplicas: 1, maxReplicas: 1, scaleOutFactor: 1.0,
                     orderingCapsParallelism: true, scaleInStabilization: .seconds(600)),
-                placement: .resource)
+                placement: .resource,
+                duties: .guardsResources)
         }
     }
 }

@@ -44,7 +44,7 @@ struct StageWorkload: Hashable {
         let memories = stage.packets.compactMap(\.resources.memoryBytes)
         self.cpu = cpus.isEmpty ? nil : cpus.reduce(0, +)
         self.memoryBytes = memories.isEmpty ? nil : memories.reduce(0, +)
-        self.drainTime = .milliseconds(stage.timeoutMilliseconds) + configuration.flushAllowance
+        self.drainTime = stage.timeout + configuration.flushAllowance
         let grace = drainTime + configuration.terminationMargin
         let (seconds, attoseconds) = grace.components
         self.terminationGracePeriodSeconds = Int(seconds) + (attoseconds > 0 ? 1 : 0)

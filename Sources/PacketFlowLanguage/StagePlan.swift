@@ -33,12 +33,12 @@ public struct StagePlan: Sendable, Hashable, Codable {
     public var placement: GroupProperties.PlacementClass
     /// Retries after the first attempt.
     public var retries: Int
-    /// Wait before the first retry, doubling up to ``maxBackoffMilliseconds``.
-    public var initialBackoffMilliseconds: Int64
+    /// Wait before the first retry, doubling up to ``maxBackoff``.
+    @Milliseconds public var initialBackoff: Duration
     /// Longest wait between retries.
-    public var maxBackoffMilliseconds: Int64
+    @Milliseconds public var maxBackoff: Duration
     /// Longest one handler call may take before it counts as failed.
-    public var timeoutMilliseconds: Int64
+    @Milliseconds public var timeout: Duration
     /// The payload field that keys (partitions and orders) the stage's input, if declared.
     public var key: String?
     /// State stores the stage's packets share through metallic bonds, sorted.
@@ -47,20 +47,22 @@ public struct StagePlan: Sendable, Hashable, Codable {
     public var deadLetterTopic: String
     /// How a collective (CO) stage gathers its packets; `nil` for every other group.
     public var collective: Collective?
+    /// How workers take, send and check the stage's packets, from its group's row.
+    public var behaviour: StageBehaviour
 
     /// How a collective stage gathers: packets with one correlation key (the stage's ``key``
     /// field, else the Kafka key) are held until ``quorum`` of them arrived, then leave as one
-    /// packet; a group still short after ``windowMilliseconds`` leaves incomplete.
+    /// packet; a group still short after ``window`` leaves incomplete.
     public struct Collective: Sendable, Hashable, Codable {
         /// Members a group waits for. Default: 2.
         public var quorum: Int
         /// Longest a group waits for its quorum. Default: 5 s.
-        public var windowMilliseconds: Int64
+        @Milliseconds public var window: Duration
 
         /// Creates the gathering rule.
-        public init(quorum: Int, windowMilliseconds: Int64) {
+        public init(quorum: Int, window: Duration) {
             self.quorum = quorum
-            self.windowMilliseconds = windowMilliseconds
+            self.window = window
         }
     }
 
@@ -69,9 +71,9 @@ public struct StagePlan: Sendable, Hashable, Codable {
         name: String, packets: [StagePacket], group: PacketGroup, consumerGroup: String,
         inputTopics: [String], outputTopics: [String], partitions: Int, concurrency: Int,
         ordering: GroupProperties.Ordering, scaling: ScalingBounds, placement: GroupProperties.PlacementClass,
-        retries: Int, initialBackoffMilliseconds: Int64, maxBackoffMilliseconds: Int64,
-        timeoutMilliseconds: Int64, key: String?, stateStores: [String], deadLetterTopic: String,
-        collective: Collective? = nil
+        retries: Int, initialBackoff: Duration, maxBackoff: Duration, timeout: Duration,
+        key: String?, stateStores: [String], deadLetterTopic: String, collective: Collective? = nil,
+        behaviour: StageBehaviour
     ) {
         self.name = name
         self.packets = packets
@@ -85,12 +87,13 @@ public struct StagePlan: Sendable, Hashable, Codable {
         self.scaling = scaling
         self.placement = placement
         self.retries = retries
-        self.initialBackoffMilliseconds = initialBackoffMilliseconds
-        self.maxBackoffMilliseconds = maxBackoffMilliseconds
-        self.timeoutMilliseconds = timeoutMilliseconds
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.timeout = timeout
         self.key = key
         self.stateStores = stateStores
         self.deadLetterTopic = deadLetterTopic
         self.collective = collective
+        self.behaviour = behaviour
     }
 }

@@ -10,7 +10,7 @@ extension TopologyPlan {
             lines.append("    out             \(stage.outputTopics.isEmpty ? "-" : stage.outputTopics.joined(separator: ", "))")
             lines.append("    partitions \(stage.partitions), concurrency \(stage.concurrency), \(stage.ordering.rawValue), "
                 + "replicas \(stage.scaling.min)...\(stage.scaling.max), \(stage.placement.rawValue)")
-            lines.append("    retries \(stage.retries), timeout \(stage.timeoutMilliseconds) ms"
+            lines.append("    retries \(stage.retries), timeout \(Int64(stage.timeout / .milliseconds(1))) ms"
                 + (stage.key.map { ", key \($0)" } ?? ""))
             if !stage.stateStores.isEmpty {
                 lines.append("    state           \(stage.stateStores.joined(separator: ", "))")

@@ -144,7 +144,6 @@ enum TopologyPlanner {
         let head = graph.members[graph.stages[stage][0]]
         let settings = graph.settings[graph.stages[stage][0]]
         let properties = head.group.properties
-        let timeout = settings.timeout ?? defaultTimeout
         return StagePlan(
             name: head.name,
             packets: graph.stages[stage].map { index in
@@ -163,24 +162,19 @@ enum TopologyPlanner {
             scaling: scaling(graph, stage),
             placement: properties.placement,
             retries: settings.retries ?? (properties.retry.maxAttempts - 1),
-            initialBackoffMilliseconds: milliseconds(properties.retry.initialBackoff),
-            maxBackoffMilliseconds: milliseconds(properties.retry.maxBackoff),
-            timeoutMilliseconds: milliseconds(timeout),
+            initialBackoff: properties.retry.initialBackoff,
+            maxBackoff: properties.retry.maxBackoff,
+            timeout: settings.timeout ?? defaultTimeout,
             key: head.key,
             stateStores: stores,
             deadLetterTopic: deadLetter,
-            collective: head.group == .collective
-                ? StagePlan.Collective(
-                    quorum: settings.quorum ?? defaultQuorum, windowMilliseconds: milliseconds(settings.window ?? defaultWindow))
-                : nil)
+            collective: properties.duties.contains(.gathers)
+                ? StagePlan.Collective(quorum: settings.quorum ?? defaultQuorum, window: settings.window ?? defaultWindow)
+                : nil,
+            behaviour: StageBehaviour(properties))
     }
 
     /// A collective stage's quorum and window when the molecule declares none.
     static let defaultQuorum = 2
     static let defaultWindow = Duration.seconds(5)
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
-    }
 }

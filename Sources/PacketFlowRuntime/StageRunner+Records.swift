@@ -143,7 +143,7 @@ extension StageRunner {
     /// The wall clock for deadline checks, read once per slice (a slice takes milliseconds);
     /// 0 where the stage checks none.
     private func checkTime() -> Int64 {
-        stage.group == .eventDriven ? PacketID.nowMilliseconds() : 0
+        stage.behaviour.checksDeadlines ? PacketID.nowMilliseconds() : 0
     }
 
     /// Checks a record as the packet path decodes it: JSON payload, readable `pf-` headers and,
@@ -167,7 +167,7 @@ extension StageRunner {
         } catch {
             return .failure(Refusal(reason: "undecodable input: \(error)", attempt: 1))
         }
-        if stage.group == .eventDriven, let deadline, now > deadline {
+        if stage.behaviour.checksDeadlines, let deadline, now > deadline {
             return .failure(Refusal(reason: "deadline passed: \(deadline) ms since epoch, checked at \(now)", attempt: admission.attempt))
         }
         return .success(admission)

@@ -55,17 +55,17 @@ final class StageRunner: Sendable {
         self.failure = failure
         self.meter = meter
         self.producer = producer
-        self.outputTopics = stage.outputTopics + (stage.group == .metaComputational ? [configuration.controlTopic] : [])
+        self.outputTopics = stage.outputTopics + (stage.behaviour.reportsToReactor ? [configuration.controlTopic] : [])
         let last = stage.packets.last
         self.recordHeaders = RecordHeaders(
             molecule: configuration.plan.molecule, stage: stage.name, group: last?.group ?? stage.group, kind: last?.name ?? stage.name)
         self.chain = stage.collective == nil ? try BuiltinChain(stage.packets) : nil
         self.stores = Dictionary(stores.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let isResourceStage = stage.group == .resourceManagement
-        self.cache = isResourceStage ? ResourceCache(capacity: configuration.cacheCapacity) : nil
-        self.budget = isResourceStage ? TokenBucket(rate: configuration.budgetRate) : nil
+        let guardsResources = stage.behaviour.guardsResources
+        self.cache = guardsResources ? ResourceCache(capacity: configuration.cacheCapacity) : nil
+        self.budget = guardsResources ? TokenBucket(rate: configuration.budgetRate) : nil
         self.aggregator = stage.collective.map {
-            CollectiveAggregator(quorum: $0.quorum, timeout: .milliseconds($0.windowMilliseconds))
+            CollectiveAggregator(quorum: $0.quorum, timeout: $0.window)
         }
         self.logger = logger
     }
@@ -109,7 +109,7 @@ final class StageRunner: Sendable {
             try await deadLetter(input.original, reason: "undecodable input: \(error)", attempt: 1, delivery: delivery)
             return nil
         }
-        if stage.group == .eventDriven, packet.isExpired(atMilliseconds: PacketID.nowMilliseconds()) {
+        if stage.behaviour.checksDeadlines, packet.isExpired(atMilliseconds: PacketID.nowMilliseconds()) {
             let deadline = packet.deadlineMilliseconds ?? 0
             try await deadLetter(
                 input.original, reason: "deadline passed: \(deadline) ms since epoch, checked at \(PacketID.nowMilliseconds())",
@@ -150,7 +150,7 @@ final class StageRunner: Sendable {
     /// (``handleRecords(_:at:exec:group:)``). Ordered stages keep their lanes (a program given a
     /// burst could run one key's packets side by side), latency-first ones a task per packet.
     var recordExec: ExecHandler? {
-        guard steps.count == 1, aggregator == nil, stage.ordering == .parallel, stage.group.properties.latency != .low else { return nil }
+        guard steps.count == 1, aggregator == nil, stage.ordering == .parallel, stage.behaviour.latency != .low else { return nil }
         return steps[0].handler.exec
     }
 
@@ -243,8 +243,8 @@ final class StageRunner: Sendable {
     }
 
     private func backoff(beforeAttempt attempt: Int) -> Duration {
-        var wait = Duration.milliseconds(stage.initialBackoffMilliseconds)
-        let cap = Duration.milliseconds(stage.maxBackoffMilliseconds)
+        var wait = stage.initialBackoff
+        let cap = stage.maxBackoff
         for _ in 2..<max(2, attempt) { wait = min(wait * 2, cap) }
         return min(wait, cap)
     }
@@ -269,7 +269,7 @@ final class StageRunner: Sendable {
     /// One handler call, bounded by the stage timeout (exec handlers bound their own calls).
     private func call(_ step: Step, _ packet: Packet, _ context: HandlerContext) async throws -> [Packet] {
         if step.handler.boundsItself { return try await step.handler.call(packet, context) }
-        let timeout = Duration.milliseconds(stage.timeoutMilliseconds)
+        let timeout = stage.timeout
         let name = step.packet.name
         return try await withThrowingTaskGroup(of: [Packet].self) { group in
             group.addTask { try await step.handler.call(packet, context) }

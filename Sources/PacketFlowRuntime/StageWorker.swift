@@ -56,23 +56,23 @@ public final class StageWorker: Service {
         let stage = try configuration.stagePlan()
         var logger = logger ?? Logger(label: "packetflow.worker")
         logger[metadataKey: "stage"] = "\(configuration.plan.molecule).\(stage.name)"
-        let timeout = Duration.milliseconds(stage.timeoutMilliseconds)
+        let timeout = stage.timeout
         let steps = try stage.packets.map { packet in
             StageRunner.Step(
                 packet: packet, handler: try handlers.resolve(packet.handler, timeout: timeout, instances: packet.instances, logger: logger))
         }
-        let properties = stage.group.properties
+        let behaviour = stage.behaviour
 
         var consumerConfiguration = KafkaConsumerConfiguration(
             bootstrapServers: configuration.bootstrapServers, groupID: stage.consumerGroup)
         consumerConfiguration.clientID = "packetflow-worker"
         consumerConfiguration.offsetReset = .earliest
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
-        consumerConfiguration.fetchWaitMax = properties.consumer.fetchWaitMax
-        consumerConfiguration.pollBatchSize = properties.consumer.maxBatch
+        consumerConfiguration.fetchWaitMax = behaviour.fetchWait
+        consumerConfiguration.pollBatchSize = behaviour.maxBatch
         // Latency-first groups hand on whatever has arrived instead of waiting for a full batch.
-        consumerConfiguration.fillsBatches = properties.latency != .low
-        consumerConfiguration.bufferedMessageLimit = max(properties.consumer.maxBatch * 4, 1_000)
+        consumerConfiguration.fillsBatches = behaviour.latency != .low
+        consumerConfiguration.bufferedMessageLimit = max(behaviour.maxBatch * 4, 1_000)
         // The worker stores positions below unfinished messages as they move; librdkafka commits
         // them on its timer, which waits while the group rebalances (a commit sent then would be
         // refused, and on the embedded cluster one queued behind a join costs the whole
@@ -84,8 +84,8 @@ public final class StageWorker: Service {
 
         var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.bootstrapServers)
         producerConfiguration.clientID = "packetflow-worker"
-        producerConfiguration.linger = properties.producer.linger
-        producerConfiguration.batchMessageLimit = properties.producer.batchMessages
+        producerConfiguration.linger = behaviour.linger
+        producerConfiguration.batchMessageLimit = behaviour.batchMessages
         producerConfiguration.properties = configuration.producerProperties
 
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
@@ -172,7 +172,7 @@ public final class StageWorker: Service {
             // Pause and resume commands on the control topic (StagePauseListener.swift).
             let pauses = StagePauseListener(configuration: configuration, stage: stage.name, logger: logger)
             background.addTask { [consumer] in await pauses.run(pausing: consumer, until: drain) }
-            if stage.group == .collective {
+            if stage.collective != nil {
                 background.addTask { [self] in await flushGroupsPeriodically(until: drain) }
             }
             background.addTask { [self] in await reportLoadPeriodically(until: drain) }
@@ -248,7 +248,7 @@ public final class StageWorker: Service {
                 self = .records
             } else if stage.ordering == .sequentialPerKey {
                 self = .lanes
-            } else if stage.group.properties.latency == .low {
+            } else if stage.behaviour.latency == .low {
                 self = .tasks
             } else {
                 self = .batches
@@ -274,7 +274,7 @@ public final class StageWorker: Service {
         let concurrency = max(1, stage.concurrency)
         let chain = runner.chain
         let exec = runner.recordExec
-        let maxBatch = max(1, stage.group.properties.consumer.maxBatch)
+        let maxBatch = max(1, stage.behaviour.maxBatch)
         // Built-ins: a fetched batch's worth at a time. An exec program: enough requests to keep
         // it busy for about 25 ms by its measured time per answer, two slices at a time, so it
         // always has the next one queued while no request waits long. Other handlers that wait:

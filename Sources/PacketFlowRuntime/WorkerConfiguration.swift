@@ -82,7 +82,7 @@ public struct WorkerConfiguration: Sendable {
     public func requiredTopics() throws -> [RequiredTopic] {
         let stage = try stagePlan()
         var names = Set(stage.inputTopics + stage.outputTopics + stage.stateStores + [plan.deadLetterTopic])
-        if stage.group == .metaComputational { names.insert(controlTopic) }
+        if stage.behaviour.reportsToReactor { names.insert(controlTopic) }
         return names.sorted().map { name in
             let topic = plan.topic(named: name)
             return RequiredTopic(

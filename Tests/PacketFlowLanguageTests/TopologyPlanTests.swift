@@ -14,10 +14,11 @@ struct TopologyPlanTests {
     /// One line per stage, topic, store, hint and connector: the parts of a plan a deployer acts on.
     static func outline(_ plan: TopologyPlan) -> [String] {
         plan.stages.map { stage in
-            "stage \(stage.name) \(stage.group) [\(stage.packets.map(\.name).joined(separator: ","))]"
+            let timeout = Int64(stage.timeout / .milliseconds(1))
+            return "stage \(stage.name) \(stage.group) [\(stage.packets.map(\.name).joined(separator: ","))]"
                 + " in=\(stage.inputTopics.joined(separator: ",")) out=\(stage.outputTopics.joined(separator: ","))"
                 + " partitions=\(stage.partitions) replicas=\(stage.scaling.min)-\(stage.scaling.max)"
-                + " retries=\(stage.retries) timeout=\(stage.timeoutMilliseconds)"
+                + " retries=\(stage.retries) timeout=\(timeout)"
                 + (stage.stateStores.isEmpty ? "" : " state=\(stage.stateStores.joined(separator: ","))")
         }
         + plan.topics.map { topic in
@@ -148,6 +149,32 @@ struct TopologyPlanTests {
         #expect(text.contains(#""handler":{"kind":"exec","value":"python3 enrich.py"}"#))
         #expect(text.contains(#""role":"dead-letter""#))
         #expect(text.hasSuffix(#""version":1}"#))
+        // Durations stay whole milliseconds in the file.
+        #expect(text.contains(#""timeout":30000"#))
+        #expect(text.contains(#""fetchWait":100"#))
+    }
+
+    @Test("each stage carries its group's row: how it consumes, produces and what it checks")
+    func behaviourFromThePeriodicTable() throws {
+        let plan = try LanguageFixtures.program("""
+            import "packets.pf"
+            molecule Rows {
+              composition: [ValidatePacket, ComputePacket, AlertPacket, ScalerPacket, CachePacket, VotePacket],
+              bonds: [{ValidatePacket, ComputePacket, :ionic}],
+            }
+            """).plan()
+        let behaviour = Dictionary(uniqueKeysWithValues: plan.stages.map { ($0.name, $0.behaviour) })
+        #expect(behaviour["AlertPacket"]?.checksDeadlines == true)
+        #expect(behaviour["AlertPacket"]?.latency == .low)
+        #expect(behaviour["AlertPacket"]?.fetchWait == .milliseconds(5))
+        #expect(behaviour["ComputePacket"]?.checksDeadlines == false)
+        #expect(behaviour["ComputePacket"]?.maxBatch == 1_000)
+        #expect(behaviour["ComputePacket"]?.linger == .milliseconds(10))
+        #expect(behaviour["ScalerPacket"]?.reportsToReactor == true)
+        #expect(behaviour["CachePacket"]?.guardsResources == true)
+        #expect(plan.stages.filter(\.behaviour.reportsToReactor).map(\.name) == ["ScalerPacket"])
+        #expect(plan.stages.filter(\.behaviour.guardsResources).map(\.name) == ["CachePacket"])
+        #expect(plan.stages.filter { $0.collective != nil }.map(\.name) == ["VotePacket"])
     }
 
     @Test("the order of bonds does not change the plan")

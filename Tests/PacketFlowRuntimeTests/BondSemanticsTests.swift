@@ -139,7 +139,7 @@ struct BondSemanticsTests {
             packet TallyPacket { group: CO, handler: builtin("forward"), quorum: 3, window: 2s }
             molecule \(name) { composition: [TallyPacket] }
             """).plan()
-        #expect(plan.stages[0].collective == StagePlan.Collective(quorum: 3, windowMilliseconds: 2_000))
+        #expect(plan.stages[0].collective == StagePlan.Collective(quorum: 3, window: .seconds(2)))
         try await withEmbeddedBroker { bootstrap in
             try await provision(plan, bootstrap: bootstrap)
             let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
