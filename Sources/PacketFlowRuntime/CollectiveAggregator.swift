@@ -61,6 +61,31 @@ public final class CollectiveAggregator<Member: Sendable>: Sendable {
     /// Groups still gathering.
     public var openGroups: Int { groups.withLock { $0.count } }
 
+    /// Takes the members for which `isDropped` holds out of their groups, and returns them; a
+    /// group left empty is gone. A worker losing a partition drops its members: the next owner
+    /// (or this worker, if the partition comes back) reads them again from the committed
+    /// offset, so each is counted once and only one worker sends the group.
+    public func drop(where isDropped: (Member) -> Bool) -> [Member] {
+        groups.withLock { groups in
+            var dropped: [Member] = []
+            for key in groups.keys.sorted() {
+                let group = groups[key]!
+                guard group.members.contains(where: isDropped) else { continue }
+                var kept = Group(packets: [], members: [], startedAt: group.startedAt)
+                for (packet, member) in zip(group.packets, group.members) {
+                    if isDropped(member) {
+                        dropped.append(member)
+                    } else {
+                        kept.packets.append(packet)
+                        kept.members.append(member)
+                    }
+                }
+                groups[key] = kept.members.isEmpty ? nil : kept
+            }
+            return dropped
+        }
+    }
+
     private func gathered(_ group: Group, key: String, complete: Bool) -> Gathered {
         let first = group.packets[0]
         let members = group.packets.map { (try? JSON.parse($0.payload)) ?? .null }

@@ -70,6 +70,9 @@ public final class OffsetTracker: Sendable {
         /// The highest offset started; queued messages below it are gaps to fill.
         var highestStarted: Int64 = -1
         var revoking = false
+        /// The lowest offset given up unfinished (``abandon(_:)``): the commit position never
+        /// passes it, so the message is read again.
+        var ceiling: Int64?
 
         mutating func restart() {
             generation += 1
@@ -82,6 +85,7 @@ public final class OffsetTracker: Sendable {
             running = 0
             highestStarted = -1
             revoking = false
+            ceiling = nil
         }
 
         /// Nothing runs and nothing below the highest started offset is unfinished.
@@ -105,8 +109,8 @@ public final class OffsetTracker: Sendable {
             while head < begun.count, !finished.isEmpty, finished.remove(begun[head]) != nil {
                 head += 1
             }
-            if head > 0, committable != begun[head - 1] + 1 {
-                committable = begun[head - 1] + 1
+            if head > 0, committable != min(begun[head - 1] + 1, ceiling ?? .max) {
+                committable = min(begun[head - 1] + 1, ceiling ?? .max)
                 dirty = true
             }
             // Drop the scanned prefix now and then so memory follows the in-flight count.
@@ -236,6 +240,21 @@ public final class OffsetTracker: Sendable {
         }
         if nowIdle { idle.signal() }
         return moved
+    }
+
+    /// Gives up the tickets' messages unfinished (a collective member of a partition being
+    /// revoked): they no longer hold up the revocation, and the commit position stops below the
+    /// lowest of them, so they are read again. Tickets of an older generation change nothing.
+    public func abandon(_ tickets: some Sequence<Ticket>) {
+        let nowIdle = state.withLock { state -> Bool in
+            var nowIdle = false
+            for ticket in tickets where ticket.generation == state.states[ticket.slot].generation {
+                state.states[ticket.slot].ceiling = min(state.states[ticket.slot].ceiling ?? ticket.offset, ticket.offset)
+                if state.states[ticket.slot].finish(ticket).nowIdle { nowIdle = true }
+            }
+            return nowIdle
+        }
+        if nowIdle { idle.signal() }
     }
 
     /// Records that the tickets' messages and all their outputs are done, under one lock.

@@ -46,7 +46,8 @@ final class StageRunner: Sendable {
 
     init(
         configuration: WorkerConfiguration, stage: StagePlan, steps: [Step], producer: KafkaProducer,
-        tracker: OffsetTracker, failure: WorkerFailure, meter: LoadMeter, stores: [StateStore], logger: Logger
+        tracker: OffsetTracker, failure: WorkerFailure, meter: LoadMeter, stores: [StateStore],
+        aggregator: CollectiveAggregator<OffsetTracker.Ticket>?, logger: Logger
     ) throws {
         self.plan = configuration.plan
         self.stage = stage
@@ -64,9 +65,7 @@ final class StageRunner: Sendable {
         let guardsResources = stage.behaviour.guardsResources
         self.cache = guardsResources ? ResourceCache(capacity: configuration.cacheCapacity) : nil
         self.budget = guardsResources ? TokenBucket(rate: configuration.budgetRate) : nil
-        self.aggregator = stage.collective.map {
-            CollectiveAggregator(quorum: $0.quorum, timeout: $0.window)
-        }
+        self.aggregator = aggregator
         self.logger = logger
     }
 

@@ -95,13 +95,14 @@ public final class StageWorker: Service {
                 properties: configuration.consumerProperties, logger: logger)
         }
         let failure = WorkerFailure(firing: drain)
+        let aggregator = stage.collective.map { CollectiveAggregator<OffsetTracker.Ticket>(quorum: $0.quorum, timeout: $0.window) }
         self.failure = failure
         self.configuration = configuration
         self.stage = stage
         self.consumer = try KafkaConsumer(
             configuration: consumerConfiguration, logger: logger,
             onRevoke: Self.revocationHandler(
-                tracker: tracker, failure: failure, timeout: configuration.revocationTimeout, logger: logger),
+                tracker: tracker, aggregator: aggregator, failure: failure, timeout: configuration.revocationTimeout, logger: logger),
             onAssign: { [tracker] _ in Self.offsets(tracker.takeHandoverPositions()) },
             handoverDelay: configuration.handoverDelay)
         self.producer = producer
@@ -109,9 +110,12 @@ public final class StageWorker: Service {
         self.execHandlers = steps.compactMap(\.handler.exec)
         self.runner = try StageRunner(
             configuration: configuration, stage: stage, steps: steps, producer: producer, tracker: tracker,
-            failure: failure, meter: meter, stores: stores, logger: logger)
+            failure: failure, meter: meter, stores: stores, aggregator: aggregator, logger: logger)
         self.logger = logger
     }
+
+    /// Collective groups this worker is gathering now (CO stages; 0 for the others).
+    public var openGroups: Int { runner.openGroups }
 
     /// Before partitions are revoked: fence them, wait for their running packets, and hand
     /// back their commit positions for the consumer to commit.
@@ -119,18 +123,35 @@ public final class StageWorker: Service {
     /// Runs on the consumer's poll thread (blocking it is allowed there). Packets still running
     /// after `timeout` are abandoned to the next owner: their outputs may repeat, their offsets
     /// are not committed. A worker that failed waits for nothing: its unfinished packets will
-    /// not finish.
+    /// not finish. Collective members of the partitions still gathering are dropped from their
+    /// groups at once and left uncommitted: whoever owns the partition next reads them again,
+    /// so each member counts once and one worker sends the group.
     static func revocationHandler(
-        tracker: OffsetTracker, failure: WorkerFailure, timeout: Duration, logger: Logger
+        tracker: OffsetTracker, aggregator: CollectiveAggregator<OffsetTracker.Ticket>?, failure: WorkerFailure,
+        timeout: Duration, logger: Logger
     ) -> KafkaConsumer.RevocationHandler {
         { revocation in
             let partitions = revocation.partitions
+            let revoked = Set(partitions)
             tracker.revoke(partitions, fetchedBatches: revocation.fetchedBatches)
+            func dropGathering() {
+                guard let aggregator else { return }
+                tracker.abandon(aggregator.drop { revoked.contains(KafkaTopicPartition(topic: $0.topic, partition: $0.partition)) })
+            }
+            dropGathering()
             if !revocation.isLost, !failure.hasFailed {
                 // What is finished goes first: should the commit after the wait be refused, only
                 // the packets in flight now repeat.
                 revocation.commit(offsets(tracker.positions(of: partitions)))
-                if !tracker.waitUntilIdle(partitions, timeout: timeout) {
+                // A member that was being handled when the fence went up joins its group after
+                // the first drop: drop again while waiting.
+                let deadline = ContinuousClock.now + timeout
+                var settled = false
+                while !settled, ContinuousClock.now < deadline {
+                    settled = tracker.waitUntilIdle(partitions, timeout: min(.milliseconds(100), deadline - ContinuousClock.now))
+                    if !settled { dropGathering() }
+                }
+                if !settled {
                     logger.warning(
                         "packets still running when their partitions were revoked; their outputs may repeat",
                         metadata: ["running": "\(tracker.runningCount(partitions))", "partitions": "\(revocation.partitions)"])

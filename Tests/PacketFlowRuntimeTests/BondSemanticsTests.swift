@@ -166,6 +166,55 @@ struct BondSemanticsTests {
         }
     }
 
+    @Test("a CO group gathered across a rebalance: one aggregate per key, each member counted once, the revocation not held up by open groups")
+    func collectiveAcrossRebalance() async throws {
+        let name = "Tally\(UUID().uuidString.prefix(6))"
+        // The window (60 s) outlasts the revocation timeout (15 s): groups are open during the rebalance.
+        let plan = try MoleculeProgram.parse("""
+            packet TallyPacket { group: CO, handler: builtin("forward"), quorum: 3, window: 60s }
+            molecule \(name) { composition: [TallyPacket] }
+            """).plan()
+        let stage = plan.stages[0]
+        let keys = (0..<24).map { "k\($0)" }
+        func vote(_ key: String, _ voter: Int) -> Packet {
+            Packet(group: .collective, kind: "vote", key: Array(key.utf8), payload: Array(#"{"voter":\#(voter)}"#.utf8))
+        }
+        try await withEmbeddedBroker { bootstrap in
+            try await provision(plan, bootstrap: bootstrap)
+            // A revocation that waited for held members would outlast every wait below.
+            func patient(_ configuration: inout WorkerConfiguration) { configuration.revocationTimeout = .seconds(100) }
+            let first = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry(), configure: patient)
+            let second = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry(), configure: patient)
+            let outputs = try await withWorkers(first) {
+                try await publish(keys.flatMap { [vote($0, 1), vote($0, 2)] }, to: stage.inputTopics[0], bootstrap: bootstrap)
+                try await waitUntil("the first worker gathering every key", within: .seconds(60)) { first[0].openGroups == keys.count }
+                // A second worker joins while every group is open; the first gives up some partitions.
+                return try await withWorkers(second) {
+                    try await waitUntil("both workers gathering, every key once", within: .seconds(60)) {
+                        second[0].openGroups > 0 && first[0].openGroups + second[0].openGroups == keys.count
+                    }
+                    try await publish(keys.map { vote($0, 3) }, to: stage.inputTopics[0], bootstrap: bootstrap)
+                    try await waitUntilCommitted(group: stage.consumerGroup, topic: stage.inputTopics[0], bootstrap: bootstrap, within: .seconds(60))
+                    let reader = try TopicReader(topic: stage.outputTopics[0], bootstrap: bootstrap)
+                    _ = try await reader.read(atLeast: keys.count)
+                    try await waitUntil("the output topic read to its end") {
+                        try await readToEnd(reader, topic: stage.outputTopics[0], bootstrap: bootstrap)
+                    }
+                    await reader.close()
+                    return reader.messages
+                }
+            }
+            let aggregates = outputs.map { try! JSON.parse($0.value ?? []) }
+            #expect(aggregates.count == keys.count)
+            #expect(Set(aggregates.compactMap { $0["key"]?.stringValue }) == Set(keys))
+            for aggregate in aggregates {
+                #expect(aggregate["complete"] == true && aggregate["count"] == 3)
+                let voters = aggregate["members"]?.arrayValue?.compactMap { $0["voter"] }
+                #expect(voters.map(Set.init) == [1, 2, 3], "\(aggregate)")
+            }
+        }
+    }
+
     @Test("RM handlers get a cache shared across calls; MC results also go to the control topic")
     func resourceAndMeta() async throws {
         let name = "Res\(UUID().uuidString.prefix(6))"

@@ -21,6 +21,22 @@ struct OffsetTrackerTests {
         #expect(tracker.unfinishedCount == 0)
     }
 
+    @Test("an abandoned message no longer holds a revocation up, and the commit stops below it for good")
+    func abandon() {
+        let tracker = OffsetTracker()
+        let partition = KafkaTopicPartition(topic: "t", partition: 0)
+        let tickets = (10..<14).map { tracker.begin(topic: "t", partition: 0, offset: Int64($0))! }
+        tracker.finish(tickets[0])
+        tracker.finish(tickets[2])
+        tracker.finish(tickets[3])
+        tracker.revoke([partition], fetchedBatches: 0)
+        #expect(!tracker.waitUntilIdle([partition], timeout: .milliseconds(10)), "offset 11 still runs")
+        tracker.abandon([tickets[1]])
+        #expect(tracker.waitUntilIdle([partition], timeout: .milliseconds(10)))
+        // Offset 11 is read again by the next owner: nothing at or after it is committed.
+        #expect(tracker.release([partition]).map(\.offset) == [11])
+    }
+
     @Test("partitions are independent and positions are reported once")
     func partitions() {
         let tracker = OffsetTracker()

@@ -79,6 +79,21 @@ struct RuntimePartsTests {
         #expect(aggregator.openGroups == 0)
     }
 
+    @Test("dropping members takes them out of their groups; a group left empty is gone, the others keep gathering")
+    func collectiveDrop() throws {
+        let aggregator = CollectiveAggregator<Int>(quorum: 3, timeout: .seconds(60))
+        func member(_ n: Int) -> Packet { Packet(group: .collective, kind: "vote", payload: Array("{\"v\":\(n)}".utf8)) }
+        _ = aggregator.add(member(1), key: "a", member: 1, now: .zero)
+        _ = aggregator.add(member(2), key: "a", member: 2, now: .zero)
+        _ = aggregator.add(member(3), key: "b", member: 3, now: .zero)
+        #expect(aggregator.drop { $0 % 2 == 1 }.sorted() == [1, 3])
+        #expect(aggregator.openGroups == 1)
+        // The group keeps only member 2: two more complete it, member 1 is not counted.
+        #expect(aggregator.add(member(4), key: "a", member: 4, now: .zero) == nil)
+        let gathered = try #require(aggregator.add(member(6), key: "a", member: 6, now: .zero))
+        #expect(gathered.members == [2, 4, 6])
+    }
+
     @Test("a dead-letter record keeps key, value and headers, and adds reason, stage, molecule, source and attempt")
     func deadLetterRecord() {
         let original = PacketRecord(
