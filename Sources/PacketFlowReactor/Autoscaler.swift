@@ -57,6 +57,14 @@ public struct Autoscaler: Sendable {
         return rate * Double(partitions) / Double(busiest)
     }
 
+    /// The fewest replicas as fast as `replicas` on `partitions`: 5 workers on 12 partitions
+    /// leave 3 to the busiest, as 4 do, so a maximum of 5 is a maximum of 4.
+    static func aligned(_ replicas: Int, partitions: Int) -> Int {
+        guard partitions > 0, replicas > 0, replicas < partitions else { return replicas }
+        let busiest = (partitions + replicas - 1) / replicas
+        return (partitions + busiest - 1) / busiest
+    }
+
     /// The fewest replicas whose ``capacity(of:rate:partitions:)`` covers `required`; beyond
     /// the partitions, the count the rate alone asks for (which the bounds then cap).
     private func replicas(for required: Double, rate: Double, partitions: Int) -> Int {
@@ -80,8 +88,9 @@ public struct Autoscaler: Sendable {
         let estimates = input.estimates
         let current = max(0, input.currentReplicas)
         let ceiling = input.partitions > 0 ? min(policy.maxReplicas, input.partitions) : policy.maxReplicas
+        let floor = min(policy.minReplicas, ceiling)
         let bounds = Bounds(
-            floor: min(policy.minReplicas, ceiling), ceiling: ceiling,
+            floor: floor, ceiling: max(floor, Self.aligned(ceiling, partitions: input.partitions)),
             partitions: input.partitions, policyMaximum: policy.maxReplicas)
         let required = requiredCapacity(for: estimates)
         let modelReplicas = estimates.perReplicaRate.flatMap { rate in
@@ -120,8 +129,11 @@ public struct Autoscaler: Sendable {
         func clamp(_ replicas: Int) -> Int { min(max(replicas, floor), ceiling) }
 
         var limitWords: String {
-            partitions > 0 && ceiling == partitions && partitions < policyMaximum
-                ? "\(partitions) partitions" : "maximum \(ceiling)"
+            if partitions > 0 && ceiling == partitions && partitions < policyMaximum { return "\(partitions) partitions" }
+            if ceiling < min(policyMaximum, partitions) {
+                return "maximum \(policyMaximum): \(ceiling) do as much on \(partitions) partitions"
+            }
+            return "maximum \(ceiling)"
         }
     }
 

@@ -88,19 +88,13 @@ public struct ReactorHTTPAPI: Sendable {
         router.put("/v1/molecules/:name/stages/:stage/replicas") { request, context in
             guard Self.authorized(request, token: token) else { return Self.unauthorized() }
             let body = try await request.body.collect(upTo: 64 << 10)
-            let replicas: Int?
-            switch (try? JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8))) as? [String: Any] {
-            case let fields? where fields["replicas"] as? String == "auto":
-                replicas = nil
-            case let fields? where (fields["replicas"] as? Int).map({ $0 >= 0 }) == true:
-                replicas = fields["replicas"] as? Int
-            default:
+            guard let request = try? JSONDecoder().decode(ReplicasRequest.self, from: Data(buffer: body)) else {
                 return Self.error(.badRequest, #"the body must be {"replicas": N} with N >= 0, or {"replicas": "auto"}"#)
             }
             return try await Self.answer {
                 let status = try await reactor.scale(
                     molecule: try context.parameters.require("name"), stage: try context.parameters.require("stage"),
-                    replicas: replicas)
+                    replicas: request.replicas)
                 return try Self.json(.ok, status)
             }
         }
@@ -182,5 +176,30 @@ public struct ReactorHTTPAPI: Sendable {
     {
         Response(
             status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// The body of `PUT .../replicas`: `{"replicas": N}` with a whole N >= 0, or
+/// `{"replicas": "auto"}` (``replicas`` nil). Anything else (a boolean, a fraction, a
+/// negative number) does not decode.
+struct ReplicasRequest: Decodable {
+    var replicas: Int?
+
+    private enum CodingKeys: String, CodingKey { case replicas }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let word = try? container.decode(String.self, forKey: .replicas) {
+            guard word == "auto" else {
+                throw DecodingError.dataCorruptedError(forKey: .replicas, in: container, debugDescription: "not \"auto\"")
+            }
+            replicas = nil
+        } else {
+            let count = try container.decode(Int.self, forKey: .replicas)
+            guard count >= 0 else {
+                throw DecodingError.dataCorruptedError(forKey: .replicas, in: container, debugDescription: "below 0")
+            }
+            replicas = count
+        }
     }
 }

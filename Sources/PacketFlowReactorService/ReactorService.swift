@@ -234,14 +234,23 @@ public actor ReactorService: Service {
     /// Obeys a manual override: pins the stage at its replicas (nil: back to autoscaling),
     /// scales now and publishes what it did as an MC packet. Unknown stages are logged and ignored.
     public func obey(_ override: ScaleOverride) async {
+        do {
+            try await apply(override)
+        } catch {
+            logger.error("\(error)", metadata: ["molecule": "\(override.molecule)", "stage": "\(override.stage)"])
+        }
+    }
+
+    /// Carries out an override: the stage's model, the registry (so a restarted reactor keeps
+    /// the pin) and the workers. Throws ``ReactorError`` (`unknownStage`, `registryFailed`,
+    /// `workerFailed`) once it has done what it could.
+    private func apply(_ override: ScaleOverride) async throws {
         guard let index = stages[override.molecule]?.firstIndex(where: { $0.plan.name == override.stage }) else {
-            logger.warning(
-                "ignoring an override for an unknown stage",
-                metadata: ["molecule": "\(override.molecule)", "stage": "\(override.stage)"])
-            return
+            throw ReactorError(.unknownStage, "no stage \(override.stage) in a deployed molecule \(override.molecule): override ignored")
         }
         let (words, desired) = stages[override.molecule]![index].model.obey(replicas: override.replicas)
         let state = stages[override.molecule]![index]
+        var failure: ReactorError?
         if var molecule = molecules[override.molecule] {
             var pins = molecule.manualReplicas ?? [:]
             pins[override.stage] = state.model.manual
@@ -250,13 +259,14 @@ public actor ReactorService: Service {
             do {
                 try await registry.write(molecule)
             } catch {
-                logger.error("cannot record the override", metadata: ["stage": "\(override.stage)", "error": "\(error)"])
+                failure = ReactorError(
+                    .registryFailed, "\(override.stage) set to \(desired) replicas, but not recorded in the registry (a restarted reactor forgets it): \(error)")
             }
         }
         do {
             try await scaler.setReplicas(desired, for: state.worker)
         } catch {
-            logger.error("cannot scale", metadata: ["stage": "\(override.stage)", "error": "\(error)"])
+            failure = ReactorError(.workerFailed, "cannot scale \(override.stage) to \(desired) replicas: \(error)")
         }
         logger.notice("\(words)", metadata: ["molecule": "\(override.molecule)"])
         metrics.countDecision(molecule: override.molecule, stage: override.stage, action: "manual")
@@ -264,6 +274,7 @@ public actor ReactorService: Service {
             kind: "ScaleOverrideObeyed", molecule: override.molecule, stage: override.stage,
             payload: #"{"desiredReplicas":\#(desired),"explanation":\#(Self.quoted(words)),"manual":\#(state.model.manual.map(String.init) ?? "null"),"stage":\#(Self.quoted(override.stage))}"#
         )
+        if let failure { throw failure }
     }
 
     /// Pins `stage` at `replicas` (nil: back to autoscaling) as ``obey(_:)-(ScaleOverride)``
@@ -272,7 +283,12 @@ public actor ReactorService: Service {
     /// Throws ``ReactorError`` (`unknownMolecule`, `unknownStage`).
     public func scale(molecule: String, stage: String, replicas: Int?) async throws -> StageStatus {
         _ = try stageState(molecule: molecule, stage: stage)
-        await obey(ScaleOverride(molecule: molecule, stage: stage, replicas: replicas))
+        do {
+            try await apply(ScaleOverride(molecule: molecule, stage: stage, replicas: replicas))
+        } catch {
+            logger.error("\(error)", metadata: ["molecule": "\(molecule)", "stage": "\(stage)"])
+            throw error
+        }
         return try await status(molecule: molecule, stage: stage)
     }
 

@@ -10,9 +10,14 @@ import Synchronization
 /// A registry in memory: what a Kafka registry topic would replay.
 final class InMemoryRegistry: MoleculeRegistryStorage {
     let records = Mutex<[String: DeployedMolecule]>([:])
+    /// When set, writes fail as an unreachable registry topic would.
+    let refusesWrites = Atomic<Bool>(false)
 
     func load() async throws -> [String: DeployedMolecule] { records.withLock { $0 } }
-    func write(_ molecule: DeployedMolecule) async throws { records.withLock { $0[molecule.name] = molecule } }
+    func write(_ molecule: DeployedMolecule) async throws {
+        if refusesWrites.load(ordering: .relaxed) { throw ReactorError(.registryFailed, "registry topic unreachable") }
+        records.withLock { $0[molecule.name] = molecule }
+    }
     func remove(_ name: String) async throws { _ = records.withLock { $0.removeValue(forKey: name) } }
 }
 

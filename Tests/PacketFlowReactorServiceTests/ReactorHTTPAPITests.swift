@@ -138,6 +138,19 @@ struct ReactorHTTPAPITests {
                 uri: "/v1/molecules/Relay/stages/RelayPacket/replicas", method: .put, headers: authorized,
                 body: ByteBuffer(string: #"{"replicas":-1}"#))
             #expect(negative.status == .badRequest)
+            // Only a whole number or "auto": a boolean is not 1, a fraction is not rounded.
+            for body in [#"{"replicas":true}"#, #"{"replicas":2.5}"#, #"{"replicas":"many"}"#, "{}", "3"] {
+                let refused = try await client.execute(
+                    uri: "/v1/molecules/Relay/stages/RelayPacket/replicas", method: .put, headers: authorized, body: ByteBuffer(string: body))
+                #expect(refused.status == .badRequest, "\(body)")
+            }
+            // A pin the registry cannot record is reported, not answered 200: a restarted reactor would forget it.
+            fake.registry.refusesWrites.store(true, ordering: .relaxed)
+            let unrecorded = await #expect(throws: ReactorError.self) {
+                try await reactor.scale(molecule: "Relay", stage: "RelayPacket", replicas: 2)
+            }
+            #expect(unrecorded?.message.contains("not recorded in the registry") == true, "\(String(describing: unrecorded))")
+            fake.registry.refusesWrites.store(false, ordering: .relaxed)
         }
     }
 

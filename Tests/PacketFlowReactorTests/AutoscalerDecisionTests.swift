@@ -48,6 +48,14 @@ struct AutoscalerDecisionTests {
             name: "CF at its partitions holds", group: .controlFlow, partitions: 6, current: 6, lag: 100_000,
             input: 20_000, trend: 5_000, perReplica: 1_000, action: .hold, desired: 6, reason: .atLimit),
         Case(
+            name: "a declared maximum of 5 on 12 partitions is 4: the fifth worker adds nothing", group: .dataFlow,
+            current: 4, lag: 100_000, input: 20_000, trend: 5_000, perReplica: 1_000, declaredMax: 5, action: .hold,
+            desired: 4, reason: .atLimit),
+        Case(
+            name: "at a declared maximum of 7 on 12 partitions, 7 scale in to 6, which do as much", group: .dataFlow,
+            current: 7, lag: 100_000, input: 20_000, trend: 5_000, perReplica: 1_000, declaredMax: 7, action: .scaleIn,
+            desired: 6, reason: .aboveMaximum),
+        Case(
             name: "CO stays at one replica", group: .collective, partitions: 3, current: 1, lag: 50_000,
             input: 5_000, trend: 2_000, perReplica: 1_000, action: .hold, desired: 1, reason: .atLimit),
         Case(
