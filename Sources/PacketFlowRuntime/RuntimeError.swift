@@ -19,6 +19,8 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         case kafkaFailed
         /// A state store was used that the stage does not share.
         case unknownStateStore
+        /// A state store update lost the race for its key too many times in a row.
+        case stateConflict
         /// Worker configuration that cannot work.
         case invalidConfiguration
         /// The worker stopped after an earlier failure; the message is left uncommitted and comes again.

@@ -91,8 +91,9 @@ public final class StageWorker: Service {
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         let stores = try stage.stateStores.map { name in
             try StateStore(
-                name: name, bootstrapServers: configuration.bootstrapServers, producer: producer,
-                properties: configuration.consumerProperties, logger: logger)
+                name: name, bootstrapServers: configuration.bootstrapServers,
+                consumerProperties: configuration.consumerProperties, producerProperties: configuration.producerProperties,
+                logger: logger)
         }
         let failure = WorkerFailure(firing: drain)
         let aggregator = stage.collective.map { CollectiveAggregator<OffsetTracker.Ticket>(quorum: $0.quorum, timeout: $0.window) }
