@@ -14,6 +14,14 @@ struct DocsTests {
         #expect(result.terminationStatus.isSuccess, "\(result.standardOutput.prefix(3_000))\(result.standardError)")
     }
 
+    @Test("docs/architecture.md's module graph is current: it is what scripts/gen-architecture.sh makes from Package.swift")
+    func moduleGraphIsCurrent() async throws {
+        let result = try await Subprocess.run(
+            .path("/bin/bash"), arguments: [DevRun.root + "/scripts/gen-architecture.sh", "--check"],
+            output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
+        #expect(result.terminationStatus.isSuccess, "\(result.standardOutput.prefix(3_000))\(result.standardError)")
+    }
+
     @Test("the tutorial runs from start to end (scripts/tutorial-check.sh)", .timeLimit(.minutes(6)))
     func tutorialRuns() async throws {
         let result = try await Subprocess.run(
