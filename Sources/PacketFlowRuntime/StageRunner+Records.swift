@@ -61,7 +61,9 @@ extension StageRunner {
                     } catch {
                         return .refused(Refusal(reason: "\(error)", attempt: admission.attempt))
                     }
-                    return try enqueue(payloads, of: record, id: admission.id, to: outputs, from: position, delivery: delivery, sent: &sent)
+                    return try enqueue(
+                        payloads, of: record, id: admission.id, attempt: admission.attempt, to: outputs, from: position, delivery: delivery,
+                        sent: &sent)
                 }
                 switch step {
                 case .done:
@@ -105,7 +107,8 @@ extension StageRunner {
                 var at = (payload: 0, topic: 0)
                 while true {
                     let step = try batch.withRecord(at: index) { record in
-                        try enqueue(payloads, of: record, id: Self.id(of: record), to: outputs, from: at, delivery: delivery, sent: &sent)
+                        let (id, attempt) = Self.idAndAttempt(of: record)
+                        return try enqueue(payloads, of: record, id: id, attempt: attempt, to: outputs, from: at, delivery: delivery, sent: &sent)
                     }
                     switch step {
                     case .done:
@@ -176,7 +179,7 @@ extension StageRunner {
     /// Enqueues `payloads` as the outputs of `record`, each to every output topic, starting at
     /// `start` (where an earlier try met a full queue).
     private func enqueue(
-        _ payloads: [Payload], of record: KafkaRecordView, id: UnsafeRawBufferPointer?, to outputs: [KafkaProducer.Topic],
+        _ payloads: [Payload], of record: KafkaRecordView, id: UnsafeRawBufferPointer?, attempt: Int, to outputs: [KafkaProducer.Topic],
         from start: (payload: Int, topic: Int), delivery: KafkaDeliveryGroup, sent: inout Int
     ) throws -> Forwarding {
         for index in start.payload..<payloads.count {
@@ -192,7 +195,7 @@ extension StageRunner {
                         return .refused(
                             Refusal(
                                 oversizedOutput: value.count, to: outputs[topic].name, index: index, of: payloads.count,
-                                afterOthers: index > 0 || topic > 0))
+                                afterOthers: index > 0 || topic > 0, attempt: attempt))
                     } catch {
                         throw RuntimeError(
                             .kafkaFailed,
@@ -229,13 +232,18 @@ extension StageRunner {
         }
     }
 
-    /// The `pf-id` bytes of a record already admitted, nil when it has none.
-    private static func id(of record: KafkaRecordView) -> UnsafeRawBufferPointer? {
+    /// The `pf-id` bytes (nil when it has none) and the attempt of a record already admitted.
+    private static func idAndAttempt(of record: KafkaRecordView) -> (id: UnsafeRawBufferPointer?, attempt: Int) {
         var id: UnsafeRawBufferPointer?
+        var attempt = 1
         record.forEachHeader { name, value in
-            if id == nil, PacketWireFormat.Field(name: name) == .id { id = value }
+            switch PacketWireFormat.Field(name: name) {
+            case .id where id == nil: id = value
+            case .attempt: attempt = PacketWireFormat.attempt(value) ?? 1
+            default: break
+            }
         }
-        return id
+        return (id, attempt)
     }
 
     /// The input's id: its `pf-id`, or the one derived from where it lives.
@@ -292,7 +300,7 @@ extension StageRunner.Refusal {
     ///
     /// `afterOthers` says that outputs enqueued before it (earlier outputs of the input, or
     /// the same output to earlier topics) were sent and stay sent; the reason says so.
-    init(oversizedOutput bytes: Int, to topic: String, index: Int, of count: Int, afterOthers: Bool, attempt: Int = 1) {
+    init(oversizedOutput bytes: Int, to topic: String, index: Int, of count: Int, afterOthers: Bool, attempt: Int) {
         let which = count > 1 ? "output \(index + 1) of \(count)" : "output"
         self.init(
             reason: "\(which) (\(bytes) bytes) to \(topic) exceeds the largest message the producer may send (message.max.bytes)"

@@ -301,7 +301,7 @@ final class StageRunner: Sendable {
                 } catch let error as KafkaError where error.code == .messageTooLarge {
                     throw Refusal(
                         oversizedOutput: outputs[index].payload.count, to: topic, index: index, of: outputs.count,
-                        afterOthers: index > 0 || position > 0)
+                        afterOthers: index > 0 || position > 0, attempt: input.attempt)
                 }
             }
         }

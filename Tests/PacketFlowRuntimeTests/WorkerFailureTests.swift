@@ -38,7 +38,10 @@ struct WorkerFailureTests {
         try await withEmbeddedBroker { bootstrap in
             try await provision(plan, bootstrap: bootstrap)
             let packets = (0..<40).map {
-                Packet(group: group, kind: "n", key: Array("k\($0 % 4)".utf8), payload: Array(#"{"n":\#($0)}"#.utf8))
+                var packet = Packet(group: group, kind: "n", key: Array("k\($0 % 4)".utf8), payload: Array(#"{"n":\#($0)}"#.utf8))
+                // Inputs on their second attempt: their dead letters say so.
+                packet.attempt = 2
+                return packet
             }
             let workers = try makeWorkers(plan, bootstrap: bootstrap, handlers: HandlerRegistry())
             let (outputs, deadLetters) = try await withWorkers(workers) {
@@ -57,6 +60,7 @@ struct WorkerFailureTests {
             #expect(reasons.keys.sorted() == [7, 9])
             #expect(reasons[7]?.contains("exceeds the largest message the producer may send") == true, "\(reasons)")
             #expect(reasons[9]?.contains("output 2 of 2") == true && reasons[9]?.contains("stay sent") == true, "\(reasons)")
+            #expect(deadLetters.map { $0.header(PacketWireFormat.Header.attempt) } == ["2", "2"])
         }
     }
 
