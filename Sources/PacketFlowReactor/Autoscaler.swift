@@ -42,7 +42,7 @@ public struct Autoscaler: Sendable {
     public func requiredCapacity(for estimates: LagEstimates) -> Double {
         let utilization = min(max(configuration.targetUtilization, 0.05), 1)
         let catchUp = max(configuration.catchUpTarget.inSeconds, 1)
-        return estimates.inputRate / utilization + Double(max(estimates.lag, 0)) / catchUp
+        return estimates.lastingInputRate / utilization + Double(max(estimates.lag, 0)) / catchUp
     }
 
     /// Messages per second `replicas` workers handle at `rate` each when their input spreads
@@ -304,7 +304,10 @@ public struct Autoscaler: Sendable {
     /// "inflow 5.2k/s > capacity 3.9k/s with 3 replicas, lag 41k rising"
     private func situation(_ estimates: LagEstimates, current: Int, partitions: Int) -> String {
         let replicas = current == 1 ? "1 replica" : "\(current) replicas"
-        let inflow = "inflow \(CompactNumber.format(estimates.inputRate))/s"
+        var inflow = "inflow \(CompactNumber.format(estimates.inputRate))/s"
+        if estimates.lastingInputRate < estimates.inputRate {
+            inflow += " (upstream catching up; lasting \(CompactNumber.format(estimates.lastingInputRate))/s)"
+        }
         let noise = max(1, 0.02 * estimates.inputRate)
         let trend = estimates.lagTrend > noise ? " rising" : estimates.lagTrend < -noise ? " falling" : ""
         let lag = "lag \(CompactNumber.format(estimates.lag))\(trend)"

@@ -20,6 +20,14 @@ public struct LagEstimates: Sendable, Hashable {
     public var readyReplicas: Int
     /// Partitions at the latest sample.
     public var partitions: Int
+    /// What the stages feeding this one pass on in steady state (their own sustained input
+    /// times their outputs per input), or `nil` when unknown or when the stage also reads a
+    /// topic no stage writes. Above it, ``inputRate`` is an upstream stage catching up on its
+    /// backlog: a burst that ends, which the model does not size for.
+    public var sustainedInputRate: Double?
+
+    /// The input rate the model sizes for: ``inputRate``, but no more than ``sustainedInputRate``.
+    public var lastingInputRate: Double { min(inputRate, sustainedInputRate ?? .infinity) }
 
     /// The origin of a per-replica rate.
     public enum RateSource: String, Sendable, Hashable {

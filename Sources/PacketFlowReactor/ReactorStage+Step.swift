@@ -26,11 +26,15 @@ extension ReactorStage {
         /// When the stage, or the one feeding it, was last resumed: dead letters before it are
         /// no longer a storm.
         public var resumedAt: Duration?
+        /// What the stages feeding this one pass on in steady state
+        /// (``LagEstimates/sustainedInputRate``), nil when unknown.
+        public var sustainedInputRate: Double?
 
         /// Creates an observation.
         public init(
             time: Duration, wallMilliseconds: Int64, running: Int, partitions: [PartitionLagSample], restarts: Int = 0,
-            crashLooping: Int = 0, deadLetters: Int64? = nil, pausedReason: String? = nil, pausedStages: Set<String> = [], resumedAt: Duration? = nil
+            crashLooping: Int = 0, deadLetters: Int64? = nil, pausedReason: String? = nil, pausedStages: Set<String> = [], resumedAt: Duration? = nil,
+            sustainedInputRate: Double? = nil
         ) {
             self.time = time
             self.wallMilliseconds = wallMilliseconds
@@ -42,6 +46,7 @@ extension ReactorStage {
             self.pausedReason = pausedReason
             self.pausedStages = pausedStages
             self.resumedAt = resumedAt
+            self.sustainedInputRate = sustainedInputRate
         }
     }
 
@@ -73,6 +78,7 @@ extension ReactorStage {
         window.reportedPerReplicaRate = reportedCapacity
         window.append(StageSample(time: time, readyReplicas: readyReplicas(running: running, at: time), partitions: observation.partitions))
         restarts = observation.restarts
+        sustainedInputRate = observation.sustainedInputRate
         if let count = observation.deadLetters {
             deadLetterSeries.append((time, count))
             deadLetterSeries.removeAll { $0.time < time - rules.deadLetterWindow }

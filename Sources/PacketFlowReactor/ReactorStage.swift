@@ -39,6 +39,8 @@ public struct ReactorStage: Sendable {
     public internal(set) var verdict: StabilityVerdict?
     /// Worker restarts the scaler counts in its recent period.
     public internal(set) var restarts = 0
+    /// What the stages feeding this one pass on in steady state, as last observed.
+    public internal(set) var sustainedInputRate: Double?
     /// The latest load report of each worker, and its latest true rates (kept through its idle
     /// intervals, which tell none).
     public internal(set) var loads: [String: WorkerLoadReport] = [:]
@@ -134,6 +136,27 @@ public struct ReactorStage: Sendable {
         return (words, desired)
     }
 
+    /// The window's estimates with the sustained input rate of the stages feeding this one.
+    public var estimates: LagEstimates {
+        var estimates = window.estimates
+        estimates.sustainedInputRate = sustainedInputRate
+        return estimates
+    }
+
+    /// Outputs per input the stage's workers reported over their latest intervals (a filter
+    /// passes on fewer, a fan-out more), nil before any input was reported.
+    public var outputsPerInput: Double? {
+        let (inputs, outputs) = loads.values.reduce((0, 0)) { ($0.0 + $1.packetsIn, $0.1 + $1.packetsOut) }
+        return inputs > 0 ? Double(outputs) / Double(inputs) : nil
+    }
+
+    /// What this stage passes on in steady state: its lasting input rate times its outputs
+    /// per input; nil while either is unknown.
+    public var sustainedOutputRate: Double? {
+        guard let outputsPerInput, window.samples.count >= 2 else { return nil }
+        return estimates.lastingInputRate * outputsPerInput
+    }
+
     /// Messages per second one replica handles when busy, as the workers report it: the mean
     /// over the workers of the best of each one's last three true rates (a worker starved of
     /// CPU for an interval, or busy with a batch that ends in the next, reads low once), nil
@@ -161,6 +184,6 @@ public struct ReactorStage: Sendable {
     public func scalingInput(now: Duration, running: Int) -> StageScalingInput {
         StageScalingInput(
             stage: name, group: group, declaredMinReplicas: declaredMinReplicas, declaredMaxReplicas: declaredMaxReplicas,
-            partitions: partitions, currentReplicas: running, estimates: window.estimates, history: history, now: now)
+            partitions: partitions, currentReplicas: running, estimates: estimates, history: history, now: now)
     }
 }

@@ -434,12 +434,31 @@ public actor ReactorService: Service {
             time: time, wallMilliseconds: PacketID.nowMilliseconds(), running: running, partitions: partitions, restarts: restarts,
             crashLooping: crashLooping,
             deadLetters: counts.isComplete ? counts.byStage[name] ?? 0 : nil, pausedReason: paused[molecule]?[name],
-            pausedStages: Set(paused[molecule]?.keys ?? [:].keys), resumedAt: resumedAt[molecule]?[name])
+            pausedStages: Set(paused[molecule]?.keys ?? [:].keys), resumedAt: resumedAt[molecule]?[name],
+            sustainedInputRate: sustainedInputRate(of: observed.plan, molecule: molecule))
         guard let position = stages[molecule]?.firstIndex(where: { $0.plan.name == name }) else { return }
         let effects = stages[molecule]![position].model.step(observation)
         let state = stages[molecule]![position]
         await carryOut(effects, of: state, molecule: molecule)
         metrics.record(molecule: molecule, await stageStatus(state, molecule: molecule))
+    }
+
+    /// What the stages writing `plan`'s input topics pass on in steady state: each writer's
+    /// lasting input times its outputs per input, summed. Nil when an input topic has no
+    /// writing stage (a source: its own rate is the truth) or a writer's rate is unknown. A
+    /// stage downstream of one catching up on a backlog is then not sized for the burst.
+    private func sustainedInputRate(of plan: StagePlan, molecule: String) -> Double? {
+        let others = stages[molecule, default: []].filter { $0.plan.name != plan.name }
+        var total = 0.0
+        for topic in plan.inputTopics {
+            let writers = others.filter { $0.plan.outputTopics.contains(topic) }
+            guard !writers.isEmpty else { return nil }
+            for writer in writers {
+                guard let rate = writer.model.sustainedOutputRate else { return nil }
+                total += rate
+            }
+        }
+        return total
     }
 
     /// Carries out a step's effects in order: logs, metrics and control-topic messages, then

@@ -132,6 +132,28 @@ struct AutoscalerDecisionTests {
         #expect(decision.inputs.modelReplicas == expected)
     }
 
+    @Test("A stage downstream of one catching up is sized for what the source sends, not for the burst (the dev trace)")
+    func upstreamCatchUp() {
+        // make dev: ComputePacket (91/s a worker, 12 partitions) read 230/s for two intervals
+        // while ValidatePacket drained the backlog of its start; the source sends 150/s.
+        var estimates = SampleFixtures.estimates(lag: 300, input: 230, trend: 20, perReplica: 91, source: .reported, ready: 2)
+        func decide() -> ScalingDecision {
+            autoscaler.decide(
+                StageScalingInput(
+                    stage: "ComputePacket", group: .dataFlow, partitions: 12, currentReplicas: 2, estimates: estimates,
+                    history: ScalingHistory(), now: .seconds(10)))
+        }
+        #expect(decide().desiredReplicas == 4, "without the upstream's rate the burst looks lasting")
+        estimates.sustainedInputRate = 150
+        let decision = decide()
+        // 150/s at 70% plus the lag within 30 s: 224/s, which 3 workers (273/s) cover.
+        #expect(decision.desiredReplicas == 3)
+        #expect(decision.explanation.contains("upstream catching up; lasting 150/s"), "\(decision.explanation)")
+        // A lasting rise at the source lifts the sustained rate too: then the stage grows.
+        estimates.sustainedInputRate = 400
+        #expect(decide().desiredReplicas == 4)
+    }
+
     @Test("The reason reads as the chemical imbalance in status")
     func explanation() {
         let decision = autoscaler.decide(input(Self.cases[0], stage: "ComputePacket"))
