@@ -91,8 +91,8 @@ let package = Package(
                 "PacketFlowCore",
                 "PacketFlowJSON",
                 "PacketFlowLanguage",
+                "PacketFlowKafka",
                 "PacketFlowRuntime",
-                "PacketFlowBroker",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -111,7 +111,6 @@ let package = Package(
                 "PacketFlowCore",
                 "PacketFlowJSON",
                 "PacketFlowKafka",
-                "PacketFlowBroker",
                 "PacketFlowLanguage",
                 "PacketFlowReactor",
                 .product(name: "Logging", package: "swift-log"),
@@ -138,7 +137,7 @@ let package = Package(
         // Client-side work of the CLI and of users' programs: publishing events, reading packets.
         .target(
             name: "PacketFlowClient",
-            dependencies: ["PacketFlowCore", "PacketFlowJSON", "PacketFlowKafka", "PacketFlowBroker"]
+            dependencies: ["PacketFlowCore", "PacketFlowJSON", "PacketFlowKafka"]
         ),
 
         // Connectors (issue 8), each a module under connectors/: HTTP event ingest.
@@ -148,7 +147,6 @@ let package = Package(
                 "PacketFlowCore",
                 "PacketFlowJSON",
                 "PacketFlowKafka",
-                "PacketFlowBroker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,5 @@
 import Logging
-import PacketFlowBroker
+import PacketFlowKafka
 import PacketFlowLanguage
 import PacketFlowRuntime
 import ServiceLifecycle
@@ -24,7 +24,7 @@ public enum WorkerLauncher {
     /// configuration (session timeout, collective quorum, raw properties) before it starts; its
     /// consumer properties (TLS, SASL) also reach the clients that create the topics, which get
     /// `replicationFactor` and `topicConfigs` on a real cluster.
-    /// Throws `LanguageError` for a bad molecule, `BrokerError` when topics cannot be made,
+    /// Throws `LanguageError` for a bad molecule, `TopicError` when topics cannot be made,
     /// ``RuntimeError`` for an unknown stage or handler, `KafkaError` from the clients.
     public static func run(
         moleculeFile: String,
@@ -57,7 +57,7 @@ public enum WorkerLauncher {
     ) async throws {
         let worker = try StageWorker(configuration: configuration, handlers: handlers, logger: logger)
         let required = try configuration.requiredTopics()
-        let specs = try required.map { topic throws(BrokerError) in
+        let specs = try required.map { topic throws(TopicError) in
             var spec = try TopicSpec(name: topic.name, partitions: topic.partitions, configs: topic.configs)
             spec.acceptsFewerPartitions = topic.acceptsFewerPartitions
             return spec

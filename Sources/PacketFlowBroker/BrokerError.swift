@@ -1,15 +1,13 @@
 /// The one error type of PacketFlowBroker.
 ///
-/// Every failure of the embedded broker, its bootstrap forwarder, its topic-request channel
-/// or the `TopicProvisioner` arrives as a `BrokerError`. `description` is one line a user can
+/// Every failure of the embedded broker and its bootstrap forwarder arrives as a
+/// `BrokerError`; topic specifications and provisioning fail with PacketFlowKafka's `TopicError`. `description` is one line a user can
 /// act on, fit for a terminal: the command-line shell prints it as is.
 public struct BrokerError: Error, CustomStringConvertible, Sendable {
     /// What kind of failure happened.
     public enum Code: Hashable, Sendable {
         /// A `HOST:PORT` listen address did not parse.
         case invalidListenAddress
-        /// A `NAME:PARTITIONS` topic specification (a flag or a topic request) did not parse.
-        case invalidTopicSpec
         /// The requested number of brokers is not a positive number.
         case invalidBrokerCount
         /// The bootstrap forwarder could not listen (port in use, unknown host, no permission).
@@ -18,12 +16,6 @@ public struct BrokerError: Error, CustomStringConvertible, Sendable {
         case clusterFailed
         /// The bootstrap address could not be written to the address file.
         case addressFileFailed
-        /// A topic exists with fewer partitions than a caller asked for.
-        case partitionCountMismatch
-        /// A topic did not appear with its partitions before the deadline.
-        case provisioningTimedOut
-        /// The cluster could not be reached or refused a request while provisioning a topic.
-        case provisioningFailed
     }
 
     /// What kind of failure happened.

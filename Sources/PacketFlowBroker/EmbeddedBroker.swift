@@ -1,4 +1,5 @@
 import Logging
+import PacketFlowKafka
 import ServiceLifecycle
 
 /// The embedded broker: librdkafka's mock cluster and its topic-request handler, behind a

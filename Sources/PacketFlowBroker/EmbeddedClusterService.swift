@@ -38,7 +38,13 @@ public final class EmbeddedClusterService: Service {
         guard brokers >= 1 else {
             throw BrokerError(code: .invalidBrokerCount, message: "the embedded broker needs at least 1 broker, not \(brokers)")
         }
-        let initialTopics = [try TopicSpec(name: TopicRequestChannel.topic, partitions: 1)] + topics
+        let requests: TopicSpec
+        do {
+            requests = try TopicSpec(name: TopicRequestChannel.topic, partitions: 1)
+        } catch {
+            throw BrokerError(code: .clusterFailed, message: error.message)
+        }
+        let initialTopics = [requests] + topics
         let cluster = try await BlockingWork.run { () throws(BrokerError) in
             let cluster: EmbeddedKafkaCluster
             do {

@@ -1,3 +1,5 @@
+import PacketFlowKafka
+
 /// The limits of librdkafka's mock cluster that can surprise a user of the embedded broker.
 ///
 /// `packetflow broker` shows `warning` once at start; docs/embedded-broker.md explains each.

@@ -1,5 +1,4 @@
 import Logging
-import PacketFlowBroker
 import PacketFlowCore
 import PacketFlowKafka
 

@@ -1,5 +1,4 @@
 import Logging
-import PacketFlowBroker
 import PacketFlowKafka
 
 /// The registry of deployed molecules kept in a compacted Kafka topic.

@@ -1,6 +1,6 @@
 import Hummingbird
 import Logging
-import PacketFlowBroker
+import PacketFlowKafka
 import ServiceLifecycle
 
 /// Everything `packetflow reactor` runs, assembled against one Kafka cluster.

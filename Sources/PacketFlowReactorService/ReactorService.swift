@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import PacketFlowBroker
 import PacketFlowCore
+import PacketFlowKafka
 import PacketFlowLanguage
 import PacketFlowReactor
 import ServiceLifecycle
@@ -156,7 +156,7 @@ public actor ReactorService: Service {
     @discardableResult
     public func deploy(bundle: MoleculeBundle, molecule: String? = nil) async throws -> MoleculeSummary {
         var deployed = try DeployedMolecule.make(bundle: bundle, molecule: molecule)
-        let topics = try deployed.plan.topics.map { topic throws(BrokerError) in
+        let topics = try deployed.plan.topics.map { topic throws(TopicError) in
             var spec = try TopicSpec(name: topic.name, partitions: topic.partitions, configs: topic.kafkaConfigs)
             spec.acceptsFewerPartitions = !topic.managed
             return spec

@@ -1,5 +1,4 @@
 import Logging
-import PacketFlowBroker
 import PacketFlowKafka
 
 /// A one-partition topic the reactor owns (registry, control), with the producer that writes it.

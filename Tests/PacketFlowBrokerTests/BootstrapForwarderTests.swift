@@ -1,5 +1,6 @@
 import Logging
 import PacketFlowBroker
+import PacketFlowKafka
 import PacketFlowTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import PacketFlowBroker
+import PacketFlowKafka
 import PacketFlowTestSupport
 import Subprocess
 import Testing

@@ -1,5 +1,6 @@
 import Logging
 import PacketFlowBroker
+import PacketFlowKafka
 
 /// Runs an embedded broker in this process around `body`, quietly, on a free port.
 func withRunningBroker<T: Sendable>(

@@ -38,7 +38,7 @@ struct TopicProvisionerTests {
         let topic = "narrow-\(UInt32.random(in: 0...UInt32.max))"
         try await withRunningBroker(brokers: 1, topics: [TopicSpec(name: topic, partitions: 2)]) { _, forwarder in
             let provisioner = TopicProvisioner(bootstrapServers: "\(forwarder.localAddress)", logger: logger)
-            let error = await #expect(throws: BrokerError.self) {
+            let error = await #expect(throws: TopicError.self) {
                 try await provisioner.ensureTopic(topic, partitions: 5)
             }
             #expect(error?.code == .partitionCountMismatch)
@@ -54,7 +54,7 @@ struct TopicProvisionerTests {
         let cluster = try EmbeddedKafkaCluster.start(brokers: 1)
         let topic = "plain-\(UInt32.random(in: 0...UInt32.max))"
         let provisioner = TopicProvisioner(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(2), logger: logger)
-        let error = await #expect(throws: BrokerError.self) {
+        let error = await #expect(throws: TopicError.self) {
             try await provisioner.ensureTopic(topic, partitions: 3)
         }
         #expect(error?.code == .provisioningFailed)

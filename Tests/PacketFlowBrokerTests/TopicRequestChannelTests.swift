@@ -1,4 +1,5 @@
 import PacketFlowBroker
+import PacketFlowKafka
 import PacketFlowTestSupport
 import Testing
 

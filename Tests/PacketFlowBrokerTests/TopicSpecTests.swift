@@ -1,4 +1,5 @@
 import PacketFlowBroker
+import PacketFlowKafka
 import Testing
 
 @Suite("Topic specifications and requests")
@@ -18,7 +19,7 @@ struct TopicSpecTests {
         "orders", "orders:", "orders:x", "orders:0", ":3", "bad name:3", "..:2", "ordres:-4",
     ])
     func rejects(text: String) {
-        let error = #expect(throws: BrokerError.self) { try TopicSpec(parsing: text) }
+        let error = #expect(throws: TopicError.self) { try TopicSpec(parsing: text) }
         #expect(error?.code == .invalidTopicSpec)
     }
 
@@ -41,7 +42,7 @@ struct TopicSpecTests {
         (nil, "6"), ("orders", nil), ("orders", "many"), ("orders", "0"),
     ] as [(String?, String?)])
     func badRequest(key: String?, value: String?) {
-        let error = #expect(throws: BrokerError.self) {
+        let error = #expect(throws: TopicError.self) {
             try TopicRequestChannel.spec(key: key.map { Array($0.utf8) }, value: value.map { Array($0.utf8) })
         }
         #expect(error?.code == .invalidTopicSpec)

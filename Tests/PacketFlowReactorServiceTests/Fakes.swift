@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PacketFlowBroker
+import PacketFlowKafka
 import PacketFlowCore
 import PacketFlowLanguage
 import PacketFlowReactor

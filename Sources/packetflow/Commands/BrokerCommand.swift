@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PacketFlowBroker
+import PacketFlowKafka
 import ServiceLifecycle
 
 /// `packetflow broker`: an embedded Kafka broker at a stable address, for development and tests.
@@ -65,7 +66,7 @@ struct BrokerCommand: AsyncParsableCommand {
     func run() async throws {
         // Flags are checked here rather than by the parser so that a bad value reads as one line.
         let listenAddress = try ListenAddress(parsing: listen)
-        let topicSpecs = try topics.map { text throws(BrokerError) in try TopicSpec(parsing: text) }
+        let topicSpecs = try topics.map { text throws(TopicError) in try TopicSpec(parsing: text) }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw InvalidLogLevel(text: logLevel)
         }

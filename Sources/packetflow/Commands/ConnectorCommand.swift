@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
-import PacketFlowBroker
 import PacketFlowFileConnectors
+import PacketFlowKafka
 import PacketFlowLanguage
 import PacketFlowPostgres
 import PacketFlowRuntime
@@ -77,7 +77,7 @@ struct ConnectorCommand: AsyncParsableCommand {
         var connector = ConnectorConfiguration(connector: declared, plan: plan, bootstrapServers: connection.bootstrap)
         connector.kafkaProperties = try connection.properties()
         let sink = try makeSink(connector, logger: logger)
-        let specs = try [connector.topic, connector.deadLetterTopic].map { topic throws(BrokerError) in
+        let specs = try [connector.topic, connector.deadLetterTopic].map { topic throws(TopicError) in
             try TopicSpec(name: topic, partitions: plan.topic(named: topic)?.partitions ?? 1)
         }
         try await connection.topicProvisioner(logger: logger).ensureTopics(specs)

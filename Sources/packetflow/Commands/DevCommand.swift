@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PacketFlowBroker
 import PacketFlowDev
+import PacketFlowKafka
 import PacketFlowLanguage
 import PacketFlowReactorService
 import ServiceLifecycle

@@ -5,6 +5,7 @@ import PacketFlowBroker
 import PacketFlowCore
 import PacketFlowHTTPIngest
 import PacketFlowJSON
+import PacketFlowKafka
 import ServiceLifecycle
 
 /// `packetflow ingest`: an HTTP endpoint publishing JSON events to topics as packets.

@@ -2,7 +2,6 @@ import ArgumentParser
 import CMalloc
 import Foundation
 import Logging
-import PacketFlowBroker
 import PacketFlowClient
 import PacketFlowCore
 import PacketFlowJSON

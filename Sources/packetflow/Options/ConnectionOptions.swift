@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import PacketFlowBroker
 import PacketFlowKafka
 
 /// How a command reaches Kafka: the bootstrap address, TLS and SASL, and raw librdkafka properties.

@@ -1,6 +1,5 @@
 import Hummingbird
 import Logging
-import PacketFlowBroker
 import PacketFlowKafka
 import ServiceLifecycle
 

@@ -1,4 +1,3 @@
-import PacketFlowBroker
 import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka

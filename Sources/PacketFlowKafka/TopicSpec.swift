@@ -17,18 +17,18 @@ public struct TopicSpec: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates a specification, checking what Kafka would reject.
     ///
-    /// Throws `BrokerError` with code `invalidTopicSpec` when the name is not a legal Kafka
+    /// Throws `TopicError` with code `invalidTopicSpec` when the name is not a legal Kafka
     /// topic name (1 to 249 characters from `a-z A-Z 0-9 . _ -`, not `.` or `..`) or
     /// `partitions` is below 1.
-    public init(name: String, partitions: Int, configs: [String: String] = [:]) throws(BrokerError) {
+    public init(name: String, partitions: Int, configs: [String: String] = [:]) throws(TopicError) {
         guard Self.isLegalTopicName(name) else {
-            throw BrokerError(
+            throw TopicError(
                 code: .invalidTopicSpec,
                 message: "invalid topic name '\(name)': use 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-'"
             )
         }
         guard partitions >= 1 else {
-            throw BrokerError(
+            throw TopicError(
                 code: .invalidTopicSpec,
                 message: "topic \(name) needs at least 1 partition, not \(partitions)"
             )
@@ -40,12 +40,12 @@ public struct TopicSpec: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `NAME:PARTITIONS`, e.g. `orders:12`.
     ///
-    /// Throws `BrokerError` with code `invalidTopicSpec` naming the expected form.
-    public init(parsing text: String) throws(BrokerError) {
+    /// Throws `TopicError` with code `invalidTopicSpec` naming the expected form.
+    public init(parsing text: String) throws(TopicError) {
         guard let colon = text.lastIndex(of: ":"),
               let partitions = Int(text[text.index(after: colon)...].trimmingSpaces)
         else {
-            throw BrokerError(
+            throw TopicError(
                 code: .invalidTopicSpec,
                 message: "invalid topic '\(text)': expected NAME:PARTITIONS, e.g. orders:12"
             )

@@ -18,13 +18,13 @@ public enum TopicRequestChannel {
     /// Reads a request message back into the topic it asks for.
     ///
     /// Surrounding whitespace in the value is ignored (a typed line may carry a line break).
-    /// Throws `BrokerError` with code `invalidTopicSpec` when the key is missing or not a legal
+    /// Throws `TopicError` with code `invalidTopicSpec` when the key is missing or not a legal
     /// topic name, or the value is not a positive decimal number.
-    public static func spec(key: [UInt8]?, value: [UInt8]?) throws(BrokerError) -> TopicSpec {
+    public static func spec(key: [UInt8]?, value: [UInt8]?) throws(TopicError) -> TopicSpec {
         let name = key.map { String(decoding: $0, as: UTF8.self) } ?? ""
         let countText = value.map { String(decoding: $0, as: UTF8.self) } ?? ""
         guard !name.isEmpty, let partitions = Int(Substring(countText).trimmingSpaces) else {
-            throw BrokerError(
+            throw TopicError(
                 code: .invalidTopicSpec,
                 message: "ignored topic request key='\(name)' value='\(countText)': the key must be the topic name and the value its partition count, e.g. key orders, value 12"
             )

@@ -1,5 +1,4 @@
 import Logging
-import PacketFlowKafka
 
 /// Makes sure topics exist with their partition counts, on the embedded broker or a real cluster.
 ///
@@ -55,11 +54,11 @@ public struct TopicProvisioner: Sendable {
 
     /// Makes sure topic `name` exists with at least `partitions` partitions.
     ///
-    /// Throws `BrokerError`: `invalidTopicSpec` for an illegal name or count,
+    /// Throws `TopicError`: `invalidTopicSpec` for an illegal name or count,
     /// `partitionCountMismatch` when it exists with fewer partitions, `provisioningTimedOut`
     /// when it does not appear within `timeout`, `provisioningFailed` when the cluster
     /// cannot be reached or refuses.
-    public func ensureTopic(_ name: String, partitions: Int) async throws(BrokerError) {
+    public func ensureTopic(_ name: String, partitions: Int) async throws(TopicError) {
         try await ensureTopics([TopicSpec(name: name, partitions: partitions)])
     }
 
@@ -69,7 +68,7 @@ public struct TopicProvisioner: Sendable {
     /// Missing topics are created together and awaited together. Throws as
     /// `ensureTopic(_:partitions:)`.
     @discardableResult
-    public func ensureTopics(_ topics: [TopicSpec]) async throws(BrokerError) -> [String: Int] {
+    public func ensureTopics(_ topics: [TopicSpec]) async throws(TopicError) -> [String: Int] {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         let admin: KafkaTopicAdmin
@@ -102,7 +101,7 @@ public struct TopicProvisioner: Sendable {
     }
 
     /// Sends one request per topic to the embedded broker and waits for their delivery.
-    private func request(_ topics: [TopicSpec]) async throws(BrokerError) {
+    private func request(_ topics: [TopicSpec]) async throws(TopicError) {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         configuration.properties = properties
         configuration.clientID = "packetflow-topic-provisioner"
@@ -122,26 +121,26 @@ public struct TopicProvisioner: Sendable {
         }
     }
 
-    private func waitUntilListed(_ topics: [TopicSpec], admin: KafkaTopicAdmin, deadline: ContinuousClock.Instant) async throws(BrokerError) {
+    private func waitUntilListed(_ topics: [TopicSpec], admin: KafkaTopicAdmin, deadline: ContinuousClock.Instant) async throws(TopicError) {
         var pending = topics
         while true {
             do {
                 pending = try Self.missing(pending, existing: await Self.partitionCounts(admin))
-            } catch let error as BrokerError {
+            } catch let error as TopicError {
                 throw error
             } catch {
                 logger.debug("listing topics failed; retrying", metadata: ["error": "\(error)"])
             }
             if pending.isEmpty { return }
             guard ContinuousClock().now < deadline else {
-                throw BrokerError(
+                throw TopicError(
                     code: .provisioningTimedOut,
                     message: "topics \(pending.map(\.description).joined(separator: ", ")) did not appear on \(bootstrapServers) within \(timeout); check the broker's log"
                 )
             }
             // Spaces the metadata polls out; the loop's condition is the metadata itself.
             guard (try? await Task.sleep(for: .milliseconds(100))) != nil else {
-                throw BrokerError(code: .provisioningTimedOut, message: "stopped while waiting for topics on \(bootstrapServers)")
+                throw TopicError(code: .provisioningTimedOut, message: "stopped while waiting for topics on \(bootstrapServers)")
             }
         }
     }
@@ -151,7 +150,7 @@ public struct TopicProvisioner: Sendable {
     }
 
     /// The topics of `topics` that `existing` lacks; throws for one that has too few partitions.
-    private static func missing(_ topics: [TopicSpec], existing: [String: Int]) throws(BrokerError) -> [TopicSpec] {
+    private static func missing(_ topics: [TopicSpec], existing: [String: Int]) throws(TopicError) -> [TopicSpec] {
         var missing: [TopicSpec] = []
         for spec in topics {
             guard let count = existing[spec.name] else {
@@ -159,7 +158,7 @@ public struct TopicProvisioner: Sendable {
                 continue
             }
             guard count >= spec.partitions || spec.acceptsFewerPartitions else {
-                throw BrokerError(
+                throw TopicError(
                     code: .partitionCountMismatch,
                     message: "topic \(spec.name) has \(count) partitions, fewer than the \(spec.partitions) needed; recreate it with \(spec.partitions) (on the embedded broker: restart it with --topic \(spec))"
                 )
@@ -168,7 +167,7 @@ public struct TopicProvisioner: Sendable {
         return missing
     }
 
-    private func failure(_ context: String, _ error: any Error) -> BrokerError {
-        BrokerError(code: .provisioningFailed, message: "\(context): \(error)")
+    private func failure(_ context: String, _ error: any Error) -> TopicError {
+        TopicError(code: .provisioningFailed, message: "\(context): \(error)")
     }
 }
