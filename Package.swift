@@ -51,6 +51,7 @@ let package = Package(
             name: "PacketFlowKafka",
             dependencies: [
                 "CRdKafka",
+                "PacketFlowCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

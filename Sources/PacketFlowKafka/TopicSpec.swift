@@ -1,3 +1,5 @@
+import PacketFlowCore
+
 /// A topic name with the number of partitions it must have, and the configs to create it with.
 ///
 /// The value behind `packetflow broker --topic NAME:PARTITIONS` and behind each message on
@@ -21,7 +23,7 @@ public struct TopicSpec: Hashable, Sendable, CustomStringConvertible {
     /// topic name (1 to 249 characters from `a-z A-Z 0-9 . _ -`, not `.` or `..`) or
     /// `partitions` is below 1.
     public init(name: String, partitions: Int, configs: [String: String] = [:]) throws(TopicError) {
-        guard Self.isLegalTopicName(name) else {
+        guard TopicName.isLegal(name) else {
             throw TopicError(
                 code: .invalidTopicSpec,
                 message: "invalid topic name '\(name)': use 1 to 249 characters from a-z, A-Z, 0-9, '.', '_' and '-'"
@@ -55,19 +57,6 @@ public struct TopicSpec: Hashable, Sendable, CustomStringConvertible {
 
     /// `NAME:PARTITIONS`.
     public var description: String { "\(name):\(partitions)" }
-
-    private static func isLegalTopicName(_ name: String) -> Bool {
-        guard (1...249).contains(name.utf8.count), name != ".", name != ".." else { return false }
-        return name.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
-                true
-            default:
-                false
-            }
-        }
-    }
 }
 
 extension Substring {

@@ -345,7 +345,7 @@ struct MoleculeChecker {
 
     /// Kafka refuses topic names longer than 249 characters; long packet names can get there.
     private mutating func checkNameLengths() {
-        let limit = 249
+        let limit = TopicName.maximumLength
         for edge in graph.ionic + graph.metallic {
             let name = edge.bond.kind == .ionic
                 ? TopologyNames.bondTopic(molecule: molecule.name, from: edge.bond.from, to: edge.bond.to)

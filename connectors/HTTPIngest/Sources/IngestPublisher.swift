@@ -158,14 +158,9 @@ public final class IngestPublisher: Sendable {
         return !(parts.count == 3 && !parts[1].isEmpty && parts[2] == "input")
     }
 
-    /// Kafka's rule: 1 to 249 characters of `a-z A-Z 0-9 . _ -`, and not `.` or `..`.
+    /// Kafka's rule (`TopicName`): 1 to 249 characters of `a-z A-Z 0-9 . _ -`, and not `.` or `..`.
     static func checkTopicName(_ topic: String) throws(IngestError) {
-        let legal = !topic.isEmpty && topic.utf8.count <= 249 && topic != "." && topic != ".."
-            && topic.utf8.allSatisfy { byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                    || byte == 0x2E || byte == 0x5F || byte == 0x2D
-            }
-        guard legal else {
+        guard TopicName.isLegal(topic) else {
             throw IngestError(.invalidTopic, "\(topic): a topic name is 1 to 249 of a-z A-Z 0-9 . _ -")
         }
     }
