@@ -68,6 +68,9 @@ let package = Package(
             ]
         ),
 
+        // A packet on the wire: Kafka records to packets and back, for every module that reads or writes them.
+        .target(name: "PacketFlowWire", dependencies: ["PacketFlowCore", "PacketFlowKafka"]),
+
         // The molecule language: lexer, parser, checks, formatter and the topology plan. Pure.
         .target(name: "PacketFlowLanguage", dependencies: ["PacketFlowCore"]),
 
@@ -79,6 +82,7 @@ let package = Package(
                 "PacketFlowJSON",
                 "PacketFlowKafka",
                 "PacketFlowLanguage",
+                "PacketFlowWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -94,6 +98,7 @@ let package = Package(
                 "PacketFlowLanguage",
                 "PacketFlowKafka",
                 "PacketFlowRuntime",
+                "PacketFlowWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -114,6 +119,7 @@ let package = Package(
                 "PacketFlowKafka",
                 "PacketFlowLanguage",
                 "PacketFlowReactor",
+                "PacketFlowWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -138,7 +144,7 @@ let package = Package(
         // Client-side work of the CLI and of users' programs: publishing events, reading packets.
         .target(
             name: "PacketFlowClient",
-            dependencies: ["PacketFlowCore", "PacketFlowJSON", "PacketFlowKafka"]
+            dependencies: ["PacketFlowCore", "PacketFlowJSON", "PacketFlowKafka", "PacketFlowWire"]
         ),
 
         // Connectors (issue 8), each a module under connectors/: HTTP event ingest.

@@ -1,5 +1,6 @@
 import PacketFlowCore
 import PacketFlowKafka
+import PacketFlowWire
 
 /// Reads the packets of one topic, for `packetflow consume`.
 ///
@@ -83,7 +84,7 @@ public struct PacketReader: Sendable {
         var read = 0
         batches: for await batch in consumer.batches {
             for message in batch {
-                let record = PacketRecord(message)
+                let record = PacketRecord(consumed: message)
                 let packet = Result { () throws(PacketMetadataError) in
                     try PacketWireFormat.packet(from: record, defaultGroup: options.defaultGroup)
                 }

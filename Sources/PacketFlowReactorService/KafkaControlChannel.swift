@@ -1,6 +1,7 @@
 import Logging
 import PacketFlowCore
 import PacketFlowKafka
+import PacketFlowWire
 
 /// The control topic (`pf.control`): MC packets in both directions.
 ///
@@ -47,12 +48,8 @@ public struct KafkaControlChannel: ControlPublisher {
     }
 
     public func publish(_ packet: Packet) async throws {
-        let record = PacketWireFormat.record(for: packet, topic: topic)
         do {
-            _ = try await producer.send(
-                KafkaProducerMessage(
-                    topic: topic, key: record.key, value: record.value,
-                    headers: record.headers.map { KafkaHeader(key: $0.name, value: $0.value) }))
+            _ = try await producer.send(PacketWireFormat.record(for: packet, topic: topic).producerMessage)
         } catch {
             throw ReactorError(.controlFailed, "cannot write a \(packet.kind) packet to \(topic): \(error)")
         }
@@ -74,11 +71,7 @@ public struct KafkaControlChannel: ControlPublisher {
         try consumer.subscribe(topics: [topic])
         // A cancelled reader gets nil from the consumer: the loop ends with the task.
         for await message in consumer.messages {
-            let record = PacketRecord(
-                topic: message.topic, partition: message.partition, offset: message.offset,
-                key: message.key, value: message.value,
-                headers: message.headers.map { PacketHeader(name: $0.key, value: $0.value) })
-            if let packet = try? PacketWireFormat.packet(from: record, defaultGroup: .metaComputational),
+            if let packet = try? PacketWireFormat.packet(from: PacketRecord(consumed: message), defaultGroup: .metaComputational),
                 let command = ControlCommand(packet: packet)
             {
                 await obey(command)

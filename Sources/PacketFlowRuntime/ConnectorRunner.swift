@@ -1,6 +1,7 @@
 import Logging
 import PacketFlowCore
 import PacketFlowKafka
+import PacketFlowWire
 import ServiceLifecycle
 
 /// Runs a connector: consumes its topic in its group and hands each batch to a ``ConnectorSink``.

@@ -1,6 +1,7 @@
 import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka
+import PacketFlowWire
 
 /// A consumed message as a stage takes it: its packet or why it is none, and where the record
 /// as it came can be read again for the dead-letter topic.

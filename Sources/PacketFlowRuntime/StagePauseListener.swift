@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PacketFlowCore
 import PacketFlowKafka
+import PacketFlowWire
 import Synchronization
 
 /// Follows the control topic for pause and resume commands of one stage and pauses or resumes

@@ -1,6 +1,7 @@
 import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka
+import PacketFlowWire
 
 /// The record path: stages whose handlers are all built-ins (``BuiltinChain``), or one exec
 /// program, hand each record on read in place from the fetched batch, with no ``Packet`` made.

@@ -3,6 +3,7 @@ import Logging
 import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka
+import PacketFlowWire
 import PacketFlowLanguage
 
 /// Runs one stage's packets over consumed messages: decode, check, call the covalent chain of

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PacketFlowCore
 import PacketFlowKafka
+import PacketFlowWire
 import PacketFlowLanguage
 import ServiceLifecycle
 

@@ -2,8 +2,11 @@ import Foundation
 import PacketFlowCore
 import PacketFlowKafka
 
+// A packet on the wire: the one place where Kafka's records and PacketFlow's packets meet.
+
 extension PacketRecord {
-    /// The core model's view of a consumed message (the runtime and connectors read packets through it).
+    /// The core model's view of a consumed message (the runtime, the connectors, the client and
+    /// the reactor read packets through it).
     public init(consumed message: KafkaMessage) {
         self.init(
             topic: message.topic,
@@ -27,7 +30,7 @@ extension PacketRecord {
 extension PacketWireFormat {
     /// The packet a consumed record carries, read in place: its headers are matched without
     /// a record or header arrays, and only the key and payload are copied.
-    static func packet(from record: KafkaRecordView, defaultGroup: PacketGroup) throws(PacketMetadataError) -> Packet {
+    public static func packet(from record: KafkaRecordView, defaultGroup: PacketGroup) throws(PacketMetadataError) -> Packet {
         try packet(
             topic: record.topic, partition: record.partition, offset: record.offset,
             timestampMilliseconds: record.timestampMilliseconds, key: record.key.map { Array($0) },
@@ -45,7 +48,7 @@ extension KafkaProducer {
     /// Enqueues the message that carries `packet` to `topic` in `group` (see `enqueue(topic:...)`), its
     /// headers written straight into the record: the batch path's way to hand on outputs,
     /// with no intermediate record or header arrays.
-    func enqueue(_ packet: Packet, to topic: String, group: KafkaDeliveryGroup) async throws {
+    public func enqueue(_ packet: Packet, to topic: String, group: KafkaDeliveryGroup) async throws {
         while let full = try packet.payload.withUnsafeBytes({ payload in
             try tryEnqueue(
                 topic: topic, key: packet.key, value: payload, timestampMilliseconds: packet.createdMilliseconds, group: group
