@@ -154,6 +154,7 @@ let package = Package(
                 "PacketFlowCore",
                 "PacketFlowJSON",
                 "PacketFlowKafka",
+                "PacketFlowWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka
+import PacketFlowWire
 
 /// Publishes JSON events as packets: from one value, a file, or standard input as JSON lines.
 ///
@@ -24,20 +25,16 @@ public struct EventPublisher: Sendable {
     private let options: PublishOptions
     private let topic: KafkaProducer.Topic
     /// The headers every event carries, around its own `pf-id`.
-    private let constantHeaders: (before: KafkaHeaderList, after: KafkaHeaderList)
+    private let constantHeaders: NewPacketHeaders
 
     /// Creates a publisher that sends through `producer`; the caller owns and closes it.
     public init(producer: KafkaProducer, options: PublishOptions) {
         self.producer = producer
         self.options = options
         self.topic = producer.topic(options.topic)
-        // The wire format's order: version, id, group, kind, then the user's headers.
-        self.constantHeaders = (
-            before: KafkaHeaderList([KafkaHeader(key: PacketWireFormat.Header.version, value: String(PacketWireFormat.version))]),
-            after: KafkaHeaderList([
-                KafkaHeader(key: PacketWireFormat.Header.group, value: options.group.symbol),
-                KafkaHeader(key: PacketWireFormat.Header.kind, value: options.kind ?? options.topic),
-            ] + options.headers.map { KafkaHeader(key: $0.name, value: $0.value) }))
+        self.constantHeaders = NewPacketHeaders(
+            group: options.group, kind: options.kind ?? options.topic,
+            extra: options.headers.map { KafkaHeader(key: $0.name, value: $0.value) })
     }
 
     /// Publishes every event of `input`, then waits up to `flushTimeout` for acknowledgements.
@@ -205,9 +202,7 @@ public struct EventPublisher: Sendable {
     ) throws(KafkaError) -> KafkaProducer.QueueFull? {
         let now = PacketID.nowMilliseconds(coarse: true)
         let full = try producer.tryEnqueue(to: topic, key: key, value: value, timestampMilliseconds: now) { headers in
-            headers.append(contentsOf: constantHeaders.before)
-            PacketID.withID(createdAt: now, randomDigits: idRandomDigits) { headers.append(name: PacketWireFormat.Header.id, value: $0) }
-            headers.append(contentsOf: constantHeaders.after)
+            PacketID.withID(createdAt: now, randomDigits: idRandomDigits) { constantHeaders.write(id: $0, into: &headers) }
         }
         if full == nil { run.sent += 1 }
         return full

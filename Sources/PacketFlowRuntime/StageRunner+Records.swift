@@ -268,30 +268,15 @@ extension KafkaRecordView {
     var payload: UnsafeRawBufferPointer { value ?? UnsafeRawBufferPointer(start: nil, count: 0) }
 }
 
-/// The headers a stage stamps on every output of the record path, prepared once.
-struct RecordHeaders: Sendable {
-    /// Before `pf-id`: `pf-version`.
-    let leading: KafkaHeaderList
-    /// After `pf-id`: `pf-group`, `pf-kind`, `pf-molecule` and `pf-stage` of the stage's last packet.
-    let trailing: KafkaHeaderList
-
-    /// The input headers an output does not carry over: the stage writes its own, and an
-    /// output is a first attempt.
+/// The record path's rule for an input's headers on its outputs.
+enum RecordHeaders {
+    /// The input headers an output does not carry over: the stage writes its own
+    /// (``NewPacketHeaders``), and an output is a first attempt.
     static func isRestamped(_ field: PacketWireFormat.Field) -> Bool {
         switch field {
         case .version, .id, .group, .kind, .molecule, .stage, .attempt: true
         case .cost, .cpu, .memory, .priority, .deadline, .traceparent: false
         }
-    }
-
-    init(molecule: String, stage: String, group: PacketGroup, kind: String) {
-        leading = KafkaHeaderList([KafkaHeader(key: PacketWireFormat.Header.version, value: String(PacketWireFormat.version))])
-        trailing = KafkaHeaderList([
-            KafkaHeader(key: PacketWireFormat.Header.group, value: group.symbol),
-            KafkaHeader(key: PacketWireFormat.Header.kind, value: kind),
-            KafkaHeader(key: PacketWireFormat.Header.molecule, value: molecule),
-            KafkaHeader(key: PacketWireFormat.Header.stage, value: stage),
-        ])
     }
 }
 

@@ -3,8 +3,8 @@ import Logging
 import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka
-import PacketFlowWire
 import PacketFlowLanguage
+import PacketFlowWire
 
 /// Runs one stage's packets over consumed messages: decode, check, call the covalent chain of
 /// handlers with retries, hand the results on, dead-letter what cannot be handled, and say
@@ -33,7 +33,7 @@ final class StageRunner: Sendable {
     let producer: KafkaProducer
     let outputTopics: [String]
     /// What the record path stamps on every output.
-    let recordHeaders: RecordHeaders
+    let recordHeaders: NewPacketHeaders
     /// The stage's handlers as one chain over payloads, when all are built-ins (and the stage
     /// does not gather): the stage then takes the record path (``handleRecords(_:at:chain:group:)``).
     let chain: BuiltinChain?
@@ -59,8 +59,8 @@ final class StageRunner: Sendable {
         self.producer = producer
         self.outputTopics = stage.outputTopics + (stage.behaviour.reportsToReactor ? [configuration.controlTopic] : [])
         let last = stage.packets.last
-        self.recordHeaders = RecordHeaders(
-            molecule: configuration.plan.molecule, stage: stage.name, group: last?.group ?? stage.group, kind: last?.name ?? stage.name)
+        self.recordHeaders = NewPacketHeaders(
+            group: last?.group ?? stage.group, kind: last?.name ?? stage.name, molecule: configuration.plan.molecule, stage: stage.name)
         self.chain = stage.collective == nil ? try BuiltinChain(stage.packets) : nil
         self.stores = Dictionary(stores.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let guardsResources = stage.behaviour.guardsResources

@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import PacketFlowCore
 import PacketFlowKafka
-import PacketFlowWire
 import PacketFlowLanguage
+import PacketFlowWire
 import ServiceLifecycle
 
 /// A worker: runs one stage of a planned molecule as a member of the stage's consumer group.

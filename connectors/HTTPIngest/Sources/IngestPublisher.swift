@@ -1,6 +1,7 @@
 import PacketFlowCore
 import PacketFlowJSON
 import PacketFlowKafka
+import PacketFlowWire
 import Synchronization
 
 /// Publishes the events of a request as packets and returns once the broker acknowledged all.
@@ -68,12 +69,12 @@ public final class IngestPublisher: Sendable {
         }
         defer { inFlight.release(events.count) }
         try await ensureTopic(topic)
-        let headers = headers(topic: topic)
+        let headers = NewPacketHeaders(group: group, kind: topic)
         let failures = await withTaskGroup(of: KafkaError?.self) { tasks in
             for (index, event) in events.enumerated() {
                 let id = ids[index]
                 let message = KafkaProducerMessage(
-                    topic: topic, value: Array(event), headers: Self.with(id: id, headers))
+                    topic: topic, value: Array(event), headers: headers.list(id: id))
                 tasks.addTask { [producer] in
                     do {
                         _ = try await producer.send(message)
@@ -132,21 +133,6 @@ public final class IngestPublisher: Sendable {
             throw IngestError(.brokerUnavailable, "cannot create topic \(topic): \(error)")
         }
         knownTopics.withLock { _ = $0.insert(topic) }
-    }
-
-    /// The wire format's order: version, then the id (added per event), group and kind.
-    private func headers(topic: String) -> [KafkaHeader] {
-        [
-            KafkaHeader(key: PacketWireFormat.Header.version, value: String(PacketWireFormat.version)),
-            KafkaHeader(key: PacketWireFormat.Header.group, value: group.symbol),
-            KafkaHeader(key: PacketWireFormat.Header.kind, value: topic),
-        ]
-    }
-
-    private static func with(id: String, _ headers: [KafkaHeader]) -> [KafkaHeader] {
-        var result = headers
-        result.insert(KafkaHeader(key: PacketWireFormat.Header.id, value: id), at: 1)
-        return result
     }
 
     /// Whether `topic` is one of PacketFlow's own: `__*`, or `pf.*` other than a molecule's
