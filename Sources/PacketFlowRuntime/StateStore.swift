@@ -187,7 +187,9 @@ public final class StateStore: Sendable {
                 if let waiter = reading.waiting[partition]?.removeValue(forKey: offset) { return waiter }
                 if base != nil {
                     reading.outcomes[partition, default: [:]][offset] = counted
-                    if reading.outcomes[partition]!.count > Int(Self.outcomesKept) {
+                    // Pruned to the newest `outcomesKept` offsets once twice as many piled up:
+                    // one pass per many records, not one per record.
+                    if reading.outcomes[partition]!.count > 2 * Int(Self.outcomesKept) {
                         reading.outcomes[partition] = reading.outcomes[partition]!.filter { $0.key > offset - Self.outcomesKept }
                     }
                 }
